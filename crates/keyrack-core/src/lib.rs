@@ -1,0 +1,18 @@
+//! Keyrack's core: everything the app does, with no Tauri dependency, so every shell (desktop,
+//! CLI) and every test drives the same code.
+//!
+//! A request flows: shell → `Vendor` trait object (built by `vendor::connect` from an account's
+//! settings and its credential) → the vendor's client in `vendors::<v>` → `http::Http` (timeouts,
+//! retries, request logging without secrets) → the vendor's endpoint (or the emulator).
+
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod secret;
+pub mod vendor;
+pub mod vendors;
+
+pub use error::{Code, Error, Result};
+pub use model::*;
+pub use secret::Sensitive;
+pub use vendor::{Capabilities, Vendor};
