@@ -9,6 +9,7 @@ pub mod error;
 pub mod http;
 pub mod model;
 pub mod secret;
+pub mod validate;
 pub mod vendor;
 pub mod vendors;
 

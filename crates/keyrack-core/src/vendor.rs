@@ -1,0 +1,169 @@
+//! The `Vendor` trait every client implements, and `Capabilities`: what each vendor supports, so
+//! shells are driven by data and never branch on a vendor's name.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::http::Http;
+use crate::model::{
+    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
+    NewKey, Owner, OwnerKind, VendorId,
+};
+
+/// Rules for a text field of the create form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TextField {
+    pub required: bool,
+    #[ts(type = "number")]
+    pub max_len: usize,
+}
+
+/// A scope the user can grant, with what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScopeOption {
+    pub id: String,
+    pub description: String,
+}
+
+/// Where a new key's secret comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretSource {
+    /// The vendor generates it and returns it once.
+    ServerIssued,
+    /// Keyrack generates a key pair locally and uploads the public half (or the user supplies one).
+    LocalKeyPair,
+}
+
+/// The owner picker of the create form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OwnerField {
+    /// e.g. "User or application", "Service account".
+    pub label: String,
+    pub kinds: Vec<OwnerKind>,
+    pub required: bool,
+    pub help: String,
+}
+
+/// What a vendor supports. The UI builds its forms and actions from this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Capabilities {
+    pub vendor: VendorId,
+    pub vendor_name: String,
+    /// What the vendor calls a key: "API key", "API signing key", "project API key", "token".
+    pub key_noun: String,
+    /// What the vendor calls the key's id: "API key ID", "Access key", "Fingerprint", …
+    pub id_label: String,
+    /// Create form fields; `None` = not offered.
+    pub name: Option<TextField>,
+    pub description: Option<TextField>,
+    pub expiry: bool,
+    /// Scopes offered on create (Codefresh).
+    pub scopes: Vec<ScopeOption>,
+    pub owner: Option<OwnerField>,
+    /// Project picker label ("Default project", "Project"), if any, and whether required.
+    pub project: Option<TextField>,
+    pub project_label: Option<String>,
+    pub lock_on_create: bool,
+    pub disable_on_create: bool,
+    /// IBM action_when_leaked choices.
+    pub leak_actions: Vec<String>,
+    /// Operations on existing keys.
+    pub rename: bool,
+    pub update_description: bool,
+    pub update_scopes: bool,
+    pub update_project: bool,
+    pub lock: bool,
+    pub disable: bool,
+    pub delete: bool,
+    /// e.g. OCI: 3 keys per user.
+    pub max_keys_per_owner: Option<u32>,
+    pub secret_source: SecretSource,
+    /// OCI: the user may upload their own public key instead.
+    pub upload_public_key: bool,
+    /// Things the UI should say about this vendor's API (e.g. what the public API cannot do).
+    pub notes: Vec<String>,
+}
+
+/// One vendor account, ready to call. Built by [`connect`].
+#[async_trait]
+pub trait Vendor: Send + Sync {
+    fn capabilities(&self) -> Capabilities;
+
+    /// Test the credential: who it is, and which permission is missing if one is.
+    async fn verify(&self) -> Result<Identity>;
+
+    /// Every key, following every page to the end.
+    async fn list(&self) -> Result<Vec<KeyRecord>>;
+
+    async fn get(&self, id: &str) -> Result<KeyRecord>;
+
+    /// Owners and projects a create form can offer.
+    async fn create_options(&self) -> Result<CreateOptions> {
+        Ok(CreateOptions::default())
+    }
+
+    /// Validate (nothing is sent when invalid), create, and return the secret once.
+    async fn create(&self, spec: &NewKey) -> Result<CreatedKey>;
+
+    async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
+        let _ = (id, changes);
+        Err(self.unsupported("editing keys"))
+    }
+
+    async fn set_locked(&self, id: &str, locked: bool) -> Result<()> {
+        let _ = (id, locked);
+        Err(self.unsupported("locking keys"))
+    }
+
+    async fn set_disabled(&self, id: &str, disabled: bool) -> Result<()> {
+        let _ = (id, disabled);
+        Err(self.unsupported("disabling keys"))
+    }
+
+    async fn delete(&self, id: &str) -> Result<DeleteOutcome>;
+
+    /// Delete an owner left without keys (OpenAI service account), when `DeleteOutcome` offered it.
+    async fn delete_owner(&self, owner: &Owner) -> Result<()> {
+        let _ = owner;
+        Err(self.unsupported("deleting owners"))
+    }
+
+    /// The `Unsupported` error for an operation this vendor lacks.
+    fn unsupported(&self, what: &str) -> Error {
+        let caps = self.capabilities();
+        Error::unsupported(format!("{} does not support {what}", caps.vendor_name))
+    }
+}
+
+/// Build the client for an account. The credential moves into the client and stays `Sensitive`.
+pub fn connect(account: &Account, credential: Credential, http: &Http) -> Result<Box<dyn Vendor>> {
+    use crate::vendors;
+    Ok(match account.vendor {
+        VendorId::Ibm => Box::new(vendors::ibm::IbmClient::new(account, credential, http)?),
+        VendorId::Scaleway => Box::new(vendors::scaleway::ScalewayClient::new(
+            account, credential, http,
+        )?),
+        VendorId::Oci => Box::new(vendors::oci::OciClient::new(account, credential, http)?),
+        VendorId::Openai => Box::new(vendors::openai::OpenAiClient::new(
+            account, credential, http,
+        )?),
+        VendorId::Codefresh => Box::new(vendors::codefresh::CodefreshClient::new(
+            account, credential, http,
+        )?),
+    })
+}
+
+/// Capabilities without a connection (for forms shown before an account exists).
+pub fn capabilities_of(vendor: VendorId) -> Capabilities {
+    use crate::vendors;
+    match vendor {
+        VendorId::Ibm => vendors::ibm::capabilities(),
+        VendorId::Scaleway => vendors::scaleway::capabilities(),
+        VendorId::Oci => vendors::oci::capabilities(),
+        VendorId::Openai => vendors::openai::capabilities(),
+        VendorId::Codefresh => vendors::codefresh::capabilities(),
+    }
+}
