@@ -279,7 +279,8 @@ pub fn status_error(
     action: &str,
 ) -> Error {
     let name = vendor.display_name();
-    let detail = Some(detail);
+    let vendor_detail = detail;
+    let detail = Some(vendor_detail.clone());
     match status.as_u16() {
         401 => Error::Unauthorized {
             message: format!("{name} rejected the account's credential — {action}"),
@@ -314,7 +315,7 @@ pub fn status_error(
             } else {
                 format!("{name} refused the request")
             },
-            detail: detail.unwrap_or_default(),
+            detail: vendor_detail,
         },
     }
 }
