@@ -1,0 +1,90 @@
+//! Scaleway IAM API keys (`/iam/v1alpha1/…`) and the Account API's projects, written from
+//! `shared/vendors/scaleway.md`.
+
+mod auth;
+mod error;
+mod identities;
+mod input;
+mod keys;
+mod model;
+mod seed;
+mod wire;
+
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, MethodRouter};
+use axum::Router;
+
+pub use model::State;
+pub use seed::seed;
+
+use crate::state::Shared;
+use error::ScwError;
+
+/// The seeded owner's key and the ids a client needs to pick a bearer and a project.
+pub fn manifest(state: &State, base_url: &str) -> serde_json::Value {
+    serde_json::json!({
+        "base_url": base_url,
+        "access_key": state.admin.access_key,
+        "secret_key": state.admin.secret_key,
+        "organization_id": state.organization_id,
+        "project_id": state.organization_id,
+        "user_id": state.admin.user_id,
+        "application_id": state.admin.application_id,
+    })
+}
+
+pub fn routes() -> Router<Shared> {
+    let iam = "/iam/v1alpha1";
+    Router::new()
+        .route(
+            &format!("{iam}/api-keys"),
+            json_405(get(keys::list).post(keys::create)),
+        )
+        .route(
+            &format!("{iam}/api-keys/{{access_key}}"),
+            json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
+        )
+        .route(
+            &format!("{iam}/users"),
+            json_405(get(identities::list_users)),
+        )
+        .route(
+            &format!("{iam}/users/{{user_id}}"),
+            json_405(get(identities::get_user)),
+        )
+        .route(
+            &format!("{iam}/applications"),
+            json_405(get(identities::list_applications).post(identities::create_application)),
+        )
+        .route(
+            &format!("{iam}/applications/{{application_id}}"),
+            json_405(
+                get(identities::get_application)
+                    .patch(identities::update_application)
+                    .delete(identities::delete_application),
+            ),
+        )
+        .route(
+            "/account/v3/projects",
+            json_405(get(identities::list_projects)),
+        )
+        .route(
+            "/account/v3/projects/{project_id}",
+            json_405(get(identities::get_project)),
+        )
+        .layer(axum::middleware::map_response(request_id))
+}
+
+/// Wrong method on a known path: still a JSON error body.
+fn json_405(router: MethodRouter<Shared>) -> MethodRouter<Shared> {
+    router.fallback(|| async { ScwError::MethodNotAllowed })
+}
+
+/// Scaleway's gateway tags every response with a request id.
+async fn request_id(mut response: Response) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&crate::util::uuid()) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response.into_response()
+}
