@@ -1,0 +1,85 @@
+//! Codefresh API keys ("tokens") under `/api/…`, written from `shared/vendors/codefresh.md`.
+
+mod admin;
+mod auth;
+mod error;
+mod keys;
+mod model;
+mod seed;
+mod users;
+mod wire;
+
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+
+pub use model::State;
+pub use seed::{seed, DOCUMENTED_SCOPES};
+
+use crate::state::Shared;
+use error::CfError;
+
+/// The seeded admin's token; `base_url` includes `/api`, as Codefresh clients expect.
+pub fn manifest(state: &State, base_url: &str) -> serde_json::Value {
+    serde_json::json!({
+        "base_url": format!("{base_url}/api"),
+        "api_key": state.admin.api_key,
+        "account_id": state.admin.account_id,
+        "user_id": state.admin.user_id,
+    })
+}
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/auth/keys", json_405(get(keys::list)))
+        .route("/api/auth/key", json_405(post(keys::create)))
+        .route(
+            "/api/auth/key/{id}",
+            json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
+        )
+        .route(
+            "/api/auth/key/service-user/{service_user_id}",
+            json_405(post(keys::create_for_service_user)),
+        )
+        .route(
+            "/api/auth/key/service-user/{service_user_id}/{id}",
+            json_405(
+                get(keys::get_for_service_user)
+                    .patch(keys::update_for_service_user)
+                    .delete(keys::delete_for_service_user),
+            ),
+        )
+        .route("/api/user", json_405(get(users::current_user)))
+        .route(
+            "/api/execution-contexts/current",
+            json_405(get(users::current_execution_context)),
+        )
+        .route(
+            "/api/service-users",
+            json_405(get(users::list_service_users).post(users::create_service_user)),
+        )
+        .route(
+            "/api/service-users/{id}",
+            json_405(
+                get(users::get_service_user)
+                    .patch(users::update_service_user)
+                    .delete(users::delete_service_user),
+            ),
+        )
+        .route(
+            "/api/admin/accounts/{account_id}",
+            json_405(get(admin::get_account)),
+        )
+        .route(
+            "/api/admin/user/loginAsUser",
+            json_405(get(admin::login_as_user)),
+        )
+        .route(
+            "/api/user/changeaccount/{account_id}",
+            json_405(post(admin::change_account)),
+        )
+}
+
+/// Wrong method on a known path: still a JSON error body.
+fn json_405(router: MethodRouter<Shared>) -> MethodRouter<Shared> {
+    router.fallback(|| async { CfError::method_not_allowed() })
+}
