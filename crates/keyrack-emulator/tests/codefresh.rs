@@ -867,3 +867,17 @@ async fn tokens_survive_a_restart_from_the_state_file() {
     assert!(own.iter().any(|k| k["name"] == "persisted"));
     cf.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn debug_output_never_shows_a_token_secret() {
+    let cf = Cf::seeded().await;
+    let token = cf.create("debugged", &["view"]).await;
+    let dump = format!("{:?}", cf.emu.shared.store().codefresh);
+    for t in [cf.admin_key(), token] {
+        let (id, secret) = t.split_once('.').unwrap();
+        assert!(dump.contains(id));
+        assert!(!dump.contains(secret), "secret in Debug output");
+    }
+    assert!(dump.contains("<redacted>"));
+    cf.emu.shutdown().await;
+}

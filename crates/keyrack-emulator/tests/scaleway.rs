@@ -1109,3 +1109,19 @@ async fn keys_survive_a_restart_from_the_state_file() {
     assert_eq!(r.json()["description"], "persisted");
     s.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn debug_output_never_shows_a_secret_key() {
+    let s = Scw::seeded().await;
+    let created = s.create(json!({"description": "debugged"})).await;
+    let dump = format!("{:?}", s.emu.shared.store().scaleway);
+    assert!(dump.contains(s.m["access_key"].as_str().unwrap()));
+    for secret in [
+        s.admin_token(),
+        created["secret_key"].as_str().unwrap().to_string(),
+    ] {
+        assert!(!dump.contains(&secret), "secret in Debug output");
+    }
+    assert!(dump.contains("<redacted>"));
+    s.emu.shutdown().await;
+}
