@@ -41,7 +41,8 @@ pub fn run() {
     // Single-instance goes first so a second copy hands over before anything else starts.
     let builder =
         Builder::<Wry>::new().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            window::show_main(app)
+            tracing::info!("another copy was launched; showing this one");
+            window::show_main(app);
         }));
     let app = configure(builder)
         .setup(|app| {
@@ -50,7 +51,7 @@ pub fn run() {
             tracing::info!(version = %app.package_info().version, "Keyrack starting");
             // Without a tray the app still works; closing the window then quits it.
             if let Err(e) = tray::install(app.handle()) {
-                tracing::warn!(error = %e, "no tray icon");
+                tracing::warn!(error = %e, "no tray icon; closing the window will quit");
             }
             Ok(())
         })

@@ -52,8 +52,7 @@ fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) {
 /// The menu the tray currently shows; replaced whenever the menu is rebuilt.
 pub struct TrayMenu<R: Runtime>(Mutex<Menu<R>>);
 
-/// Builds the menu from `ITEMS` and makes it the app's current tray menu.
-pub fn attach_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
+fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let menu = Menu::new(app)?;
     for item in ITEMS {
         menu.append(&MenuItem::with_id(
@@ -64,18 +63,29 @@ pub fn attach_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
             None::<&str>,
         )?)?;
     }
+    Ok(menu)
+}
+
+fn remember<R: Runtime>(app: &AppHandle<R>, menu: &Menu<R>) {
     match app.try_state::<TrayMenu<R>>() {
         Some(current) => *current.0.lock().expect("tray menu lock") = menu.clone(),
         None => {
             app.manage(TrayMenu(Mutex::new(menu.clone())));
         }
     }
+}
+
+/// Builds the menu from `ITEMS` and makes it the current tray menu, without an icon
+/// (what the mock-runtime tests use; `install` does the same plus the icon).
+pub fn attach_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
+    let menu = build_menu(app)?;
+    remember(app, &menu);
     Ok(menu)
 }
 
 /// Puts Keyrack's icon and menu in the system tray.
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let menu = attach_menu(app)?;
+    let menu = build_menu(app)?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(TRAY_PNG)?)
         .tooltip("Keyrack")
@@ -83,6 +93,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| on_menu_event(app, event.id().as_ref()))
         .build(app)?;
+    // Only a menu that made it into a tray counts as the tray's menu.
+    remember(app, &menu);
     Ok(())
 }
 
@@ -97,7 +109,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, id: &str) {
 }
 
 /// The items of the menu the tray holds now, read back from the menu itself.
-/// Empty when no tray menu was attached.
+/// Empty when there is no tray.
 pub fn current_items<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Vec<TrayMenuItem>> {
     let Some(current) = app.try_state::<TrayMenu<R>>() else {
         return Ok(Vec::new());

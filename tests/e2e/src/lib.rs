@@ -1,1 +1,377 @@
-//! See tests/.
+//! Harness for end-to-end tests of the real Keyrack binary, driven through tauri-driver and
+//! WebKitWebDriver. Run under `xvfb-run -a dbus-run-session` (see scripts/e2e.sh).
+//!
+//! ```no_run
+//! # async fn t() {
+//! keyrack_e2e::with_app("shell_renders", |app| async move {
+//!     let search = app.wait_for("#search").await;
+//!     assert_eq!(search.attr("type").await.unwrap().as_deref(), Some("search"));
+//! })
+//! .await;
+//! # }
+//! ```
+//!
+//! Each app gets its own XDG config/data/cache/state directories in a temp dir, so tests never
+//! touch the user's files. `with_app` saves `target/e2e-artifacts/<name>.png` whatever happens.
+
+use std::future::Future;
+use std::net::{TcpListener, TcpStream};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// How long to wait for the driver, the window or an element before failing.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Mesa's shader cache would write into the test's cache dir after it is gone.
+const QUIET_ENV: &[(&str, &str)] = &[("MESA_SHADER_CACHE_DISABLE", "true")];
+
+/// The XDG variables pointed at the per-test directory.
+const XDG_DIRS: &[(&str, &str)] = &[
+    ("XDG_CONFIG_HOME", "config"),
+    ("XDG_DATA_HOME", "data"),
+    ("XDG_CACHE_HOME", "cache"),
+    ("XDG_STATE_HOME", "state"),
+];
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// The app under test: `$KEYRACK_APP_BIN`, else the workspace's debug build.
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("KEYRACK_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/keyrack-app"));
+    std::fs::canonicalize(&path).unwrap_or_else(|e| {
+        panic!(
+            "app binary {} not found ({e}); build it with `cargo build -p keyrack`",
+            path.display()
+        )
+    })
+}
+
+/// Where screenshots and other evidence go: `target/e2e-artifacts/`.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = target_dir().join("e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("create e2e-artifacts");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// Polls `probe` until it returns `Some`, or panics after `timeout` naming `what`.
+pub async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Live (non-zombie) processes of the app binary started with `home`'s private directories.
+/// WebKit's helper processes inherit the same environment, so the binary is checked too.
+pub fn app_pids(home: &Path) -> Vec<u32> {
+    let marker = format!("XDG_CONFIG_HOME={}", home.join("config").display());
+    let binary = app_binary();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+            let is_app = std::fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe == binary);
+            let zombie = std::fs::read_to_string(proc_dir.join("stat")).is_ok_and(|stat| {
+                stat.rsplit(')')
+                    .next()
+                    .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+            });
+            let ours = std::fs::read(proc_dir.join("environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()));
+            is_app && !zombie && ours
+        })
+        .collect()
+}
+
+/// Waits for the app started with `home` to exit; after `TIMEOUT`, sends it SIGTERM.
+/// The next test's app would otherwise hand over to it (single instance) and exit at once.
+async fn wait_app_exited(home: &Path) {
+    let start = Instant::now();
+    while !app_pids(home).is_empty() {
+        if start.elapsed() > TIMEOUT {
+            for pid in app_pids(home) {
+                eprintln!("app {pid} outlived its session; sending SIGTERM");
+                let _ = Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status();
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A running tauri-driver. Stopped with SIGTERM, which it forwards to WebKitWebDriver;
+/// SIGKILL would orphan WebKitWebDriver and the app.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(env: &[(&str, PathBuf)]) -> Driver {
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .envs(env.iter().map(|(k, v)| (*k, v)))
+            .envs(QUIET_ENV.iter().copied())
+            .stdin(Stdio::null())
+            .spawn()
+            .expect(
+                "spawn tauri-driver (install: cargo install tauri-driver --version 2.1.0 --locked)",
+            );
+        let driver = Driver { child, port };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "tauri-driver never opened port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A handle on the running app: its WebDriver session and its private directories.
+#[derive(Clone)]
+pub struct App {
+    client: Client,
+    home: PathBuf,
+}
+
+impl App {
+    /// The WebDriver client, for anything the helpers do not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The temp dir holding this app's XDG directories (`config/`, `data/`, `cache/`, `state/`).
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// The app's process id.
+    pub fn pid(&self) -> u32 {
+        let pids = app_pids(&self.home);
+        assert_eq!(pids.len(), 1, "expected one app process, found {pids:?}");
+        pids[0]
+    }
+
+    /// Launches another copy of the app binary with this app's environment and waits up to
+    /// `timeout` for it to exit. `None` if it was still running then (it is then killed).
+    pub async fn launch_again(&self, timeout: Duration) -> Option<std::process::Output> {
+        let mut child = Command::new(app_binary())
+            .envs(xdg_env(&self.home))
+            .envs(QUIET_ENV.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start another copy of the app");
+        let start = Instant::now();
+        while child.try_wait().expect("poll the other copy").is_none() {
+            if start.elapsed() > timeout {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Some(
+            child
+                .wait_with_output()
+                .expect("collect the other copy's output"),
+        )
+    }
+
+    /// Waits until one of the app's log files contains `needle`; returns that file's text.
+    pub async fn wait_log(&self, needle: &str) -> String {
+        let log_dir = self.home.join("data/dev.keyrack.app/logs");
+        poll(&format!("{needle:?} in the app log"), TIMEOUT, || async {
+            std::fs::read_dir(&log_dir)
+                .ok()?
+                .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .find(|text| text.contains(needle))
+        })
+        .await
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Waits until the element matching `css` has text for which `check` holds; returns it.
+    pub async fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
+        poll(&format!("text of {css}"), TIMEOUT, || async {
+            let element = self.client.find(Locator::Css(css)).await.ok()?;
+            let text = element.text().await.ok()?;
+            check(&text).then_some(text)
+        })
+        .await
+    }
+
+    /// Calls a backend command from the page, exactly as the UI does, through Tauri's IPC
+    /// (and so through the app's capabilities). `Err` holds what the backend rejected with.
+    pub async fn invoke<T: DeserializeOwned>(
+        &self,
+        command: &str,
+        args: Value,
+    ) -> Result<T, Value> {
+        let script = "const [cmd, args] = arguments;
+            return window.__TAURI_INTERNALS__.invoke(cmd, args)
+                .then(ok => ({ ok }), err => ({ err }));";
+        let reply = self
+            .client
+            .execute(script, vec![json!(command), args])
+            .await
+            .unwrap_or_else(|e| panic!("executing invoke({command}) failed: {e}"));
+        match reply {
+            Value::Object(mut map) if map.contains_key("ok") => Ok(serde_json::from_value(
+                map.remove("ok").unwrap_or(Value::Null),
+            )
+            .unwrap_or_else(|e| panic!("{command} returned an unexpected shape: {e}"))),
+            Value::Object(mut map) if map.contains_key("err") => Err(map.remove("err").unwrap()),
+            other => panic!("invoke({command}) gave {other}"),
+        }
+    }
+
+    /// Saves a PNG of the window to `target/e2e-artifacts/<name>.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.try_screenshot(name)
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"))
+    }
+
+    async fn try_screenshot(&self, name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
+        // WebKit captures the last painted frame: first let the page paint the current DOM.
+        let painted = "return new Promise(done =>
+            requestAnimationFrame(() => requestAnimationFrame(() => done(true))));";
+        self.client.execute(painted, vec![]).await?;
+        let png = self.client.screenshot().await?;
+        let path = artifacts_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+}
+
+fn xdg_env(home: &Path) -> Vec<(&'static str, PathBuf)> {
+    XDG_DIRS
+        .iter()
+        .map(|(var, dir)| (*var, home.join(dir)))
+        .collect()
+}
+
+/// Starts the app in a fresh WebDriver session with private XDG directories, waits for the UI
+/// to mount, runs `test`, saves `target/e2e-artifacts/<name>.png`, and shuts everything down,
+/// even when `test` panics.
+pub async fn with_app<F, Fut>(name: &str, test: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let home = tempfile::Builder::new()
+        .prefix("keyrack-e2e-")
+        .tempdir()
+        .expect("temp dir");
+    let env = xdg_env(home.path());
+    for (_, dir) in &env {
+        std::fs::create_dir_all(dir).expect("create XDG dir");
+    }
+    let driver = Driver::start(&env);
+    let capabilities = json!({
+        "browserName": "wry",
+        "tauri:options": { "application": app_binary(), "args": [] },
+    });
+    let client = ClientBuilder::native()
+        .capabilities(serde_json::from_value(capabilities).unwrap())
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("new WebDriver session with the app");
+    let app = App {
+        client: client.clone(),
+        home: home.path().to_path_buf(),
+    };
+
+    // The UI is mounted once its shell exists; every test starts from there.
+    app.wait_for(".shell").await;
+    let started = Instant::now();
+    eprintln!(
+        "[e2e] {name}: session up, app pid {:?}",
+        app_pids(home.path())
+    );
+    let outcome = AssertUnwindSafe(test(app.clone())).catch_unwind().await;
+    eprintln!("[e2e] {name}: test body done after {:?}", started.elapsed());
+    if let Err(e) = app.try_screenshot(name).await {
+        eprintln!("no screenshot for {name}: {e}");
+    }
+    // Ending the session makes WebKitWebDriver stop the app.
+    let _ = client.close().await;
+    drop(driver);
+    wait_app_exited(home.path()).await;
+    eprintln!("[e2e] {name}: app gone after {:?}", started.elapsed());
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
