@@ -6,6 +6,8 @@
 //! retries, request logging without secrets) → the vendor's endpoint (or the emulator).
 
 pub mod error;
+pub mod export;
+pub mod fsutil;
 pub mod http;
 pub mod model;
 pub mod secret;
