@@ -1,0 +1,516 @@
+//! `CodefreshClient`: the API keys ("tokens") of the user whose key the account holds, under
+//! `…/api/auth/…`, authenticated by the raw key in `Authorization` (no `Bearer`).
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use reqwest::{Method, RequestBuilder, Response};
+use url::Url;
+
+use super::wire::{self, ErrorBody, Key, KeyBody};
+use crate::error::{Error, Result, VendorDetail};
+use crate::http::{self, Http, Retry};
+use crate::model::{
+    Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyStatus, KeyUpdate,
+    NewKey, Owner, OwnerKind, VendorExtra, VendorId,
+};
+use crate::secret::Sensitive;
+use crate::validate;
+use crate::vendor::{Capabilities, Vendor};
+
+pub const DEFAULT_URL: &str = "https://g.codefresh.io/api";
+const V: VendorId = VendorId::Codefresh;
+
+pub struct CodefreshClient {
+    account: String,
+    /// Ends in `/api`.
+    base: Url,
+    http: Http,
+    key: Sensitive<String>,
+    account_id: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Read,
+    Create,
+    Write,
+}
+
+impl CodefreshClient {
+    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+        if credential.secret.expose().trim().is_empty() {
+            return Err(Error::config(
+                "the Codefresh API key is empty; enter it in Accounts",
+            ));
+        }
+        let raw = account
+            .settings
+            .base_url
+            .as_deref()
+            .unwrap_or(DEFAULT_URL)
+            .trim();
+        let mut base = Url::parse(raw)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "the account's base URL `{raw}` must be an http(s) URL"
+                ))
+            })?;
+        // The CLI stores the host without `/api` (CF_URL), Terraform with it: accept both.
+        if base
+            .path_segments()
+            .and_then(|mut s| s.rfind(|p| !p.is_empty()))
+            != Some("api")
+        {
+            if let Ok(mut path) = base.path_segments_mut() {
+                path.pop_if_empty().push("api");
+            }
+        }
+        Ok(CodefreshClient {
+            account: account.id.clone(),
+            base,
+            http: http.clone(),
+            key: credential.secret,
+            account_id: account
+                .settings
+                .account_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        })
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    fn request(&self, method: Method, url: &Url) -> RequestBuilder {
+        self.http
+            .client()
+            .request(method, url.clone())
+            .header("Authorization", self.key.expose())
+            .header("Accept", "application/json")
+    }
+
+    async fn send(&self, retry: Retry, build: impl Fn() -> RequestBuilder) -> Result<Response> {
+        self.http
+            .send(V, retry, || {
+                build().build().map_err(|e| {
+                    Error::config(format!("could not build the Codefresh request: {e}"))
+                })
+            })
+            .await
+    }
+
+    async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
+        let status = response.status();
+        let retry_after = http::retry_after(&response);
+        let request_id = http::request_id(&response);
+        let bytes = http::read_body(V, response).await.unwrap_or_default();
+        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
+        let detail = VendorDetail {
+            status: status.as_u16(),
+            code: body.code(),
+            message: body.text(),
+            request_id,
+        };
+        let said_limit = detail
+            .message
+            .as_deref()
+            .is_some_and(|m| m.to_lowercase().contains("limit"));
+        match (status.as_u16(), op) {
+            (401, _) => Error::Unauthorized {
+                message: "Codefresh rejected the account's API key (revoked or mistyped) — check \
+                          it in Accounts"
+                    .into(),
+                detail: Some(detail),
+            },
+            (400 | 403 | 409 | 422, Op::Create) if said_limit => Error::QuotaExceeded {
+                message:
+                    "Codefresh refused another API key (a limit was reached); delete one first"
+                        .into(),
+                detail: Some(detail),
+            },
+            (403, _) => Error::Forbidden {
+                message: "the account's Codefresh API key lacks the scope or permission for this"
+                    .into(),
+                detail: Some(detail),
+            },
+            (404, Op::Read | Op::Write) if id.is_some() => Error::NotFound {
+                message: format!(
+                    "Codefresh has no API key `{}` (it may have been deleted elsewhere)",
+                    id.unwrap_or_default()
+                ),
+                detail: Some(detail),
+            },
+            _ => http::status_error(
+                V,
+                status,
+                retry_after,
+                detail,
+                "check the API key in Accounts",
+            ),
+        }
+    }
+
+    async fn fetch(&self, id: &str) -> Result<Key> {
+        check_id(id)?;
+        let url = self.url(&["auth", "key", id]);
+        let response = self
+            .send(Retry::Idempotent, || self.request(Method::GET, &url))
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Read, Some(id), response).await);
+        }
+        http::read_json(V, response, false).await
+    }
+
+    fn record(&self, key: Key) -> KeyRecord {
+        let (subject_type, subject_ref) = match key.subject {
+            Some(s) => (s.kind, s.reference),
+            None => (None, None),
+        };
+        KeyRecord {
+            vendor: V,
+            account: self.account.clone(),
+            id: key.id,
+            name: key.name,
+            description: None,
+            owner: subject_ref.clone().map(|id| Owner {
+                kind: match subject_type.as_deref() {
+                    Some("user") | None => OwnerKind::User,
+                    Some("service-user" | "service-account") => OwnerKind::ServiceAccount,
+                    Some(_) => OwnerKind::Other,
+                },
+                id,
+                name: subject_type.clone().filter(|t| t != "user"),
+            }),
+            created_at: wire::parse_time(key.created.as_deref()),
+            expires_at: None,
+            last_used_at: None,
+            status: KeyStatus::Active,
+            locked: false,
+            // Like Codefresh's CLI: a key without scopes is a legacy key with full access.
+            scopes: key.scopes.unwrap_or_else(|| vec!["any".to_string()]),
+            secret_hint: key.token_prefix.clone().map(|p| format!("{p}…")),
+            extra: VendorExtra::Codefresh {
+                token_prefix: key.token_prefix,
+                subject_type,
+                subject_ref,
+            },
+        }
+    }
+
+    /// `GET /user` with a new token: only a 401 says the token is wrong.
+    async fn token_rejected(&self, token: &Sensitive<String>) -> bool {
+        let url = self.url(&["user"]);
+        let sent = self
+            .send(Retry::Idempotent, || {
+                self.http
+                    .client()
+                    .get(url.clone())
+                    .header("Authorization", token.expose())
+                    .header("Accept", "application/json")
+            })
+            .await;
+        matches!(sent, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED)
+    }
+
+    /// What the create asked for, when the key cannot be read back.
+    fn assumed_record(&self, id: String, name: &str, scopes: &[String]) -> KeyRecord {
+        KeyRecord {
+            vendor: V,
+            account: self.account.clone(),
+            id,
+            name: Some(name.to_string()),
+            description: None,
+            owner: None,
+            created_at: Some(Utc::now()),
+            expires_at: None,
+            last_used_at: None,
+            status: KeyStatus::Active,
+            locked: false,
+            scopes: scopes.to_vec(),
+            secret_hint: None,
+            extra: VendorExtra::Codefresh {
+                token_prefix: None,
+                subject_type: Some("user".into()),
+                subject_ref: None,
+            },
+        }
+    }
+
+    /// After a create whose answer was lost: find the key with the requested name that appeared
+    /// since `before`.
+    async fn recover(&self, cause: Error, before: &HashSet<String>, name: &str) -> Error {
+        let after = match self.list().await {
+            Ok(after) => after,
+            Err(_) => {
+                return Error::CreateLost {
+                    message: format!(
+                        "the answer to the create was lost ({cause}) and Keyrack could not check \
+                         whether the key was created; refresh the list before trying again"
+                    ),
+                    recovered: None,
+                }
+            }
+        };
+        let mut new: Vec<KeyRecord> = after
+            .into_iter()
+            .filter(|k| !before.contains(&k.id) && k.name.as_deref() == Some(name))
+            .collect();
+        new.sort_by_key(|k| k.created_at);
+        match new.pop() {
+            Some(record) => lost_with(record),
+            None => {
+                let message = format!(
+                    "{cause}; no key was created (if one appears in the list later, delete it)"
+                );
+                match cause {
+                    Error::Timeout { .. } => Error::Timeout { message },
+                    Error::Decode { .. } => Error::Decode { message, raw: None },
+                    _ => Error::Network { message },
+                }
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Vendor for CodefreshClient {
+    fn capabilities(&self) -> Capabilities {
+        super::capabilities()
+    }
+
+    /// `GET /user`, the check Codefresh's own CLI makes before every command.
+    async fn verify(&self) -> Result<Identity> {
+        let url = self.url(&["user"]);
+        let response = self
+            .send(Retry::Idempotent, || self.request(Method::GET, &url))
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Read, None, response).await);
+        }
+        let user: wire::User = http::read_json(V, response, false).await?;
+        let present = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+        let who = match (present(&user.user_name), present(&user.email)) {
+            (Some(n), Some(e)) => format!("{n} ({e})"),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => "a Codefresh user".to_string(),
+        };
+        let display = match present(&user.active_account_name) {
+            Some(acct) => format!("{who} in account {acct}"),
+            None => who,
+        };
+        let mut warnings = Vec::new();
+        if let Some(wanted) = &self.account_id {
+            if !user.account.iter().any(|a| a.id() == Some(wanted.as_str())) {
+                warnings.push(format!(
+                    "the API key's user is not a member of the account {wanted} set for it"
+                ));
+            }
+        }
+        if let Err(e @ Error::Forbidden { .. }) = self.list().await {
+            warnings.push(format!("the API key cannot list API keys: {e}"));
+        }
+        Ok(Identity { display, warnings })
+    }
+
+    /// `GET /auth/keys`: one bare array, no paging.
+    async fn list(&self) -> Result<Vec<KeyRecord>> {
+        let url = self.url(&["auth", "keys"]);
+        let response = self
+            .send(Retry::Idempotent, || self.request(Method::GET, &url))
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Read, None, response).await);
+        }
+        let keys: Vec<Key> = http::read_json(V, response, false).await?;
+        Ok(keys.into_iter().map(|k| self.record(k)).collect())
+    }
+
+    async fn get(&self, id: &str) -> Result<KeyRecord> {
+        Ok(self.record(self.fetch(id).await?))
+    }
+
+    async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {
+        validate::new_key(&super::capabilities(), spec, Utc::now())?;
+        if spec.scopes.is_empty() {
+            return Err(Error::validation("scopes", "choose at least one scope"));
+        }
+        let name = spec.name.as_deref().unwrap_or_default().trim();
+        let body = KeyBody {
+            name: Some(name),
+            scopes: Some(&spec.scopes),
+        };
+        // What existed before, so that a lost answer can be told apart from an older namesake.
+        let before: HashSet<String> = self.list().await?.into_iter().map(|k| k.id).collect();
+
+        let url = self.url(&["auth", "key"]);
+        let sent = self
+            .send(Retry::Never, || {
+                self.request(Method::POST, &url)
+                    .query(&[("subjectType", "user")])
+                    .json(&body)
+            })
+            .await;
+        let response = match sent {
+            Ok(r) => r,
+            Err(e @ (Error::Network { .. } | Error::Timeout { .. })) => {
+                return Err(self.recover(e, &before, name).await)
+            }
+            Err(e) => return Err(e),
+        };
+        if !response.status().is_success() {
+            return Err(self.error(Op::Create, None, response).await);
+        }
+        let parsed = match http::read_body(V, response).await {
+            Ok(bytes) => wire::parse_token(&bytes).ok_or(Error::Decode {
+                message: "Codefresh answered the create with something that is not a token".into(),
+                raw: None,
+            }),
+            Err(e) => Err(e),
+        };
+        let (id, secret) = match parsed {
+            Ok(p) => p,
+            Err(e) => return Err(self.recover(e, &before, name).await),
+        };
+        // The token is in hand: a failing read-back must not lose it.
+        let record = match self.fetch(&id).await {
+            Ok(key) => self.record(key),
+            // No key with that id: the id half of the answer was damaged.
+            Err(e @ Error::NotFound { .. }) => return Err(self.recover(e, &before, name).await),
+            Err(e) => {
+                tracing::warn!(vendor = %V, error = %e, "could not read back a created key");
+                self.assumed_record(id, name, &spec.scopes)
+            }
+        };
+        // A truncated token still looks like one: make sure it authenticates before handing it
+        // out, so that nobody stores a key that can never work.
+        if self.token_rejected(&secret).await {
+            return Err(lost_with(record));
+        }
+        Ok(CreatedKey {
+            record,
+            secret,
+            public_key_pem: None,
+        })
+    }
+
+    async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
+        validate::key_update(&super::capabilities(), changes)?;
+        check_id(id)?;
+        if changes.scopes.as_ref().is_some_and(Vec::is_empty) {
+            return Err(Error::validation("scopes", "keep at least one scope"));
+        }
+        if changes.name.is_none() && changes.scopes.is_none() {
+            return self.get(id).await;
+        }
+        let body = KeyBody {
+            name: changes.name.as_deref().map(str::trim),
+            scopes: changes.scopes.as_deref(),
+        };
+        let url = self.url(&["auth", "key", id]);
+        // Scopes are replaced, not merged, so sending the same change twice is harmless.
+        let response = self
+            .send(Retry::Idempotent, || {
+                self.request(Method::PATCH, &url).json(&body)
+            })
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Write, Some(id), response).await);
+        }
+        // Clients do not rely on PATCH's answer; read the key back.
+        self.get(id).await
+    }
+
+    async fn delete(&self, id: &str) -> Result<DeleteOutcome> {
+        check_id(id)?;
+        let url = self.url(&["auth", "key", id]);
+        let response = self
+            .send(Retry::Idempotent, || self.request(Method::DELETE, &url))
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Write, Some(id), response).await);
+        }
+        Ok(DeleteOutcome::default())
+    }
+}
+
+fn lost_with(record: KeyRecord) -> Error {
+    Error::CreateLost {
+        message: format!(
+            "the key `{}` was created but its token was lost in transit — delete it and create a \
+             new one",
+            record.display_name()
+        ),
+        recovered: Some(Box::new(record)),
+    }
+}
+
+/// Key ids go into the path; refuse what cannot be one before anything is sent.
+fn check_id(id: &str) -> Result<()> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::validation(
+            "id",
+            format!("`{id}` is not a Codefresh key id (the part of the token before the dot)"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(base: Option<&str>) -> CodefreshClient {
+        let account = Account {
+            id: "cf".into(),
+            name: "cf".into(),
+            vendor: V,
+            sandbox: false,
+            settings: crate::model::AccountSettings {
+                base_url: base.map(str::to_string),
+                ..Default::default()
+            },
+        };
+        let http = Http::new(Default::default()).unwrap();
+        CodefreshClient::new(&account, Credential::new("id.secret"), &http).unwrap()
+    }
+
+    #[test]
+    fn base_url_gets_api_once() {
+        assert_eq!(
+            client(None).url(&["auth", "keys"]).as_str(),
+            "https://g.codefresh.io/api/auth/keys"
+        );
+        assert_eq!(
+            client(Some("https://g.codefresh.io"))
+                .url(&["user"])
+                .as_str(),
+            "https://g.codefresh.io/api/user"
+        );
+        assert_eq!(
+            client(Some("http://127.0.0.1:8080/api/"))
+                .url(&["auth", "key", "x"])
+                .as_str(),
+            "http://127.0.0.1:8080/api/auth/key/x"
+        );
+    }
+
+    #[test]
+    fn ids_must_be_plain() {
+        assert!(check_id("64b7f0c2e4b0a1c2d3e4f5a6").is_ok());
+        for bad in ["", "a/b", "a.b", "a b", "service-user/x"] {
+            assert_eq!(check_id(bad).unwrap_err().code(), crate::Code::Validation);
+        }
+    }
+}
