@@ -1,0 +1,23 @@
+# Shared helpers for the scripts in this folder. Source it; do not run it.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# cargo install puts tauri-driver here; a fresh shell may not have it on PATH yet.
+if [ -d "$HOME/.cargo/bin" ]; then PATH="$HOME/.cargo/bin:$PATH"; fi
+export PATH
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root or sudo to run: $*"
+  fi
+}
+
+# Builds the web UI into ui/dist, which the app embeds at compile time.
+build_ui() {
+  say "building the UI (ui/dist)"
+  (cd "$ROOT/ui" && npm run --silent build)
+}

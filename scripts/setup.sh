@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs what building, running or testing Keyrack needs, skipping whatever is already there.
+#   scripts/setup.sh run    toolchain check, system libraries, UI packages
+#   scripts/setup.sh test   the above plus Xvfb, WebKitWebDriver, gnome-keyring, tauri-driver
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+mode="${1:-run}"
+case "$mode" in run|test) ;; *) die "usage: $0 run|test" ;; esac
+
+# Tauri's WebKitGTK stack (bookworm names: ayatana, not libappindicator3-dev) and the
+# Secret Service client libraries keyring links against.
+BUILD_PACKAGES=(
+  build-essential pkg-config file xdg-utils
+  libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev
+  libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
+  libdbus-1-dev libsecret-1-dev
+)
+# A display, a session bus, a keyring and the WebDriver for the headless test run.
+TEST_PACKAGES=(
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
+  imagemagick x11-utils xdotool fonts-dejavu-core
+)
+TAURI_DRIVER_VERSION=2.1.0
+NODE_MIN=20.19
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do installed "$pkg" || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+check_toolchains() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs), then rerun"
+  command -v node >/dev/null && command -v npm >/dev/null \
+    || die "node and npm not found: install Node.js >= $NODE_MIN (Debian 12's nodejs 18 is too old for Vite 7)"
+  local node_version
+  node_version="$(node --version | sed 's/^v//')"
+  version_at_least "$node_version" "$NODE_MIN" \
+    || die "Node.js $node_version is too old: Vite 7 needs >= $NODE_MIN"
+}
+
+npm_ci() {
+  local stamp="$ROOT/ui/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$ROOT/ui/package-lock.json" ]; then return 0; fi
+  say "installing UI packages (npm ci)"
+  (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+}
+
+tauri_driver() {
+  if command -v tauri-driver >/dev/null \
+    && cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
+    return 0
+  fi
+  say "installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+}
+
+check_toolchains
+if [ "$mode" = test ]; then apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+else apt_install "${BUILD_PACKAGES[@]}"
+fi
+npm_ci
+if [ "$mode" = test ]; then tauri_driver; fi
