@@ -61,7 +61,9 @@ pub fn run() {
         if let RunEvent::Exit = event {
             tracing::info!("Keyrack exiting");
             // Flush buffered log lines before the process ends.
-            app.state::<logging::LogGuard>().flush();
+            if let Some(guard) = app.try_state::<logging::LogGuard>() {
+                guard.flush();
+            }
         }
     });
 }
