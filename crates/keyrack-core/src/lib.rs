@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod fsutil;
 pub mod http;
+pub mod inventory;
 pub mod model;
 pub mod secret;
 pub mod validate;
