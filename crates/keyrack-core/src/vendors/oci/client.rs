@@ -1,0 +1,506 @@
+//! `OciClient`: a user's API signing keys through OCI Identity (`/20160918/users/{user}/apiKeys`),
+//! every request signed with the account's own signing key.
+
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, Request, Response};
+use rsa::RsaPublicKey;
+use url::Url;
+
+use super::errors::{self, Op};
+use super::keypair;
+use super::record::{self, KeyRef};
+use super::sign::{http_date, KeyId, RequestSigner, JSON};
+use super::wire::{ApiKey, CreateApiKeyDetails};
+use super::{capabilities, endpoint, MAX_KEYS_PER_USER};
+use crate::error::{Error, Result};
+use crate::http::{self, Http, Retry};
+use crate::model::{
+    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, NewKey,
+    Owner, OwnerKind, VendorId,
+};
+use crate::secret::Sensitive;
+use crate::validate;
+use crate::vendor::{Capabilities, Vendor};
+
+const API_VERSION: &str = "20160918";
+/// More pages than three keys can ever fill: a vendor that keeps paging is misbehaving.
+const MAX_PAGES: usize = 100;
+
+/// Path segments are escaped as the Python SDK's `quote()` does, so a fingerprint's colons go
+/// out as `%3A`, and signed that way.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+pub struct OciClient {
+    account_id: String,
+    tenancy: String,
+    user: String,
+    region: Option<String>,
+    /// The fingerprint the account signs with (its keyId's last part).
+    fingerprint: String,
+    /// The fingerprint of the credential's private key, computed locally.
+    key_fingerprint: String,
+    base: Url,
+    signer: RequestSigner,
+    http: Http,
+}
+
+impl OciClient {
+    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+        let s = &account.settings;
+        let tenancy = ocid(s.tenancy.as_deref(), "tenancy", "ocid1.tenancy.")?;
+        let user = ocid(s.user.as_deref(), "user", "ocid1.user.")?;
+        let fingerprint = s
+            .fingerprint
+            .as_deref()
+            .map(|f| f.trim().to_ascii_lowercase())
+            .filter(|f| keypair::is_fingerprint(f))
+            .ok_or_else(|| {
+                Error::config(
+                    "the OCI account needs the fingerprint of its API signing key \
+                     (aa:bb:…, 16 pairs; shown in the console and in ~/.oci/config)",
+                )
+            })?;
+        let region = s
+            .region
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        let base = match (&s.base_url, &region) {
+            (Some(base), _) => base.trim().to_string(),
+            (None, Some(region)) => endpoint(region)?,
+            (None, None) => {
+                return Err(Error::config(
+                    "the OCI account needs its region (e.g. eu-frankfurt-1) or a base URL",
+                ))
+            }
+        };
+        let base = Url::parse(base.trim_end_matches('/'))
+            .map_err(|e| Error::config(format!("the OCI base URL `{base}` is not a URL: {e}")))?;
+
+        let passphrase = credential.passphrase.as_ref().map(|p| p.expose().as_str());
+        let key = keypair::load_private_key(credential.secret.expose(), passphrase)?;
+        let key_fingerprint = keypair::fingerprint(&RsaPublicKey::from(&key))?;
+        let key_id = KeyId {
+            tenancy: tenancy.clone(),
+            user: user.clone(),
+            fingerprint: fingerprint.clone(),
+        };
+        Ok(OciClient {
+            account_id: account.id.clone(),
+            tenancy,
+            user,
+            region,
+            fingerprint,
+            key_fingerprint,
+            base,
+            signer: RequestSigner::new(&key_id, key),
+            http: http.clone(),
+        })
+    }
+
+    /// `…/20160918/users/{user}/apiKeys[/{fingerprint}]`.
+    pub fn keys_url(&self, user: &str, fingerprint: Option<&str>) -> Result<Url> {
+        let mut url = format!(
+            "{}/{API_VERSION}/users/{}/apiKeys",
+            self.base.as_str().trim_end_matches('/'),
+            utf8_percent_encode(user, SEGMENT)
+        );
+        if let Some(fp) = fingerprint {
+            url.push('/');
+            url.extend(utf8_percent_encode(fp, SEGMENT));
+        }
+        Url::parse(&url).map_err(|e| Error::config(format!("bad OCI URL {url}: {e}")))
+    }
+
+    /// One signed request, dated `date`.
+    pub(crate) fn build_request(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&[u8]>,
+        date: &str,
+    ) -> Result<Request> {
+        let mut builder = self
+            .http
+            .client()
+            .request(method.clone(), url.clone())
+            .header(ACCEPT, JSON);
+        if let Some(body) = body {
+            builder = builder.header(CONTENT_TYPE, JSON).body(body.to_vec());
+        }
+        let mut request = builder.build().map_err(|e| Error::Network {
+            message: format!("could not build the OCI request: {e}"),
+        })?;
+        self.signer.sign_request(&mut request, date)?;
+        Ok(request)
+    }
+
+    /// Sign and send; the signature and date are fresh on every attempt.
+    async fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        body: Option<Vec<u8>>,
+        retry: Retry,
+    ) -> Result<Response> {
+        self.http
+            .send(VendorId::Oci, retry, || {
+                self.build_request(&method, url, body.as_deref(), &http_date(SystemTime::now()))
+            })
+            .await
+    }
+
+    /// The UploadApiKey body for a public key PEM.
+    pub(crate) fn upload_body(public_pem: &str) -> Result<Vec<u8>> {
+        serde_json::to_vec(&CreateApiKeyDetails { key: public_pem }).map_err(|e| Error::Decode {
+            message: format!("could not encode the upload: {e}"),
+            raw: None,
+        })
+    }
+
+    /// A hint for a 401 when the private key does not match the configured fingerprint.
+    fn auth_hint(&self) -> Option<String> {
+        (self.key_fingerprint != self.fingerprint).then(|| {
+            format!(
+                "the private key's fingerprint is {}, but the account is set to {}",
+                self.key_fingerprint, self.fingerprint
+            )
+        })
+    }
+
+    async fn fail(&self, response: Response, op: Op<'_>) -> Error {
+        errors::from_response(response, op, self.auth_hint().as_deref()).await
+    }
+
+    /// ListApiKeys for `user`, following `opc-next-page` should OCI ever send one.
+    async fn list_keys(&self, user: &str) -> Result<Vec<ApiKey>> {
+        let mut keys = Vec::new();
+        let mut page: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut url = self.keys_url(user, None)?;
+            if let Some(token) = &page {
+                url.query_pairs_mut().append_pair("page", token);
+            }
+            let response = self
+                .send(Method::GET, &url, None, Retry::Idempotent)
+                .await?;
+            if !response.status().is_success() {
+                return Err(self.fail(response, Op::List { user }).await);
+            }
+            let next = response
+                .headers()
+                .get("opc-next-page")
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| !v.is_empty())
+                .map(str::to_string);
+            let batch: Vec<ApiKey> = http::read_json(VendorId::Oci, response, false).await?;
+            keys.extend(batch);
+            match next {
+                Some(token) if page.as_deref() != Some(token.as_str()) => page = Some(token),
+                Some(_) => {
+                    return Err(Error::Decode {
+                        message: "OCI sent the same page token twice while listing keys".into(),
+                        raw: None,
+                    })
+                }
+                None => return Ok(keys),
+            }
+        }
+        Err(Error::Decode {
+            message: format!("OCI kept paging after {MAX_PAGES} pages of API keys"),
+            raw: None,
+        })
+    }
+
+    /// Live (not DELETED) keys of `user`, as records.
+    async fn records(&self, user: &str) -> Result<Vec<KeyRecord>> {
+        self.list_keys(user)
+            .await?
+            .iter()
+            .filter(|k| !record::is_deleted(k))
+            .map(|k| record::to_record(k, &self.account_id, user, &self.user))
+            .collect()
+    }
+
+    fn key_ref(&self, id: &str) -> Result<KeyRef> {
+        KeyRef::parse(id, &self.user, &self.tenancy)
+    }
+
+    /// The user a new key is for: the account's own, or another user's OCID.
+    fn owner_of(&self, spec: &NewKey) -> Result<String> {
+        match &spec.owner {
+            None => Ok(self.user.clone()),
+            Some(owner) => {
+                let id = owner.id.trim();
+                if owner.kind != OwnerKind::User || !id.starts_with("ocid1.user.") {
+                    return Err(Error::validation(
+                        "owner",
+                        "OCI API signing keys belong to a user: give a user OCID (ocid1.user.oc1..…)",
+                    ));
+                }
+                Ok(id.to_string())
+            }
+        }
+    }
+
+    /// UploadApiKey. Never retried: a lost answer is resolved by `recover_upload`.
+    async fn upload(&self, user: &str, public_pem: &str) -> Result<ApiKey> {
+        let body = Self::upload_body(public_pem)?;
+        let url = self.keys_url(user, None)?;
+        let response = self
+            .send(Method::POST, &url, Some(body), Retry::Never)
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.fail(response, Op::Upload { user }).await);
+        }
+        http::read_json(VendorId::Oci, response, false).await
+    }
+
+    /// The upload's answer was lost: the key pair is ours, so if the key is there, nothing else
+    /// was lost. Otherwise say plainly whether anything was created.
+    async fn recover_upload(&self, user: &str, fingerprint: &str, lost: Error) -> Result<ApiKey> {
+        match self.list_keys(user).await {
+            Ok(keys) => {
+                if let Some(key) = keys.into_iter().find(|k| {
+                    !record::is_deleted(k)
+                        && record::fingerprint_of(k).as_deref() == Some(fingerprint)
+                }) {
+                    tracing::info!(vendor = "oci", "recovered an upload whose answer was lost");
+                    return Ok(key);
+                }
+                let note = format!(
+                    "; no key was uploaded (OCI does not list fingerprint {fingerprint}), so \
+                     nothing was created — try again"
+                );
+                Err(match lost {
+                    Error::Timeout { message } => Error::Timeout {
+                        message: message + &note,
+                    },
+                    Error::Decode { message, raw } => Error::Decode {
+                        message: message + &note,
+                        raw,
+                    },
+                    Error::Network { message } => Error::Network {
+                        message: message + &note,
+                    },
+                    other => other,
+                })
+            }
+            Err(check) => Err(Error::CreateLost {
+                message: format!(
+                    "the upload of key {fingerprint} may have reached OCI, and checking failed \
+                     ({check}): look for that fingerprint in the key list; if it is there, \
+                     delete it — its private key was not kept"
+                ),
+                recovered: None,
+            }),
+        }
+    }
+}
+
+fn duplicate(fingerprint: &str, user: &str) -> Error {
+    Error::Conflict {
+        message: format!("this public key ({fingerprint}) is already uploaded for user {user}"),
+        detail: None,
+    }
+}
+
+fn ocid(value: Option<&str>, what: &str, prefix: &str) -> Result<String> {
+    value
+        .map(str::trim)
+        .filter(|v| v.starts_with(prefix))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            Error::config(format!(
+                "the OCI account needs its {what} OCID ({prefix}oc1..…)"
+            ))
+        })
+}
+
+#[async_trait]
+impl Vendor for OciClient {
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    async fn verify(&self) -> Result<Identity> {
+        let keys = self.records(&self.user).await?;
+        let mut warnings = Vec::new();
+        if let Some(hint) = self.auth_hint() {
+            warnings.push(format!("{hint}; requests may start failing"));
+        }
+        if keys.len() >= MAX_KEYS_PER_USER as usize {
+            warnings.push(format!(
+                "the user has {} API signing keys, the most OCI allows: delete one before \
+                 creating another",
+                keys.len()
+            ));
+        }
+        let place = self.region.as_deref().unwrap_or(self.base.as_str());
+        Ok(Identity {
+            display: format!(
+                "user {} in tenancy {} ({place}), signing with key {}",
+                self.user, self.tenancy, self.fingerprint
+            ),
+            warnings,
+        })
+    }
+
+    async fn list(&self) -> Result<Vec<KeyRecord>> {
+        self.records(&self.user).await
+    }
+
+    async fn get(&self, id: &str) -> Result<KeyRecord> {
+        let key = self.key_ref(id)?;
+        self.records(&key.user)
+            .await?
+            .into_iter()
+            .find(|r| self.key_ref(&r.id).is_ok_and(|k| k == key))
+            .ok_or_else(|| Error::NotFound {
+                message: format!(
+                    "OCI has no API signing key {} for user {} (it may have been deleted)",
+                    key.fingerprint, key.user
+                ),
+                detail: None,
+            })
+    }
+
+    async fn create_options(&self) -> Result<CreateOptions> {
+        Ok(CreateOptions {
+            owners: vec![Owner {
+                kind: OwnerKind::User,
+                id: self.user.clone(),
+                name: Some("this account's user".into()),
+            }],
+            projects: Vec::new(),
+        })
+    }
+
+    async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {
+        validate::new_key(&capabilities(), spec, Utc::now())?;
+        let user = self.owner_of(spec)?;
+        if spec.public_key_pem.is_some() && spec.key_bits.is_some() {
+            return Err(Error::validation(
+                "key_bits",
+                "a key size applies only when Keyrack generates the pair, not to an uploaded key",
+            ));
+        }
+        // A supplied key is checked and fingerprinted before anything is sent.
+        let supplied = match spec.public_key_pem.as_deref() {
+            Some(pem) => {
+                let public = keypair::parse_public_pem(pem)?;
+                Some((
+                    keypair::public_pem(&public)?,
+                    keypair::fingerprint(&public)?,
+                ))
+            }
+            None => None,
+        };
+
+        let existing: Vec<ApiKey> = self
+            .list_keys(&user)
+            .await?
+            .into_iter()
+            .filter(|k| !record::is_deleted(k))
+            .collect();
+        let uploaded_already = |fingerprint: &str| {
+            existing
+                .iter()
+                .any(|k| record::fingerprint_of(k).as_deref() == Some(fingerprint))
+        };
+        if let Some((_, fingerprint)) = &supplied {
+            if uploaded_already(fingerprint) {
+                return Err(duplicate(fingerprint, &user));
+            }
+        }
+        // The 3-key limit is checked here, so a full user gets a clear answer and nothing is sent.
+        if existing.len() >= MAX_KEYS_PER_USER as usize {
+            return Err(Error::QuotaExceeded {
+                message: format!(
+                    "user {user} already has {} API signing keys, the most OCI allows \
+                     ({MAX_KEYS_PER_USER}); delete one before adding another",
+                    existing.len()
+                ),
+                detail: None,
+            });
+        }
+
+        let (public_pem, fingerprint, private_pem) = match supplied {
+            Some((public_pem, fingerprint)) => (public_pem, fingerprint, None),
+            None => {
+                let bits = spec
+                    .key_bits
+                    .map_or(keypair::DEFAULT_KEY_BITS, |b| b as usize);
+                // Generation takes a while: keep it off the async workers.
+                let pair = tokio::task::spawn_blocking(move || keypair::generate(bits))
+                    .await
+                    .map_err(|e| {
+                        Error::validation("key_bits", format!("key generation failed: {e}"))
+                    })??;
+                if uploaded_already(&pair.fingerprint) {
+                    return Err(duplicate(&pair.fingerprint, &user));
+                }
+                (pair.public_pem, pair.fingerprint, Some(pair.private_pem))
+            }
+        };
+
+        let uploaded = match self.upload(&user, &public_pem).await {
+            Ok(key) => key,
+            Err(e @ (Error::Network { .. } | Error::Timeout { .. } | Error::Decode { .. })) => {
+                self.recover_upload(&user, &fingerprint, e).await?
+            }
+            Err(e) => return Err(e),
+        };
+        let reported = record::fingerprint_of(&uploaded);
+        if reported.as_deref() != Some(fingerprint.as_str()) {
+            return Err(Error::Decode {
+                message: format!(
+                    "OCI reported fingerprint {} for the uploaded key, but its fingerprint is \
+                     {fingerprint}: check the key list and delete the new key if it is there",
+                    reported.as_deref().unwrap_or("(none)")
+                ),
+                raw: None,
+            });
+        }
+        Ok(CreatedKey {
+            record: record::to_record(&uploaded, &self.account_id, &user, &self.user)?,
+            // Empty when the user supplied the public key: Keyrack never had the private half.
+            secret: private_pem.unwrap_or_else(|| Sensitive::new(String::new())),
+            public_key_pem: Some(public_pem),
+        })
+    }
+
+    async fn delete(&self, id: &str) -> Result<DeleteOutcome> {
+        let key = self.key_ref(id)?;
+        if key.user == self.user && key.fingerprint == self.fingerprint {
+            return Err(Error::Conflict {
+                message: "this is the key Keyrack signs this account's requests with; deleting \
+                          it would lock the account out — switch the account to another key first"
+                    .into(),
+                detail: None,
+            });
+        }
+        let url = self.keys_url(&key.user, Some(&key.fingerprint))?;
+        let response = self
+            .send(Method::DELETE, &url, None, Retry::Idempotent)
+            .await?;
+        if !response.status().is_success() {
+            let op = Op::Delete {
+                user: &key.user,
+                fingerprint: &key.fingerprint,
+            };
+            return Err(self.fail(response, op).await);
+        }
+        Ok(DeleteOutcome::default())
+    }
+}
