@@ -5,14 +5,18 @@
 //! settings and its credential) → the vendor's client in `vendors::<v>` → `http::Http` (timeouts,
 //! retries, request logging without secrets) → the vendor's endpoint (or the emulator).
 
+pub mod accounts;
 pub mod error;
 pub mod export;
 pub mod fsutil;
 pub mod http;
 pub mod inventory;
 pub mod model;
+pub mod sandbox;
 pub mod secret;
+pub mod settings;
 pub mod validate;
+pub mod vault;
 pub mod vendor;
 pub mod vendors;
 

@@ -1,0 +1,560 @@
+//! The account registry: the service behind the desktop commands and the CLI.
+//!
+//! Mutations (add, update, remove, preferences) are serialized by one async lock and follow the
+//! same order: check the input, test the connection (unless told not to), write the keychain,
+//! then the settings file — undoing the keychain write if the file cannot be written — and only
+//! then change what the registry shows. A failure leaves everything as it was.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::record;
+use crate::error::{Error, PublicError, Result};
+use crate::http::{Http, HttpConfig};
+use crate::model::{Account, AccountSettings, Credential, Identity, VendorId};
+use crate::sandbox::Sandbox;
+use crate::settings::{self, FileState, Paths, Preferences, Settings};
+use crate::vault::{self, Backend, CredentialStore};
+use crate::vendor::{self, Vendor};
+
+/// How a registry is set up.
+pub struct Options {
+    pub paths: Paths,
+    pub store: Arc<dyn CredentialStore>,
+    /// Default: `Http::new(HttpConfig::default())`.
+    pub http: Option<Http>,
+    /// Start the in-process sandbox when the `sandbox` preference is on. The desktop app does;
+    /// the CLI attaches a manifest's accounts instead (`attach_accounts`).
+    pub start_sandbox: bool,
+}
+
+impl Options {
+    /// The platform directories (or `KEYRACK_CONFIG_DIR` / `KEYRACK_DATA_DIR`), the OS keychain,
+    /// and the sandbox on.
+    pub fn from_env() -> Result<Options> {
+        Ok(Options {
+            paths: Paths::from_env()?,
+            store: vault::default_store(),
+            http: None,
+            start_sandbox: true,
+        })
+    }
+}
+
+/// A new account as the user entered it (the credential travels separately).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AccountDraft {
+    pub name: String,
+    pub vendor: VendorId,
+    #[serde(default)]
+    pub settings: AccountSettings,
+}
+
+/// Changes to an account; `None` = keep. The vendor of an account cannot change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AccountChanges {
+    pub name: Option<String>,
+    pub settings: Option<AccountSettings>,
+}
+
+/// Whether to call the vendor before saving. The client is always built (which checks the
+/// settings and the credential's shape locally); `Skip` only leaves out the network call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionTest {
+    Run,
+    Skip,
+}
+
+/// A saved account, and who the vendor said the credential is (when the test ran).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Saved {
+    pub account: Account,
+    pub identity: Option<Identity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemArea {
+    /// The settings file could not be used; defaults are in effect.
+    Settings,
+    /// The sandbox could not start.
+    Sandbox,
+}
+
+/// Something wrong at startup that the app works around and the user should hear about.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Problem {
+    pub area: ProblemArea,
+    pub error: PublicError,
+}
+
+/// Where an account's credential lives.
+enum Origin {
+    /// Settings file + keychain.
+    Saved,
+    /// Memory only: the sandbox, an attached manifest or accounts file.
+    Session,
+}
+
+struct State {
+    settings: Settings,
+    file_state: FileState,
+    /// Accounts that live for this run only, with their credentials.
+    session: Vec<(Account, Credential)>,
+    /// Credentials of saved accounts read from (or written to) the keychain this run.
+    cache: HashMap<String, Credential>,
+    problems: Vec<Problem>,
+}
+
+impl State {
+    fn find(&self, id: &str) -> Option<(Account, Origin)> {
+        if let Some(a) = self.settings.accounts.iter().find(|a| a.id == id) {
+            return Some((a.clone(), Origin::Saved));
+        }
+        self.session
+            .iter()
+            .find(|(a, _)| a.id == id)
+            .map(|(a, _)| (a.clone(), Origin::Session))
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Account> {
+        self.settings
+            .accounts
+            .iter()
+            .chain(self.session.iter().map(|(a, _)| a))
+    }
+}
+
+pub struct Registry {
+    paths: Paths,
+    store: Arc<dyn CredentialStore>,
+    http: Http,
+    start_sandbox: bool,
+    state: Mutex<State>,
+    /// Held for a whole mutation; owns the running sandbox.
+    writes: tokio::sync::Mutex<Option<Sandbox>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state();
+        f.debug_struct("Registry")
+            .field("settings_file", &self.paths.settings_file())
+            .field("store", &self.store.backend())
+            .field("accounts", &state.settings.accounts.len())
+            .field("session_accounts", &state.session.len())
+            .finish()
+    }
+}
+
+impl Registry {
+    /// Load the settings and start the sandbox. Problems with either are kept in `problems()`;
+    /// only an HTTP client that cannot be built is an error.
+    pub async fn open(opts: Options) -> Result<Registry> {
+        let http = match opts.http {
+            Some(h) => h,
+            None => Http::new(HttpConfig::default())?,
+        };
+        let loaded = settings::load(&opts.paths.settings_file());
+        let mut problems = Vec::new();
+        if let Some(e) = &loaded.problem {
+            problems.push(Problem {
+                area: ProblemArea::Settings,
+                error: e.to_public(),
+            });
+        }
+        let want_sandbox = opts.start_sandbox && loaded.settings.preferences.sandbox;
+        let registry = Registry {
+            paths: opts.paths,
+            store: opts.store,
+            http,
+            start_sandbox: opts.start_sandbox,
+            state: Mutex::new(State {
+                settings: loaded.settings,
+                file_state: loaded.state,
+                session: Vec::new(),
+                cache: HashMap::new(),
+                problems,
+            }),
+            writes: tokio::sync::Mutex::new(None),
+        };
+        if want_sandbox {
+            let mut slot = registry.writes.lock().await;
+            if let Err(e) = registry.start_sandbox_into(&mut slot).await {
+                registry.state().problems.push(Problem {
+                    area: ProblemArea::Sandbox,
+                    error: e.to_public(),
+                });
+            }
+        }
+        tracing::info!(
+            settings = %registry.paths.settings_file().display(),
+            accounts = registry.state().settings.accounts.len(),
+            "account registry open"
+        );
+        Ok(registry)
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
+    /// Which credential store is in use (diagnostics; tests).
+    pub fn store_backend(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// What went wrong at startup and was worked around.
+    pub fn problems(&self) -> Vec<Problem> {
+        self.state().problems.clone()
+    }
+
+    /// Whether the keychain can be used now; the error says what is wrong and how to fix it.
+    pub async fn check_keychain(&self) -> Result<()> {
+        self.store.probe().await
+    }
+
+    /// The sandbox's base URL while it runs.
+    pub async fn sandbox_base_url(&self) -> Option<String> {
+        self.writes
+            .lock()
+            .await
+            .as_ref()
+            .map(|s| s.base_url().to_string())
+    }
+
+    /// Every account: saved ones in file order, then sandbox and attached ones. No secrets.
+    pub fn list_accounts(&self) -> Vec<Account> {
+        self.state().all().cloned().collect()
+    }
+
+    pub fn account(&self, id: &str) -> Result<Account> {
+        self.state()
+            .find(id)
+            .map(|(a, _)| a)
+            .ok_or_else(|| not_found(id))
+    }
+
+    pub fn preferences(&self) -> Preferences {
+        self.state().settings.preferences.clone()
+    }
+
+    /// A client for the account, with its credential (read from the keychain on first use).
+    pub async fn vendor(&self, id: &str) -> Result<Box<dyn Vendor>> {
+        let (account, credential) = self.account_and_credential(id).await?;
+        vendor::connect(&account, credential, &self.http)
+    }
+
+    /// Test a saved account's connection: who the credential is, and what it lacks.
+    pub async fn test_account(&self, id: &str) -> Result<Identity> {
+        self.vendor(id).await?.verify().await
+    }
+
+    /// Test an account before it exists ("Test connection" in the add form).
+    pub async fn test_draft(
+        &self,
+        draft: &AccountDraft,
+        credential: Credential,
+    ) -> Result<Identity> {
+        let account = Account {
+            id: "draft".into(),
+            name: record::check_name(&draft.name)?,
+            vendor: draft.vendor,
+            sandbox: false,
+            settings: record::check_settings(&draft.settings)?,
+        };
+        check_credential(&credential)?;
+        vendor::connect(&account, credential, &self.http)?
+            .verify()
+            .await
+    }
+
+    /// Add an account: check it, test the connection (unless `Skip`), store the credential in
+    /// the keychain and the settings in the file. Nothing is saved when any step fails.
+    pub async fn add_account(
+        &self,
+        draft: AccountDraft,
+        credential: Credential,
+        test: ConnectionTest,
+    ) -> Result<Saved> {
+        let account = Account {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: record::check_name(&draft.name)?,
+            vendor: draft.vendor,
+            sandbox: false,
+            settings: record::check_settings(&draft.settings)?,
+        };
+        check_credential(&credential)?;
+        self.check_name_free(&account.name, None)?;
+        let identity = self.try_connect(&account, &credential, test).await?;
+
+        let _writes = self.writes.lock().await;
+        self.check_name_free(&account.name, None)?;
+        self.store.set(&account, &credential).await?;
+        let mut next = self.state().settings.clone();
+        next.accounts.push(account.clone());
+        if let Err(e) = self.persist(next) {
+            if let Err(undo) = self.store.delete(&account).await {
+                tracing::warn!(account = %account.id, error = %undo, "could not undo keychain write");
+            }
+            return Err(e);
+        }
+        self.state().cache.insert(account.id.clone(), credential);
+        tracing::info!(account = %account.id, name = %account.name, vendor = %account.vendor, "account added");
+        Ok(Saved { account, identity })
+    }
+
+    /// Change a saved account's name or settings, and optionally its credential. When the
+    /// connection could change (settings or credential), it is tested first unless `Skip`.
+    pub async fn update_account(
+        &self,
+        id: &str,
+        changes: AccountChanges,
+        credential: Option<Credential>,
+        test: ConnectionTest,
+    ) -> Result<Saved> {
+        let current = self.saved_account(id)?;
+        let mut updated = current.clone();
+        if let Some(name) = &changes.name {
+            updated.name = record::check_name(name)?;
+            self.check_name_free(&updated.name, Some(id))?;
+        }
+        if let Some(settings) = &changes.settings {
+            updated.settings = record::check_settings(settings)?;
+        }
+        if let Some(c) = &credential {
+            check_credential(c)?;
+        }
+        let connection_changed = credential.is_some() || updated.settings != current.settings;
+        let identity = if connection_changed {
+            let to_test = match &credential {
+                Some(c) => c.clone(),
+                None => self.account_and_credential(id).await?.1,
+            };
+            self.try_connect(&updated, &to_test, test).await?
+        } else {
+            None
+        };
+
+        let _writes = self.writes.lock().await;
+        let previous = self.state().cache.get(id).cloned();
+        if let Some(c) = &credential {
+            self.store.set(&updated, c).await?;
+        }
+        let mut next = self.state().settings.clone();
+        match next.accounts.iter_mut().find(|a| a.id == id) {
+            Some(slot) => *slot = updated.clone(),
+            None => return Err(not_found(id)),
+        }
+        if let Err(e) = self.persist(next) {
+            if let (Some(_), Some(old)) = (&credential, &previous) {
+                if let Err(undo) = self.store.set(&current, old).await {
+                    tracing::warn!(account = %id, error = %undo, "could not undo keychain write");
+                }
+            }
+            return Err(e);
+        }
+        if let Some(c) = credential {
+            self.state().cache.insert(id.to_string(), c);
+        }
+        tracing::info!(account = %id, name = %updated.name, "account updated");
+        Ok(Saved {
+            account: updated,
+            identity,
+        })
+    }
+
+    /// Remove a saved account and its keychain entry. When the keychain cannot be reached the
+    /// account stays (so its credential is not left behind unseen) and the error says why.
+    pub async fn remove_account(&self, id: &str) -> Result<()> {
+        let account = self.saved_account(id)?;
+        let _writes = self.writes.lock().await;
+        self.store.delete(&account).await?;
+        let mut next = self.state().settings.clone();
+        next.accounts.retain(|a| a.id != id);
+        self.persist(next)?;
+        self.state().cache.remove(id);
+        tracing::info!(account = %id, name = %account.name, "account removed");
+        Ok(())
+    }
+
+    /// Save new preferences; turning `sandbox` on or off starts or stops it.
+    pub async fn set_preferences(&self, preferences: Preferences) -> Result<Preferences> {
+        preferences.check()?;
+        let mut slot = self.writes.lock().await;
+        let mut next = self.state().settings.clone();
+        next.preferences = preferences.clone();
+        self.persist(next)?;
+        tracing::info!(sandbox = preferences.sandbox, "preferences saved");
+        if self.start_sandbox {
+            if preferences.sandbox && slot.is_none() {
+                self.start_sandbox_into(&mut slot)
+                    .await
+                    .map_err(|e| Error::Io {
+                        message: format!("Preferences saved, but {e}"),
+                    })?;
+            } else if !preferences.sandbox {
+                if let Some(sandbox) = slot.take() {
+                    self.state().session.retain(|(a, _)| !a.sandbox);
+                    sandbox.stop().await;
+                }
+            }
+        }
+        Ok(preferences)
+    }
+
+    /// Add accounts for this run only, credentials in memory (the CLI's `--sandbox-manifest`
+    /// and `--accounts` files). Their ids must not clash with existing accounts.
+    pub async fn attach_accounts(&self, accounts: Vec<(Account, Credential)>) -> Result<()> {
+        let _writes = self.writes.lock().await;
+        let mut state = self.state();
+        for (a, _) in &accounts {
+            if state.find(&a.id).is_some() {
+                return Err(Error::Conflict {
+                    message: format!("an account with id `{}` already exists", a.id),
+                    detail: None,
+                });
+            }
+        }
+        state.session.extend(accounts);
+        Ok(())
+    }
+
+    /// Stop the sandbox (app exit). Its state file keeps its keys.
+    pub async fn shutdown(&self) {
+        if let Some(sandbox) = self.writes.lock().await.take() {
+            self.state().session.retain(|(a, _)| !a.sandbox);
+            sandbox.stop().await;
+        }
+    }
+
+    async fn start_sandbox_into(&self, slot: &mut Option<Sandbox>) -> Result<()> {
+        let sandbox = Sandbox::start(&self.paths.sandbox_state_file()).await?;
+        {
+            let mut state = self.state();
+            let fresh: Vec<(Account, Credential)> = sandbox
+                .accounts()
+                .iter()
+                .filter(|(a, _)| state.find(&a.id).is_none())
+                .cloned()
+                .collect();
+            state.session.extend(fresh);
+            state.problems.retain(|p| p.area != ProblemArea::Sandbox);
+        }
+        *slot = Some(sandbox);
+        Ok(())
+    }
+
+    fn saved_account(&self, id: &str) -> Result<Account> {
+        match self.state().find(id) {
+            Some((a, Origin::Saved)) => Ok(a),
+            Some((a, Origin::Session)) if a.sandbox => Err(Error::validation(
+                "account",
+                format!(
+                    "`{}` is a sandbox account; it cannot be changed or removed (turn the \
+                     sandbox off in Preferences to hide it)",
+                    a.name
+                ),
+            )),
+            Some((a, Origin::Session)) => Err(Error::validation(
+                "account",
+                format!(
+                    "`{}` comes from a file given for this run only; change it in that file",
+                    a.name
+                ),
+            )),
+            None => Err(not_found(id)),
+        }
+    }
+
+    async fn account_and_credential(&self, id: &str) -> Result<(Account, Credential)> {
+        let (account, cached) = {
+            let state = self.state();
+            let (account, origin) = state.find(id).ok_or_else(|| not_found(id))?;
+            let cached = match origin {
+                Origin::Saved => state.cache.get(id).cloned(),
+                Origin::Session => state
+                    .session
+                    .iter()
+                    .find(|(a, _)| a.id == id)
+                    .map(|(_, c)| c.clone()),
+            };
+            (account, cached)
+        };
+        if let Some(c) = cached {
+            return Ok((account, c));
+        }
+        let credential = self.store.get(&account).await?;
+        self.state()
+            .cache
+            .insert(account.id.clone(), credential.clone());
+        Ok((account, credential))
+    }
+
+    /// Build the client (local checks) and, with `Run`, ask the vendor who the credential is.
+    async fn try_connect(
+        &self,
+        account: &Account,
+        credential: &Credential,
+        test: ConnectionTest,
+    ) -> Result<Option<Identity>> {
+        let client = vendor::connect(account, credential.clone(), &self.http)?;
+        match test {
+            ConnectionTest::Run => Ok(Some(client.verify().await?)),
+            ConnectionTest::Skip => Ok(None),
+        }
+    }
+
+    fn check_name_free(&self, name: &str, except: Option<&str>) -> Result<()> {
+        let state = self.state();
+        let taken = state
+            .all()
+            .any(|a| Some(a.id.as_str()) != except && a.name.eq_ignore_ascii_case(name));
+        if taken {
+            return Err(Error::validation(
+                "name",
+                format!("an account named `{name}` already exists; choose another name"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Write `next` to the settings file and make it current. The first write over an unusable
+    /// or older file keeps that file aside (see `settings::save`).
+    fn persist(&self, next: Settings) -> Result<()> {
+        let file_state = self.state().file_state;
+        let new_state = settings::save(&self.paths.settings_file(), &next, file_state)?;
+        let mut state = self.state();
+        state.settings = next;
+        state.file_state = new_state;
+        state.problems.retain(|p| p.area != ProblemArea::Settings);
+        Ok(())
+    }
+}
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound {
+        message: format!("there is no account with id `{id}`"),
+        detail: None,
+    }
+}
+
+fn check_credential(credential: &Credential) -> Result<()> {
+    if credential.secret.expose().trim().is_empty() {
+        return Err(Error::validation("secret", "the credential is empty"));
+    }
+    Ok(())
+}
