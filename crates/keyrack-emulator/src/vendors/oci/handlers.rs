@@ -1,0 +1,365 @@
+//! UploadApiKey, ListApiKeys and DeleteApiKey. Every request is authenticated first (OCI signs
+//! every call), then authorised: a user manages their own keys, an administrator anyone's.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{OriginalUri, Path, Request, State as AxState};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Duration;
+
+use super::signature::{self, KeyId, Received};
+use super::wire::OciError;
+use super::{keys, RetryToken, State, StoredKey};
+use crate::state::Shared;
+
+type Body = Result<Bytes, BytesRejection>;
+
+/// Adds `opc-request-id` to every response: the client's own id when it sent one.
+pub async fn request_id(req: Request, next: Next) -> Response {
+    let id = req.headers().get("opc-request-id").cloned();
+    let mut resp = next.run(req).await;
+    let id = id.unwrap_or_else(|| {
+        let seg = || crate::util::random_hex(32).to_ascii_uppercase();
+        HeaderValue::from_str(&format!("{}/{}/{}", seg(), seg(), seg()))
+            .unwrap_or(HeaderValue::from_static("0"))
+    });
+    resp.headers_mut().insert("opc-request-id", id);
+    resp
+}
+
+/// `/users/{userId}/apiKeys` (with or without the trailing slash): GET lists, POST uploads.
+pub async fn collection(
+    AxState(shared): AxState<Shared>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Body,
+) -> Response {
+    let body = match read_body(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let mut store = shared.store();
+    let state = &mut store.oci;
+    let caller = match authenticate(state, &method, &uri, &headers, &body) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(Path(user_id)) = path else {
+        return OciError::not_authorized_or_not_found().into_response();
+    };
+    if let Err(e) = authorize(state, &caller, &user_id) {
+        return e.into_response();
+    }
+    match method {
+        Method::GET => list(state, &user_id).into_response(),
+        Method::POST => {
+            let result = upload(state, &user_id, &headers, &body);
+            if result.is_ok() {
+                shared.persist_locked(&store);
+            }
+            result.into_response()
+        }
+        _ => method_not_allowed("GET, POST"),
+    }
+}
+
+/// `/users/{userId}/apiKeys/{fingerprint}`: DELETE. The fingerprint may arrive with raw or
+/// `%3A`-encoded colons; the signature was checked on the raw form, lookup uses the decoded one.
+pub async fn item(
+    AxState(shared): AxState<Shared>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+    body: Body,
+) -> Response {
+    let body = match read_body(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let mut store = shared.store();
+    let state = &mut store.oci;
+    let caller = match authenticate(state, &method, &uri, &headers, &body) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(Path((user_id, fingerprint))) = path else {
+        return OciError::not_authorized_or_not_found().into_response();
+    };
+    if let Err(e) = authorize(state, &caller, &user_id) {
+        return e.into_response();
+    }
+    if method != Method::DELETE {
+        return method_not_allowed("DELETE");
+    }
+    match delete(state, &user_id, &fingerprint, &headers) {
+        Ok(()) => {
+            shared.persist_locked(&store);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Any other path under `/20160918/`: authenticated like every OCI call, then `404 NotFound`.
+/// (This is also how the vendor's own vectors, made for other services, replay here.)
+pub async fn unknown_operation(
+    AxState(shared): AxState<Shared>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let body = match read_body(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let store = shared.store();
+    if let Err(e) = authenticate(&store.oci, &method, &uri, &headers, &body) {
+        return e.into_response();
+    }
+    OciError::new(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        format!("No operation for {method} {}.", uri.path()),
+    )
+    .into_response()
+}
+
+fn authenticate(
+    state: &State,
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<KeyId, OciError> {
+    let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+    let req = Received {
+        method,
+        target,
+        headers,
+        body,
+    };
+    let now = state.now().timestamp();
+    let max_skew = state.settings.max_clock_skew_secs;
+    match signature::verify(&req, now, max_skew, |id| state.signing_key(id)) {
+        Ok(key_id) => KeyId::parse(&key_id).ok_or_else(OciError::not_authenticated),
+        Err(reason) => {
+            // For the operator's log only; the client always gets the same 401.
+            tracing::debug!("oci: {method} {target}: not authenticated: {reason}");
+            Err(OciError::not_authenticated())
+        }
+    }
+}
+
+/// The body bytes, or the OCI error for a body that could not be read (e.g. too large).
+fn read_body(body: Body) -> Result<Bytes, OciError> {
+    body.map_err(|rejection| {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "RequestEntityTooLarge"
+        } else {
+            "CannotParseRequest"
+        };
+        OciError::new(status, code, rejection.body_text())
+    })
+}
+
+fn authorize(state: &State, caller: &KeyId, user_id: &str) -> Result<(), OciError> {
+    let caller_is_admin = state.user(&caller.user).is_some_and(|u| u.is_admin);
+    if state.user(user_id).is_none() || (caller.user != user_id && !caller_is_admin) {
+        return Err(OciError::not_authorized_or_not_found());
+    }
+    Ok(())
+}
+
+fn list(state: &State, user_id: &str) -> Response {
+    let keys: Vec<_> = state
+        .user(user_id)
+        .map(|u| u.keys.iter().map(|k| state.to_wire(user_id, k)).collect())
+        .unwrap_or_default();
+    Json(keys).into_response()
+}
+
+fn upload(
+    state: &mut State,
+    user_id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, OciError> {
+    let pem = parse_create_details(body)?;
+    let public = keys::validate_upload(&pem).map_err(|e| match e {
+        keys::KeyError::NotRsaPem => {
+            OciError::invalid_parameter("The key is not a valid RSA public key in PEM format.")
+        }
+        keys::KeyError::TooSmall => OciError::invalid_parameter(format!(
+            "The key is too small: RSA keys must be at least {} bits.",
+            keys::MIN_UPLOAD_BITS
+        )),
+    })?;
+    let fingerprint = keys::fingerprint(&public);
+    let now = state.now();
+    let body_hash = signature::body_sha256(body);
+
+    let retry_token = headers
+        .get("opc-retry-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Some(token) = &retry_token {
+        state
+            .retry_tokens
+            .retain(|t| now - t.seen_at < Duration::hours(24));
+        if let Some(seen) = state.retry_tokens.iter().find(|t| &t.token == token) {
+            if seen.user_id != user_id || seen.body_sha256 != body_hash {
+                return Err(OciError::new(
+                    StatusCode::CONFLICT,
+                    "Conflict",
+                    "The opc-retry-token was already used for a different request.",
+                ));
+            }
+            let existing = state
+                .user(user_id)
+                .and_then(|u| u.keys.iter().find(|k| k.fingerprint == seen.fingerprint));
+            if let Some(existing) = existing {
+                return Ok(uploaded(state, user_id, existing));
+            }
+            // The key made under this token is gone: treat the retry as a new upload.
+            state.retry_tokens.retain(|t| &t.token != token);
+        }
+    }
+
+    let max = state.settings.max_keys_per_user;
+    let limit_status =
+        StatusCode::from_u16(state.settings.key_limit_status).unwrap_or(StatusCode::BAD_REQUEST);
+    let limit_code = state.settings.key_limit_code.clone();
+    let activation = match state.settings.activation_delay_ms {
+        0 => None,
+        // Capped at a year so that no setting can overflow the clock.
+        ms => {
+            Some(now + Duration::milliseconds(i64::try_from(ms.min(31_536_000_000)).unwrap_or(0)))
+        }
+    };
+    let user = state
+        .user_mut(user_id)
+        .ok_or_else(OciError::not_authorized_or_not_found)?;
+    if user.keys.iter().any(|k| k.fingerprint == fingerprint) {
+        return Err(OciError::new(
+            StatusCode::CONFLICT,
+            "Conflict",
+            format!(
+                "The API key with fingerprint {fingerprint} is already uploaded for this user."
+            ),
+        ));
+    }
+    if user.keys.len() >= max {
+        return Err(OciError::new(
+            limit_status,
+            &limit_code,
+            format!("A user can have at most {max} API signing keys; delete one before uploading another."),
+        ));
+    }
+    let key = StoredKey {
+        fingerprint: fingerprint.clone(),
+        key_value: pem,
+        time_created: now,
+        etag: crate::util::random_hex(32),
+        active_from: activation,
+    };
+    user.keys.push(key.clone());
+    if let Some(token) = retry_token {
+        state.retry_tokens.push(RetryToken {
+            token,
+            user_id: user_id.to_string(),
+            body_sha256: body_hash,
+            fingerprint,
+            seen_at: now,
+        });
+    }
+    Ok(uploaded(state, user_id, &key))
+}
+
+/// `200` with the `ApiKey` and its `etag`.
+fn uploaded(state: &State, user_id: &str, key: &StoredKey) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", key.etag))
+        .unwrap_or(HeaderValue::from_static("\"0\""));
+    ([(header::ETAG, etag)], Json(state.to_wire(user_id, key))).into_response()
+}
+
+/// `CreateApiKeyDetails`: `{"key": "<PEM>"}`, parsed from the bytes as received.
+fn parse_create_details(body: &[u8]) -> Result<String, OciError> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
+        OciError::new(
+            StatusCode::BAD_REQUEST,
+            "CannotParseRequest",
+            "The request body is not valid JSON.",
+        )
+    })?;
+    let obj = value.as_object().ok_or_else(|| {
+        OciError::new(
+            StatusCode::BAD_REQUEST,
+            "CannotParseRequest",
+            "The request body must be a JSON object.",
+        )
+    })?;
+    match obj.get("key") {
+        None | Some(serde_json::Value::Null) => Err(OciError::new(
+            StatusCode::BAD_REQUEST,
+            "MissingParameter",
+            "Missing required parameter 'key'.",
+        )),
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(OciError::invalid_parameter(
+            "Parameter 'key' must be a string holding a PEM public key.",
+        )),
+    }
+}
+
+fn delete(
+    state: &mut State,
+    user_id: &str,
+    fingerprint: &str,
+    headers: &HeaderMap,
+) -> Result<(), OciError> {
+    let user = state
+        .user_mut(user_id)
+        .ok_or_else(OciError::not_authorized_or_not_found)?;
+    let index = user
+        .keys
+        .iter()
+        .position(|k| k.fingerprint == fingerprint)
+        .ok_or_else(OciError::not_authorized_or_not_found)?;
+    if let Some(if_match) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+        if bare_etag(if_match) != user.keys[index].etag && if_match.trim() != "*" {
+            return Err(OciError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "NoEtagMatch",
+                "The if-match etag does not match the current etag of the resource.",
+            ));
+        }
+    }
+    user.keys.remove(index);
+    Ok(())
+}
+
+fn bare_etag(s: &str) -> &str {
+    let s = s.trim();
+    let s = s.strip_prefix("W/").unwrap_or(s);
+    s.trim_matches('"')
+}
+
+fn method_not_allowed(allow: &'static str) -> Response {
+    let mut resp = OciError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        "The method is not supported on this resource.",
+    )
+    .into_response();
+    resp.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    resp
+}
