@@ -6,6 +6,7 @@
 //! retries, request logging without secrets) → the vendor's endpoint (or the emulator).
 
 pub mod accounts;
+pub mod clipboard;
 pub mod error;
 pub mod export;
 pub mod fsutil;
@@ -13,6 +14,7 @@ pub mod http;
 pub mod inventory;
 pub mod model;
 pub mod sandbox;
+pub mod reveal;
 pub mod secret;
 pub mod settings;
 pub mod validate;
