@@ -1,42 +1,68 @@
-//! ibm — placeholder until its client lands (see the crate docs for the layout).
+//! IBM Cloud IAM Identity API keys: token exchange (`token.rs`), the `/v1/apikeys` client
+//! (`client.rs`), its JSON (`wire.rs`) and the mapping to Keyrack's records (`record.rs`).
 
-use async_trait::async_trait;
+mod client;
+mod record;
+mod token;
+mod wire;
 
-use crate::error::{Error, Result};
-use crate::http::Http;
-use crate::model::{Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, NewKey};
-use crate::vendor::{Capabilities, Vendor};
+pub use client::{IbmClient, DEFAULT_URL};
+
+use crate::model::{OwnerKind, VendorId};
+use crate::vendor::{Capabilities, OwnerField, SecretSource, TextField};
+
+/// IBM documents no length limit for names or descriptions; these are Keyrack's own caps, so
+/// that a form cannot send something absurd.
+pub const NAME_MAX: usize = 240;
+pub const DESCRIPTION_MAX: usize = 1024;
 
 pub fn capabilities() -> Capabilities {
-    unimplemented!("ibm capabilities")
-}
-
-pub struct IbmClient;
-
-impl IbmClient {
-    pub fn new(_account: &Account, _credential: Credential, _http: &Http) -> Result<Self> {
-        Err(Error::unsupported("ibm is not implemented yet"))
-    }
-}
-
-#[async_trait]
-impl Vendor for IbmClient {
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
-    async fn verify(&self) -> Result<Identity> {
-        Err(self.unsupported("verify"))
-    }
-    async fn list(&self) -> Result<Vec<KeyRecord>> {
-        Err(self.unsupported("list"))
-    }
-    async fn get(&self, _id: &str) -> Result<KeyRecord> {
-        Err(self.unsupported("get"))
-    }
-    async fn create(&self, _spec: &NewKey) -> Result<CreatedKey> {
-        Err(self.unsupported("create"))
-    }
-    async fn delete(&self, _id: &str) -> Result<DeleteOutcome> {
-        Err(self.unsupported("delete"))
+    Capabilities {
+        vendor: VendorId::Ibm,
+        vendor_name: VendorId::Ibm.display_name().to_string(),
+        key_noun: "API key".into(),
+        id_label: "API key ID".into(),
+        name: Some(TextField {
+            required: true,
+            max_len: NAME_MAX,
+        }),
+        description: Some(TextField {
+            required: false,
+            max_len: DESCRIPTION_MAX,
+        }),
+        expiry: true,
+        scopes: Vec::new(),
+        owner: Some(OwnerField {
+            label: "IAM identity".into(),
+            kinds: vec![OwnerKind::User, OwnerKind::ServiceId],
+            required: false,
+            help: "The iam_id of a user (IBMid-…) or a service ID (iam-ServiceId-…). Leave \
+                   empty for the identity the account's API key belongs to."
+                .into(),
+        }),
+        project: None,
+        project_label: None,
+        lock_on_create: true,
+        disable_on_create: true,
+        leak_actions: vec!["none".into(), "disable".into(), "delete".into()],
+        rename: true,
+        update_description: true,
+        update_scopes: false,
+        update_project: false,
+        lock: true,
+        disable: true,
+        delete: true,
+        // IBM enforces a per-identity limit (commonly 20) that only its limits endpoint states.
+        max_keys_per_owner: None,
+        secret_source: SecretSource::ServerIssued,
+        upload_public_key: false,
+        notes: vec![
+            "IBM Cloud shows an API key's value only once, when it is created.".into(),
+            "A locked key cannot be edited or deleted until it is unlocked.".into(),
+            "Disabling or deleting a key does not end IAM tokens already issued with it; they \
+             stay valid until they expire (at most an hour)."
+                .into(),
+            "Expiry dates are kept to the minute.".into(),
+        ],
     }
 }

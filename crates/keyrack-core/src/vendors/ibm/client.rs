@@ -1,0 +1,630 @@
+//! `IbmClient`: IBM Cloud IAM Identity API keys (`/v1/apikeys…`) for one account, over a cached
+//! IAM token (see `token.rs`).
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use reqwest::{RequestBuilder, Response, StatusCode};
+use url::Url;
+
+use super::record::{to_record, SERVICE_ID_PREFIX};
+use super::token::{Token, TokenSource};
+use super::wire::{self, ApiKey, ApiKeyList, CreateBody, UpdateBody};
+use crate::error::{Error, Result};
+use crate::http::{self, Http, Retry};
+use crate::model::{
+    Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate, NewKey,
+    OwnerKind, VendorId,
+};
+use crate::validate;
+use crate::vendor::{Capabilities, Vendor};
+
+pub const DEFAULT_URL: &str = "https://iam.cloud.ibm.com";
+const PAGE_SIZE: &str = "100";
+/// A guard against a server that hands out page tokens forever.
+const MAX_PAGES: usize = 10_000;
+const V: VendorId = VendorId::Ibm;
+
+pub struct IbmClient {
+    account: String,
+    base: Url,
+    iam_id: Option<String>,
+    account_id: Option<String>,
+    http: Http,
+    tokens: TokenSource,
+}
+
+/// Whose keys this client manages: from the account's settings, else from the token.
+struct Target {
+    iam_id: String,
+    account_id: String,
+}
+
+/// What a failed request was trying to do, for the error message.
+#[derive(Clone, Copy)]
+enum Op {
+    Read,
+    Create,
+    Update,
+    Delete,
+    Lock,
+    Disable,
+}
+
+impl IbmClient {
+    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+        if credential.secret.expose().trim().is_empty() {
+            return Err(Error::config(
+                "the IBM API key is empty; enter it in Accounts",
+            ));
+        }
+        let s = &account.settings;
+        let base = parse_url(s.base_url.as_deref().unwrap_or(DEFAULT_URL), "base URL")?;
+        let iam = parse_url(s.iam_url.as_deref().unwrap_or(DEFAULT_URL), "IAM URL")?;
+        Ok(IbmClient {
+            account: account.id.clone(),
+            base,
+            iam_id: non_empty(s.iam_id.as_deref()),
+            account_id: non_empty(s.account_id.as_deref()),
+            http: http.clone(),
+            tokens: TokenSource::new(http.clone(), &iam, credential.secret),
+        })
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    async fn target(&self) -> Result<(Token, Target)> {
+        let token = self.tokens.get().await?;
+        let iam_id = self
+            .iam_id
+            .clone()
+            .or_else(|| token.claims.identity().map(str::to_string));
+        let account_id = self
+            .account_id
+            .clone()
+            .or_else(|| token.claims.account_id().map(str::to_string));
+        match (iam_id, account_id) {
+            (Some(iam_id), Some(account_id)) => Ok((token, Target { iam_id, account_id })),
+            _ => Err(Error::config(
+                "the IBM token does not say which identity and account the API key belongs to; \
+                 set iam_id and account_id in the account's settings",
+            )),
+        }
+    }
+
+    /// Send with the bearer token; on a 401, get a new token once and send again (a 401 means
+    /// the request was not carried out, so even a create may be repeated).
+    async fn send(&self, retry: Retry, build: impl Fn() -> RequestBuilder) -> Result<Response> {
+        let token = self.tokens.get().await?;
+        let response = self.send_with(&token, retry, &build).await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let token = self.tokens.renew(&token).await?;
+        self.send_with(&token, retry, &build).await
+    }
+
+    async fn send_with(
+        &self,
+        token: &Token,
+        retry: Retry,
+        build: &impl Fn() -> RequestBuilder,
+    ) -> Result<Response> {
+        self.http
+            .send(V, retry, || {
+                build()
+                    .bearer_auth(token.access.expose())
+                    .header("Accept", "application/json")
+                    .build()
+                    .map_err(|e| Error::config(format!("could not build the IBM request: {e}")))
+            })
+            .await
+    }
+
+    async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
+        let status = response.status();
+        let retry_after = http::retry_after(&response);
+        let request_id = http::request_id(&response);
+        let body = http::read_body(V, response).await.unwrap_or_default();
+        let detail = wire::error_detail(status.as_u16(), &body, request_id);
+        // IBM states no code for "too many keys"; its words (or code) name a limit or maximum.
+        let text = String::from_utf8_lossy(&body).to_lowercase();
+        let over_limit =
+            text.contains("limit") || (text.contains("maximum") && text.contains("api key"));
+        let id = id.unwrap_or("?");
+        match (status.as_u16(), op) {
+            (401, _) => Error::Unauthorized {
+                message: "IBM Cloud rejected the token issued for the account's API key — \
+                          check the key in Accounts"
+                    .into(),
+                detail: Some(detail),
+            },
+            (400 | 403 | 409, Op::Create) if over_limit => Error::QuotaExceeded {
+                message: "the identity has as many API keys as IBM Cloud allows; delete one first"
+                    .into(),
+                detail: Some(detail),
+            },
+            (403, _) => Error::Forbidden {
+                message: format!(
+                    "the account's IBM API key is not allowed to {}; it needs an IAM Identity \
+                     role that allows managing these API keys",
+                    op_text(op)
+                ),
+                detail: Some(detail),
+            },
+            (404, Op::Create) => http::status_error(V, status, retry_after, detail, ""),
+            (404, _) => Error::NotFound {
+                message: format!(
+                    "IBM Cloud has no API key `{id}` (it may have been deleted elsewhere)"
+                ),
+                detail: Some(detail),
+            },
+            (409, Op::Update) => Error::Conflict {
+                message: "the key changed since Keyrack read it, or it is locked; reload it and \
+                          try again (unlock it first if it is locked)"
+                    .into(),
+                detail: Some(detail),
+            },
+            (409, Op::Delete) => Error::Conflict {
+                message: "the key is locked; unlock it first".into(),
+                detail: Some(detail),
+            },
+            _ => http::status_error(
+                V,
+                status,
+                retry_after,
+                detail,
+                "check the API key in Accounts",
+            ),
+        }
+    }
+
+    async fn fetch(&self, id: &str) -> Result<(ApiKey, Option<String>)> {
+        check_id(id)?;
+        let url = self.url(&["v1", "apikeys", id]);
+        let response = self
+            .send(Retry::Idempotent, || self.http.client().get(url.clone()))
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Read, Some(id), response).await);
+        }
+        let etag = response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let key: ApiKey = http::read_json(V, response, false).await?;
+        Ok((key, etag))
+    }
+
+    async fn list_for(&self, target: &Target) -> Result<Vec<KeyRecord>> {
+        let url = self.url(&["v1", "apikeys"]);
+        let mut records = Vec::new();
+        let mut page_token: Option<String> = None;
+        let mut seen = HashSet::new();
+        for _ in 0..MAX_PAGES {
+            let mut query = vec![
+                ("account_id", target.account_id.as_str()),
+                ("iam_id", target.iam_id.as_str()),
+                ("pagesize", PAGE_SIZE),
+            ];
+            if let Some(t) = &page_token {
+                query.push(("pagetoken", t.as_str()));
+            }
+            let response = self
+                .send(Retry::Idempotent, || {
+                    self.http.client().get(url.clone()).query(&query)
+                })
+                .await?;
+            if !response.status().is_success() {
+                return Err(self.error(Op::Read, None, response).await);
+            }
+            let page: ApiKeyList = http::read_json(V, response, false).await?;
+            let now = Utc::now();
+            records.extend(
+                page.apikeys
+                    .into_iter()
+                    .map(|k| to_record(&self.account, k, now)),
+            );
+            page_token = page.next.as_deref().and_then(page_token_of);
+            match &page_token {
+                None => return Ok(records),
+                Some(t) if !seen.insert(t.clone()) => {
+                    return Err(Error::Decode {
+                        message: "IBM Cloud returned the same page token twice while listing \
+                                  API keys; the list may be incomplete"
+                            .into(),
+                        raw: None,
+                    })
+                }
+                Some(_) => {}
+            }
+        }
+        Err(Error::Decode {
+            message: format!("IBM Cloud kept returning pages after {MAX_PAGES}; stopped listing"),
+            raw: None,
+        })
+    }
+
+    /// The owner to create for: the request's, else the account's identity.
+    fn owner_of(&self, spec: &NewKey, target: &Target) -> Result<String> {
+        let Some(owner) = &spec.owner else {
+            return Ok(target.iam_id.clone());
+        };
+        let id = owner.id.trim();
+        let is_service_id = id.starts_with(SERVICE_ID_PREFIX);
+        match owner.kind {
+            OwnerKind::ServiceId if !is_service_id => Err(Error::validation(
+                "owner",
+                format!("a service ID's iam_id starts with `{SERVICE_ID_PREFIX}`"),
+            )),
+            OwnerKind::User if is_service_id => Err(Error::validation(
+                "owner",
+                "this iam_id is a service ID's; choose the service ID owner kind",
+            )),
+            _ if id.chars().any(|c| c.is_whitespace() || c == '/') => Err(Error::validation(
+                "owner",
+                "an iam_id has no spaces or slashes",
+            )),
+            _ => Ok(id.to_string()),
+        }
+    }
+
+    /// After a create whose answer was lost: find the key that appeared since `before`.
+    async fn recover(
+        &self,
+        cause: Error,
+        target: &Target,
+        before: &HashSet<String>,
+        spec: &NewKey,
+    ) -> Error {
+        let after = match self.list_for(target).await {
+            Ok(after) => after,
+            Err(_) => {
+                return Error::CreateLost {
+                    message: format!(
+                        "the answer to the create was lost ({cause}) and Keyrack could not check \
+                         whether the key was created; refresh the list before trying again"
+                    ),
+                    recovered: None,
+                }
+            }
+        };
+        let mut new: Vec<KeyRecord> = after
+            .into_iter()
+            .filter(|k| !before.contains(&k.id) && k.name == spec.name)
+            .collect();
+        new.sort_by_key(|k| k.created_at);
+        match new.pop() {
+            Some(record) => lost_with(record),
+            None => nothing_created(cause),
+        }
+    }
+}
+
+#[async_trait]
+impl Vendor for IbmClient {
+    fn capabilities(&self) -> Capabilities {
+        super::capabilities()
+    }
+
+    async fn verify(&self) -> Result<Identity> {
+        let (token, target) = self.target().await?;
+        let me = token.claims.identity().unwrap_or("an unknown identity");
+        let display = if target.iam_id == me {
+            format!("{me} in account {}", target.account_id)
+        } else {
+            format!(
+                "{me}, managing {} in account {}",
+                target.iam_id, target.account_id
+            )
+        };
+        let mut warnings = Vec::new();
+        if let Some(own) = token.claims.account_id() {
+            if own != target.account_id {
+                warnings.push(format!(
+                    "the API key belongs to account {own}, not to the account {} set for it",
+                    target.account_id
+                ));
+            }
+        }
+        // Listing one key proves the permission every other operation starts from.
+        let url = self.url(&["v1", "apikeys"]);
+        let query = [
+            ("account_id", target.account_id.as_str()),
+            ("iam_id", target.iam_id.as_str()),
+            ("pagesize", "1"),
+        ];
+        let response = self
+            .send(Retry::Idempotent, || {
+                self.http.client().get(url.clone()).query(&query)
+            })
+            .await?;
+        if !response.status().is_success() {
+            match self.error(Op::Read, None, response).await {
+                Error::Forbidden { detail, .. } => warnings.push(format!(
+                    "the API key cannot list the API keys of {}{}",
+                    target.iam_id,
+                    detail.map(|d| format!(" ({d})")).unwrap_or_default()
+                )),
+                other => return Err(other),
+            }
+        }
+        Ok(Identity { display, warnings })
+    }
+
+    async fn list(&self) -> Result<Vec<KeyRecord>> {
+        let (_, target) = self.target().await?;
+        self.list_for(&target).await
+    }
+
+    async fn get(&self, id: &str) -> Result<KeyRecord> {
+        let (key, _) = self.fetch(id).await?;
+        Ok(to_record(&self.account, key, Utc::now()))
+    }
+
+    async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {
+        validate::new_key(&super::capabilities(), spec, Utc::now())?;
+        let (_, target) = self.target().await?;
+        let iam_id = self.owner_of(spec, &target)?;
+        let name = spec.name.as_deref().unwrap_or_default().trim();
+        let body = CreateBody {
+            name,
+            iam_id: &iam_id,
+            account_id: &target.account_id,
+            description: spec.description.as_deref().filter(|d| !d.is_empty()),
+            action_when_leaked: spec.action_when_leaked.as_deref(),
+            expires_at: spec.expires_at.map(wire::format_expiry),
+            store_value: false,
+        };
+        // What existed before, so that a lost answer can be told apart from an older namesake.
+        let owner_target = Target {
+            iam_id: iam_id.clone(),
+            account_id: target.account_id.clone(),
+        };
+        let before: HashSet<String> = self
+            .list_for(&owner_target)
+            .await?
+            .into_iter()
+            .map(|k| k.id)
+            .collect();
+        let spec = NewKey {
+            name: Some(name.to_string()),
+            ..spec.clone()
+        };
+
+        let url = self.url(&["v1", "apikeys"]);
+        let sent = self
+            .send(Retry::Never, || {
+                self.http
+                    .client()
+                    .post(url.clone())
+                    .header("Entity-Lock", bool_header(spec.locked))
+                    .header("Entity-Disable", bool_header(spec.disabled))
+                    .json(&body)
+            })
+            .await;
+        let response = match sent {
+            Ok(r) => r,
+            Err(e @ (Error::Network { .. } | Error::Timeout { .. })) => {
+                return Err(self.recover(e, &owner_target, &before, &spec).await)
+            }
+            Err(e) => return Err(e),
+        };
+        if !response.status().is_success() {
+            return Err(self.error(Op::Create, None, response).await);
+        }
+        let mut key: ApiKey = match http::read_json(V, response, true).await {
+            Ok(key) => key,
+            Err(e) => return Err(self.recover(e, &owner_target, &before, &spec).await),
+        };
+        let secret = key.apikey.take().filter(|s| !s.is_empty());
+        let record = to_record(&self.account, key, Utc::now());
+        match secret {
+            Some(secret) => Ok(CreatedKey {
+                record,
+                secret,
+                public_key_pem: None,
+            }),
+            None => Err(lost_with(record)),
+        }
+    }
+
+    async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
+        validate::key_update(&super::capabilities(), changes)?;
+        let (current, etag) = self.fetch(id).await?;
+        if changes.name.is_none() && changes.description.is_none() {
+            return Ok(to_record(&self.account, current, Utc::now()));
+        }
+        if current.locked {
+            return Err(Error::Conflict {
+                message: "the key is locked; unlock it first".into(),
+                detail: None,
+            });
+        }
+        let Some(etag) = etag.or(current.entity_tag.clone()) else {
+            return Err(Error::Decode {
+                message: "IBM Cloud sent the key without an ETag, which an update needs".into(),
+                raw: None,
+            });
+        };
+        let body = UpdateBody {
+            name: changes.name.as_deref().map(str::trim),
+            description: changes.description.as_deref(),
+        };
+        let url = self.url(&["v1", "apikeys", id]);
+        // PUT with If-Match: repeating it is harmless (a second try gets 409, never a double write).
+        let response = self
+            .send(Retry::Idempotent, || {
+                self.http
+                    .client()
+                    .put(url.clone())
+                    .header("If-Match", etag.as_str())
+                    .json(&body)
+            })
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Update, Some(id), response).await);
+        }
+        let key: ApiKey = http::read_json(V, response, false).await?;
+        Ok(to_record(&self.account, key, Utc::now()))
+    }
+
+    async fn set_locked(&self, id: &str, locked: bool) -> Result<()> {
+        self.flag(id, "lock", locked, Op::Lock).await
+    }
+
+    async fn set_disabled(&self, id: &str, disabled: bool) -> Result<()> {
+        self.flag(id, "disable", disabled, Op::Disable).await
+    }
+
+    async fn delete(&self, id: &str) -> Result<DeleteOutcome> {
+        check_id(id)?;
+        let url = self.url(&["v1", "apikeys", id]);
+        let response = self
+            .send(Retry::Idempotent, || self.http.client().delete(url.clone()))
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Delete, Some(id), response).await);
+        }
+        Ok(DeleteOutcome::default())
+    }
+}
+
+impl IbmClient {
+    /// `POST …/{flag}` sets it, `DELETE …/{flag}` clears it; both are idempotent.
+    async fn flag(&self, id: &str, flag: &str, on: bool, op: Op) -> Result<()> {
+        check_id(id)?;
+        let url = self.url(&["v1", "apikeys", id, flag]);
+        let response = self
+            .send(Retry::Idempotent, || {
+                if on {
+                    self.http.client().post(url.clone())
+                } else {
+                    self.http.client().delete(url.clone())
+                }
+            })
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(op, Some(id), response).await);
+        }
+        Ok(())
+    }
+}
+
+fn op_text(op: Op) -> &'static str {
+    match op {
+        Op::Read => "read these API keys",
+        Op::Create => "create API keys for this identity",
+        Op::Update => "edit this API key",
+        Op::Delete => "delete this API key",
+        Op::Lock => "lock or unlock this API key",
+        Op::Disable => "disable or enable this API key",
+    }
+}
+
+fn lost_with(record: KeyRecord) -> Error {
+    Error::CreateLost {
+        message: format!(
+            "the key `{}` was created but its secret was lost in transit — delete it and create a \
+             new one",
+            record.display_name()
+        ),
+        recovered: Some(Box::new(record)),
+    }
+}
+
+/// Nothing new appeared: say so, keeping the kind of failure.
+fn nothing_created(cause: Error) -> Error {
+    let message =
+        format!("{cause}; no key was created (if one appears in the list later, delete it)");
+    match cause {
+        Error::Timeout { .. } => Error::Timeout { message },
+        Error::Decode { .. } => Error::Decode { message, raw: None },
+        _ => Error::Network { message },
+    }
+}
+
+fn bool_header(on: bool) -> &'static str {
+    if on {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// Ids go into the path; refuse what cannot be one before anything is sent.
+fn check_id(id: &str) -> Result<()> {
+    if id.trim().is_empty() || id.contains(['/', '?', '#']) || id.chars().any(char::is_whitespace) {
+        return Err(Error::validation(
+            "id",
+            format!("`{id}` is not an IBM API key id (they look like ApiKey-…)"),
+        ));
+    }
+    Ok(())
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn parse_url(value: &str, what: &str) -> Result<Url> {
+    let url = Url::parse(value.trim())
+        .map_err(|e| Error::config(format!("the account's {what} `{value}` is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(Error::config(format!(
+            "the account's {what} `{value}` must be an http(s) URL"
+        )));
+    }
+    Ok(url)
+}
+
+/// The `pagetoken` query value of a `next` URL.
+fn page_token_of(next: &str) -> Option<String> {
+    let url = Url::parse(next)
+        .or_else(|_| Url::parse("http://x/").and_then(|b| b.join(next)))
+        .ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == "pagetoken")
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_tokens_come_from_next_urls() {
+        assert_eq!(
+            page_token_of("https://iam.cloud.ibm.com/v1/apikeys?account_id=a&pagesize=2&pagetoken=eyJvZmZzZXQiOjJ9")
+                .as_deref(),
+            Some("eyJvZmZzZXQiOjJ9")
+        );
+        assert_eq!(
+            page_token_of("/v1/apikeys?pagetoken=abc%3D%3D").as_deref(),
+            Some("abc==")
+        );
+        assert_eq!(
+            page_token_of("https://iam.cloud.ibm.com/v1/apikeys?pagesize=2"),
+            None
+        );
+    }
+
+    #[test]
+    fn ids_that_cannot_be_a_path_segment_are_refused() {
+        assert!(check_id("ApiKey-7f3c2a10-4b5e-4c8d-9e1f-0a2b3c4d5e6f").is_ok());
+        for bad in ["", " ", "a/b", "a?b", "a b"] {
+            assert_eq!(check_id(bad).unwrap_err().code(), crate::Code::Validation);
+        }
+    }
+}
