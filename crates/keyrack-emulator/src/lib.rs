@@ -12,10 +12,17 @@
 //!   the sandbox manifest (credentials of the seeded admin identity);
 //! - `fn routes() -> axum::Router<Shared>` — handlers at the vendor's real, absolute paths.
 //!
-//! Handlers lock `Shared::store`, mutate their vendor's `State`, and call `Shared::persist`
-//! after every successful write.
+//! Handlers lock `Shared::store`, mutate their vendor's `State`, and after every successful write
+//! call `Shared::persist_locked(&store)` while still holding the guard (or `Shared::persist` after
+//! dropping it — never with the guard held: the lock is not reentrant).
+//!
+//! Shared layers (`middleware.rs`) wrap every vendor route: a 1 MiB body limit (413), added
+//! latency, injected faults and the request log; `control.rs` serves the `/__emulator/` API.
 
+pub mod control;
 pub mod faults;
+pub mod middleware;
+pub mod request_log;
 pub mod server;
 pub mod state;
 pub mod util;

@@ -4,18 +4,27 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::faults::Faults;
+use crate::middleware::{emulate, MAX_BODY_BYTES};
+use crate::request_log::RequestLog;
 use crate::state::{read_state, SeedOptions, Shared, SharedInner, Store};
-use crate::vendors::{codefresh, ibm, oci, openai, scaleway};
+use crate::vendors::{codefresh, error_response, ibm, oci, openai, scaleway, vendor_of_path};
 
 #[derive(Debug, Clone, Default)]
 pub struct EmulatorOptions {
     /// Default `127.0.0.1:0` (a free port).
     pub listen: Option<SocketAddr>,
+    /// Used when there is no state file yet, and by `POST /__emulator/reset`.
     pub seed: SeedOptions,
+    /// Load state from this file if it exists; write every change back to it.
     pub state_file: Option<PathBuf>,
+    /// Latency added to every vendor request.
     pub latency_ms: u64,
 }
 
@@ -50,6 +59,7 @@ pub fn manifest(shared: &Shared) -> serde_json::Value {
     let base = &shared.base_url;
     serde_json::json!({
         "base_url": base,
+        "control_url": format!("{base}/__emulator"),
         "ibm": ibm::manifest(&store.ibm, base),
         "scaleway": scaleway::manifest(&store.scaleway, base),
         "oci": oci::manifest(&store.oci, base),
@@ -58,7 +68,7 @@ pub fn manifest(shared: &Shared) -> serde_json::Value {
     })
 }
 
-/// Every vendor's routes on one router.
+/// Every vendor's routes and the control API on one router, behind the fault/log middleware.
 pub fn app(shared: Shared) -> Router {
     Router::new()
         .merge(ibm::routes())
@@ -66,7 +76,40 @@ pub fn app(shared: Shared) -> Router {
         .merge(oci::routes())
         .merge(openai::routes())
         .merge(codefresh::routes())
+        .merge(crate::control::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Inner: caps bodies sent without Content-Length; the extractors answer 413.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            emulate,
+        ))
         .with_state(shared)
+}
+
+async fn not_found(request: Request) -> Response {
+    let path = request.uri().path();
+    let message = format!("No route for {} {path}", request.method());
+    error_response(
+        vendor_of_path(path),
+        path,
+        StatusCode::NOT_FOUND,
+        &message,
+        None,
+    )
+}
+
+async fn method_not_allowed(State(_): State<Shared>, request: Request) -> Response {
+    let path = request.uri().path();
+    let message = format!("Method {} is not allowed on {path}", request.method());
+    error_response(
+        vendor_of_path(path),
+        path,
+        StatusCode::METHOD_NOT_ALLOWED,
+        &message,
+        None,
+    )
 }
 
 /// Bind, seed (or load the state file), and serve in the background.
@@ -92,6 +135,9 @@ pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
         faults: Faults::default(),
         state_file: opts.state_file.clone(),
         seed: opts.seed.clone(),
+        requests: RequestLog::default(),
+        latency_ms: opts.latency_ms,
+        persist_lock: Mutex::new(()),
     }));
     shared.persist();
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 
 use crate::faults::Faults;
+use crate::request_log::RequestLog;
 use crate::vendors::{codefresh, ibm, oci, openai, scaleway};
 
 /// What to seed on a fresh start.
@@ -18,8 +19,10 @@ pub struct SeedOptions {
     pub extra_keys: usize,
 }
 
-/// Every vendor's state. Serialized as-is into the `--state` file.
+/// Every vendor's state. Serialized as-is into the `--state` file; a vendor missing from an
+/// older file starts empty rather than making the whole file unreadable.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Store {
     pub ibm: ibm::State,
     pub scaleway: scaleway::State,
@@ -51,6 +54,12 @@ pub struct SharedInner {
     pub faults: Faults,
     pub state_file: Option<PathBuf>,
     pub seed: SeedOptions,
+    /// Vendor requests seen, for `GET /__emulator/requests`.
+    pub requests: RequestLog,
+    /// Latency added to every vendor request (`--latency-ms`).
+    pub latency_ms: u64,
+    /// Serializes state-file writes so that the last snapshot taken is the last one written.
+    pub(crate) persist_lock: Mutex<()>,
 }
 
 impl std::ops::Deref for Shared {
@@ -67,21 +76,34 @@ impl Shared {
     }
 
     /// Write the store to the state file, if one is configured. Call after every successful write,
-    /// with the store lock released or held (it takes a snapshot under the lock).
+    /// with the store lock RELEASED (it locks the store itself; a held guard would deadlock —
+    /// use `persist_locked` then).
     pub fn persist(&self) {
+        if self.state_file.is_none() {
+            return;
+        }
+        let store = self.store();
+        self.persist_locked(&store);
+    }
+
+    /// Like `persist`, for a caller that already holds the store lock.
+    pub fn persist_locked(&self, store: &Store) {
         let Some(path) = &self.state_file else { return };
-        let snapshot = self.store().clone();
-        if let Err(e) = write_atomic(path, &snapshot) {
-            tracing::warn!("could not write emulator state file {}: {e}", path.display());
+        // Lock order is always store, then persist_lock, so the two can never deadlock.
+        let _writing = self.persist_lock.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = write_atomic(path, store) {
+            tracing::warn!(
+                "could not write emulator state file {}: {e}",
+                path.display()
+            );
         }
     }
 
-    /// Like `persist`, for a caller that already holds the lock.
-    pub fn persist_locked(&self, store: &Store) {
-        let Some(path) = &self.state_file else { return };
-        if let Err(e) = write_atomic(path, store) {
-            tracing::warn!("could not write emulator state file {}: {e}", path.display());
-        }
+    /// Replace every vendor's state with a fresh seed and persist it.
+    pub fn reseed(&self, opts: &SeedOptions) {
+        let mut store = self.store();
+        *store = Store::seeded(opts);
+        self.persist_locked(&store);
     }
 }
 
@@ -90,10 +112,30 @@ pub fn write_atomic(path: &std::path::Path, store: &Store) -> std::io::Result<()
     if let Some(dir) = dir {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(format!(".tmp.{}", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
     let bytes = serde_json::to_vec(store).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, bytes)?;
+    {
+        use std::io::Write;
+        let mut file = create_private(&tmp)?;
+        file.write_all(&bytes)?;
+        // Durable before the rename, so a crash leaves the old file or the new one, never half.
+        file.sync_all()?;
+    }
     std::fs::rename(&tmp, path)
+}
+
+/// The state file holds the sandbox's secrets: readable by its owner only.
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 pub fn read_state(path: &std::path::Path) -> std::io::Result<Option<Store>> {
