@@ -60,6 +60,8 @@ async fn run(args: Args) -> Result<(), String> {
         state_file: args.state.clone(),
         latency_ms: args.latency_ms,
     };
+    let signals =
+        StopSignals::register().map_err(|e| format!("could not install signal handlers: {e}"))?;
     let emulator = start(options)
         .await
         .map_err(|e| format!("could not start the emulator on {}: {e}", args.listen))?;
@@ -77,7 +79,7 @@ async fn run(args: Args) -> Result<(), String> {
     }
     tracing::info!("keyrack emulator serving at {}", emulator.base_url);
 
-    wait_for_signal().await;
+    signals.wait().await;
     tracing::info!("stopping");
     // In-flight requests may finish; one stuck in an injected latency must not block the exit.
     if tokio::time::timeout(std::time::Duration::from_secs(5), emulator.shutdown())
@@ -107,24 +109,38 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-async fn wait_for_signal() {
+/// Stop signals, registered before the manifest is printed so that a supervisor that stops us
+/// right after reading it is obeyed rather than killing us mid-start.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn register() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
