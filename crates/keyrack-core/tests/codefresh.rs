@@ -404,3 +404,22 @@ async fn a_dropped_create_says_nothing_was_created() {
     assert!(e.to_string().contains("no key was created"), "{e}");
     assert_eq!(c.list().await.unwrap().len(), 6);
 }
+
+#[tokio::test]
+async fn a_conflicting_change_is_a_conflict() {
+    let env = support::start().await;
+    let c = client(&env);
+    let created = c.create(&spec("busy", &["view"])).await.unwrap();
+    env.fault(status_fault("codefresh", "PATCH", CREATE_PATH, 409, 1))
+        .await;
+    let change = KeyUpdate {
+        name: Some("later".into()),
+        ..Default::default()
+    };
+    let e = c.update(&created.record.id, &change).await.unwrap_err();
+    assert_eq!(e.code(), Code::Conflict);
+    assert_eq!(
+        e.vendor_detail().unwrap().code.as_deref(),
+        Some("CONFLICT_ERROR")
+    );
+}

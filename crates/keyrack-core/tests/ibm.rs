@@ -648,3 +648,15 @@ async fn a_dropped_create_says_nothing_was_created() {
     assert!(e.to_string().contains("no key was created"), "{e}");
     assert_eq!(c.list().await.unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn an_unknown_identity_in_the_settings_is_named_as_such() {
+    let env = support::start().await;
+    let mut s = settings(&env);
+    s.iam_id = Some("iam-ServiceId-00000000-0000-0000-0000-000000000000".into());
+    let http = support::fast_http(Duration::from_secs(5));
+    let c = client_with(s, &env.m("ibm", "api_key"), &http);
+    let e = c.list().await.unwrap_err();
+    assert_eq!(e.code(), Code::NotFound);
+    assert!(e.to_string().contains("check iam_id and account_id"), "{e}");
+}

@@ -562,3 +562,19 @@ async fn a_dropped_create_says_nothing_was_created() {
     assert!(e.to_string().contains("no key was created"), "{e}");
     assert_eq!(c.list().await.unwrap().len(), before);
 }
+
+#[tokio::test]
+async fn a_refused_state_change_is_a_conflict() {
+    let env = support::start().await;
+    let c = client(&env);
+    let created = c.create(&for_app(&env, "busy")).await.unwrap();
+    env.fault(status_fault("scaleway", "PATCH", KEYS_PATH, 409, 1))
+        .await;
+    let change = KeyUpdate {
+        description: Some("later".into()),
+        ..Default::default()
+    };
+    let e = c.update(&created.record.id, &change).await.unwrap_err();
+    assert_eq!(e.code(), Code::Conflict);
+    assert_eq!(e.vendor_detail().unwrap().code.as_deref(), Some("conflict"));
+}

@@ -138,7 +138,6 @@ impl IbmClient {
         let text = String::from_utf8_lossy(&body).to_lowercase();
         let over_limit =
             text.contains("limit") || (text.contains("maximum") && text.contains("api key"));
-        let id = id.unwrap_or("?");
         match (status.as_u16(), op) {
             (401, _) => Error::Unauthorized {
                 message: "IBM Cloud rejected the token issued for the account's API key — \
@@ -159,11 +158,16 @@ impl IbmClient {
                 ),
                 detail: Some(detail),
             },
-            (404, Op::Create) => http::status_error(V, status, retry_after, detail, ""),
             (404, _) => Error::NotFound {
-                message: format!(
-                    "IBM Cloud has no API key `{id}` (it may have been deleted elsewhere)"
-                ),
+                message: match id {
+                    Some(id) => format!(
+                        "IBM Cloud has no API key `{id}` (it may have been deleted elsewhere)"
+                    ),
+                    // Lists and creates name an identity and account, not a key.
+                    None => "IBM Cloud does not know the identity or account this account is \
+                             set to manage; check iam_id and account_id in its settings"
+                        .into(),
+                },
                 detail: Some(detail),
             },
             (409, Op::Update) => Error::Conflict {

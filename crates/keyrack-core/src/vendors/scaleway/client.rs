@@ -117,8 +117,8 @@ impl ScalewayClient {
         http::read_json(V, response, false).await
     }
 
-    /// Every page of a page-numbered list: `page=1,2,…` until `total_count` items are in, a
-    /// page comes back short or empty.
+    /// Every page of a page-numbered list: `page=1,2,…` until `total_count` items are in or a
+    /// page comes back empty (or, without a `total_count`, short).
     async fn all_pages<T: DeserializeOwned, I>(
         &self,
         segments: &[&str],
@@ -131,9 +131,15 @@ impl ScalewayClient {
             q.push(("page", page.to_string()));
             q.push(("page_size", PAGE_SIZE.to_string()));
             let (items, total) = split(self.get_json(segments, &q, None).await?);
+            let empty = items.is_empty();
             let short = items.len() < PAGE_SIZE;
             all.extend(items);
-            if short || total.is_some_and(|t| all.len() as u64 >= t) {
+            // `total_count` decides when it is there: a server may cap pages below PAGE_SIZE.
+            let finished = match total {
+                Some(t) => empty || all.len() as u64 >= t,
+                None => short,
+            };
+            if finished {
                 return Ok(all);
             }
         }
