@@ -1,42 +1,103 @@
-//! openai — placeholder until its client lands (see the crate docs for the layout).
+//! OpenAI: project API keys through the public Administration API (`/v1/organization/…`),
+//! authenticated with an organization admin key (`Authorization: Bearer sk-admin-…`, plus
+//! `OpenAI-Organization` when the account names one).
+//!
+//! - List: every active project's keys (`owner_project_access=any`), paged with `limit` and
+//!   `after` to the end. Keys are owned by a user or a service account.
+//! - Create: a new service account in the chosen project, whose first key OpenAI returns once;
+//!   or another key on an existing service account (`NewKey.owner`). User-owned keys can only
+//!   be made in the dashboard.
+//! - Delete: revokes one key; when it was a service account's last key, `DeleteOutcome` offers
+//!   to delete the service account too (`delete_owner`).
+//! - Ids: OpenAI addresses keys and service accounts inside a project, so `KeyRecord.id` is
+//!   `<project_id>/<key_id>` and a service account's `Owner.id` is
+//!   `<project_id>/<service_account_id>` (see `record.rs`). A bare `key_…` id is looked up in
+//!   every project.
+//! - Not here: key permissions ("read only", per-endpoint) and renaming. The public API has no
+//!   such fields for these keys; the old Terraform provider that set them used dashboard
+//!   endpoints and browser session keys, which Keyrack does not use.
 
-use async_trait::async_trait;
+mod client;
+mod create;
+mod errors;
+pub mod record;
+pub mod wire;
 
-use crate::error::{Error, Result};
-use crate::http::Http;
-use crate::model::{Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, NewKey};
-use crate::vendor::{Capabilities, Vendor};
+pub use client::OpenAiClient;
+
+use crate::model::{OwnerKind, VendorId};
+use crate::vendor::{Capabilities, OwnerField, SecretSource, TextField};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
 pub fn capabilities() -> Capabilities {
-    unimplemented!("openai capabilities")
-}
-
-pub struct OpenAiClient;
-
-impl OpenAiClient {
-    pub fn new(_account: &Account, _credential: Credential, _http: &Http) -> Result<Self> {
-        Err(Error::unsupported("openai is not implemented yet"))
+    Capabilities {
+        vendor: VendorId::Openai,
+        vendor_name: VendorId::Openai.display_name().to_string(),
+        key_noun: "project API key".into(),
+        id_label: "Key ID".into(),
+        // A new service account's name, or the new key's name on an existing one.
+        name: Some(TextField {
+            required: true,
+            max_len: 256,
+        }),
+        description: None,
+        expiry: true,
+        scopes: Vec::new(),
+        owner: Some(OwnerField {
+            label: "Service account".into(),
+            kinds: vec![OwnerKind::ServiceAccount],
+            required: false,
+            help: "Leave empty to create a new service account with this name (its key is the \
+                   new key); choose an existing service account to add another key to it."
+                .into(),
+        }),
+        project: Some(TextField {
+            required: true,
+            max_len: 128,
+        }),
+        project_label: Some("Project".into()),
+        lock_on_create: false,
+        disable_on_create: false,
+        leak_actions: Vec::new(),
+        rename: false,
+        update_description: false,
+        update_scopes: false,
+        update_project: false,
+        lock: false,
+        disable: false,
+        delete: true,
+        max_keys_per_owner: None,
+        secret_source: SecretSource::ServerIssued,
+        upload_public_key: false,
+        notes: vec![
+            "Keys are made for service accounts: a new service account per key, or another key \
+             on an existing one. User-owned keys can only be created in the OpenAI dashboard."
+                .into(),
+            "The public Admin API cannot set a key's permissions (read only, per endpoint) or \
+             rename it; Keyrack uses only the public API — no dashboard endpoints, no browser \
+             session keys."
+                .into(),
+            "Deleting a service account's last key leaves the service account; Keyrack offers to \
+             delete it too."
+                .into(),
+            "Keys of archived projects are not listed.".into(),
+        ],
     }
 }
 
-#[async_trait]
-impl Vendor for OpenAiClient {
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
-    async fn verify(&self) -> Result<Identity> {
-        Err(self.unsupported("verify"))
-    }
-    async fn list(&self) -> Result<Vec<KeyRecord>> {
-        Err(self.unsupported("list"))
-    }
-    async fn get(&self, _id: &str) -> Result<KeyRecord> {
-        Err(self.unsupported("get"))
-    }
-    async fn create(&self, _spec: &NewKey) -> Result<CreatedKey> {
-        Err(self.unsupported("create"))
-    }
-    async fn delete(&self, _id: &str) -> Result<DeleteOutcome> {
-        Err(self.unsupported("delete"))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capabilities_offer_only_what_the_public_api_does() {
+        let caps = capabilities();
+        assert!(caps.name.as_ref().is_some_and(|n| n.required));
+        assert!(caps.project.as_ref().is_some_and(|p| p.required));
+        assert!(!caps.rename && !caps.update_scopes && !caps.lock && caps.delete);
+        assert!(caps.scopes.is_empty());
+        assert_eq!(caps.secret_source, SecretSource::ServerIssued);
+        assert!(caps.notes.iter().any(|n| n.contains("session keys")));
     }
 }
