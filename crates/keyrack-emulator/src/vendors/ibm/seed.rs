@@ -28,37 +28,48 @@ pub fn seed(state: &mut State, opts: &SeedOptions) {
     state.admin_iam_id = admin.clone();
     state.admin_api_key = state.keys[0].apikey.clone();
 
-    if opts.empty {
-        return;
+    if !opts.empty {
+        seed_demo_keys(state, &admin, &colleague, &ci, &billing);
     }
+    seed_extra_keys(state, opts.extra_keys);
+    // Oldest first, as the list's default order shows them.
+    state.keys.sort_by_key(|k| k.created_at);
+}
+
+/// Keys that make the sandbox look lived-in: one locked, one disabled, one expiring within
+/// days, one expired, spread over users and service IDs.
+fn seed_demo_keys(state: &mut State, admin: &str, colleague: &str, ci: &str, billing: &str) {
     let now = Utc::now();
 
-    let k = add_key(state, &admin, "laptop-cli", Duration::days(120));
+    let k = add_key(state, admin, "laptop-cli", Duration::days(120));
     k.description = Some("ibmcloud CLI on my laptop".into());
     k.action_when_leaked = Some("disable".into());
     k.support_sessions = Some(true);
 
-    let k = add_key(state, &admin, "terraform-prod", Duration::days(60));
+    let k = add_key(state, admin, "terraform-prod", Duration::days(60));
     k.description = Some("Terraform state for production".into());
     k.locked = true;
 
-    let k = add_key(state, &ci, "ci-deploy", Duration::days(30));
+    let k = add_key(state, ci, "ci-deploy", Duration::days(30));
     k.description = Some("Deploys from the main branch".into());
     k.expires_at = Some(now + Duration::days(3));
     k.store_value = true;
 
-    let k = add_key(state, &ci, "ci-nightly", Duration::days(10));
+    let k = add_key(state, ci, "ci-nightly", Duration::days(10));
     k.description = Some("Nightly integration tests".into());
     k.action_when_leaked = Some("delete".into());
 
-    let k = add_key(state, &billing, "billing-export-old", Duration::days(200));
+    let k = add_key(state, billing, "billing-export-old", Duration::days(200));
     k.disabled = true;
 
-    let k = add_key(state, &colleague, "dana-notebook", Duration::days(95));
+    let k = add_key(state, colleague, "dana-notebook", Duration::days(95));
     k.expires_at = Some(now - Duration::days(5));
+}
 
+/// Load-test keys (`--seed-keys`), on service IDs of their own.
+fn seed_extra_keys(state: &mut State, count: usize) {
     let mut owner = String::new();
-    for n in 0..opts.extra_keys {
+    for n in 0..count {
         if n % EXTRA_KEYS_PER_SERVICE_ID == 0 {
             let group = n / EXTRA_KEYS_PER_SERVICE_ID + 1;
             owner = add_service_id(state, &format!("load-test-{group:04}"));
