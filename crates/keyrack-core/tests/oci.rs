@@ -209,6 +209,23 @@ async fn create_generates_a_pair_that_signs_and_delete_revokes_it() {
 }
 
 #[tokio::test]
+async fn key_bits_sets_the_generated_key_size() {
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::traits::PublicKeyParts;
+    let env = support::start().await;
+    let client = admin(&env, &http());
+    let created = client
+        .create(&NewKey {
+            key_bits: Some(3072),
+            ..NewKey::default()
+        })
+        .await
+        .unwrap();
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(created.secret.expose()).unwrap();
+    assert_eq!(key.n().bits(), 3072);
+}
+
+#[tokio::test]
 async fn a_fourth_key_is_refused_before_anything_is_sent() {
     let env = support::start().await;
     let client = admin(&env, &http());
@@ -582,4 +599,15 @@ async fn an_upload_refused_by_the_server_is_not_retried() {
     assert_eq!(err.code(), Code::Vendor, "{err}");
     assert_eq!(posts(&env).await, 1);
     assert_eq!(client.list().await.unwrap().len(), 2);
+
+    // OCI's 409 Conflict on an upload (a key already there, as the server sees it).
+    env.fault(status_fault("oci", "POST", "/20160918/", 409, 1))
+        .await;
+    let err = client.create(&NewKey::default()).await.unwrap_err();
+    assert_eq!(err.code(), Code::Conflict, "{err}");
+    assert_eq!(
+        err.vendor_detail().unwrap().code.as_deref(),
+        Some("Conflict")
+    );
+    assert_eq!(posts(&env).await, 2);
 }

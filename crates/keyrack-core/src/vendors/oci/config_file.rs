@@ -328,6 +328,51 @@ mod tests {
     }
 
     #[test]
+    fn stanza_for_a_listed_key_takes_the_user_from_the_key() {
+        use crate::model::{KeyStatus, VendorId};
+        let fingerprint = "73:61:a2:21:67:e0:df:be:7e:4b:93:1e:15:98:a5:b7";
+        let record = KeyRecord {
+            vendor: VendorId::Oci,
+            account: "a".into(),
+            id: format!("ocid1.user.oc1..other/{fingerprint}"),
+            name: None,
+            description: None,
+            owner: None,
+            created_at: None,
+            expires_at: None,
+            last_used_at: None,
+            status: KeyStatus::Active,
+            locked: false,
+            scopes: Vec::new(),
+            secret_hint: None,
+            extra: VendorExtra::Oci {
+                user_id: "ocid1.user.oc1..other".into(),
+                lifecycle_state: "ACTIVE".into(),
+                inactive_status: None,
+            },
+        };
+        let settings = AccountSettings {
+            tenancy: Some("ocid1.tenancy.oc1..t".into()),
+            region: Some("us-ashburn-1".into()),
+            ..AccountSettings::default()
+        };
+        let stanza =
+            ConfigStanza::for_key(&settings, &record, "OTHER", "~/.oci/other.pem").unwrap();
+        assert_eq!(stanza.user, "ocid1.user.oc1..other");
+        assert_eq!(stanza.fingerprint, fingerprint);
+        assert_eq!(stanza.tenancy, "ocid1.tenancy.oc1..t");
+        assert!(stanza
+            .render()
+            .unwrap()
+            .starts_with("[OTHER]\nuser=ocid1.user.oc1..other\n"));
+        let no_region = AccountSettings {
+            region: None,
+            ..settings
+        };
+        assert!(ConfigStanza::for_key(&no_region, &record, "P", "k").is_err());
+    }
+
+    #[test]
     fn stanza_renders_the_sdk_format_and_round_trips() {
         let stanza = ConfigStanza {
             profile: "KEYRACK".into(),
