@@ -1,0 +1,430 @@
+//! The command tree (clap derive). Parsing only: every value is turned into the core's own types
+//! here, so the commands never see raw strings they would have to interpret.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use keyrack_core::export::ExportFormat;
+use keyrack_core::{KeyStatus, OwnerKind, VendorId};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keyrack",
+    version,
+    about = "Manage cloud API keys at IBM Cloud, Scaleway, OCI, OpenAI and Codefresh",
+    long_about = "Manage cloud API keys at IBM Cloud, Scaleway, OCI, OpenAI and Codefresh.\n\n\
+        By default keyrack uses the desktop app's accounts (settings file and OS keychain). \
+        --accounts FILE or --sandbox-manifest FILE use only the accounts they describe, so CI \
+        jobs need no keychain.\n\n\
+        Exit codes: 0 ok, 1 vendor or operation error, 2 usage or validation error, \
+        3 authentication or keychain error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Use the accounts of this TOML file instead of the app's (no keychain unless an account
+    /// says `secret = "keychain"`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "KEYRACK_ACCOUNTS_FILE"
+    )]
+    pub accounts: Option<PathBuf>,
+    /// Use the five sandbox accounts of this emulator manifest (see `keyrack sandbox`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "KEYRACK_SANDBOX_MANIFEST"
+    )]
+    pub sandbox_manifest: Option<PathBuf>,
+    /// Print JSON on stdout (errors as JSON on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Log to stderr: -v info, -vv debug, -vvv trace. Logs never contain secrets.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The vendor accounts keyrack manages keys through.
+    #[command(subcommand)]
+    Accounts(AccountsCmd),
+    /// API keys: list, create, change, delete.
+    #[command(subcommand)]
+    Keys(KeysCmd),
+    /// Run the vendor emulator in the foreground, with one sandbox account per vendor.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCmd {
+    /// List the accounts.
+    List,
+    /// Check an account's credential with its vendor.
+    Test {
+        /// Account name (or id).
+        name: String,
+    },
+    /// Add an account to the app's settings and keychain. The secret is read from stdin, or
+    /// asked for without echo on a terminal; the connection is tested before anything is saved.
+    Add(Box<AddAccountArgs>),
+    /// Remove an account and its keychain entry (its keys at the vendor are not touched).
+    Remove {
+        /// Account name (or id).
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddAccountArgs {
+    #[arg(value_parser = vendor_parser())]
+    pub vendor: VendorId,
+    #[arg(long)]
+    pub name: String,
+    /// API endpoint; default: the vendor's real one.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// IBM: token service URL.
+    #[arg(long, value_name = "URL")]
+    pub iam_url: Option<String>,
+    /// IBM or Codefresh account id.
+    #[arg(long)]
+    pub account_id: Option<String>,
+    /// IBM: the identity whose keys to manage (default: the API key's own).
+    #[arg(long)]
+    pub iam_id: Option<String>,
+    /// Scaleway or OpenAI organization.
+    #[arg(long)]
+    pub organization_id: Option<String>,
+    /// Scaleway or OpenAI default project.
+    #[arg(long)]
+    pub project_id: Option<String>,
+    /// Scaleway: the access key of the secret key given on stdin.
+    #[arg(long)]
+    pub access_key: Option<String>,
+    /// OCI tenancy OCID.
+    #[arg(long)]
+    pub tenancy: Option<String>,
+    /// OCI user OCID.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// OCI region, e.g. eu-frankfurt-1.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// OCI fingerprint of the signing key given on stdin.
+    #[arg(long)]
+    pub fingerprint: Option<String>,
+    /// OCI: the private key is encrypted; ask for its passphrase on the terminal.
+    #[arg(long, conflicts_with = "passphrase_env")]
+    pub ask_passphrase: bool,
+    /// OCI: read the private key's passphrase from this environment variable.
+    #[arg(long, value_name = "NAME")]
+    pub passphrase_env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// List the keys of every account (or the chosen ones), all accounts at once.
+    List(ListArgs),
+    /// Create a key. Its secret is shown once: on stdout, or written to --out (mode 0600).
+    Create(Box<CreateArgs>),
+    /// Change a key's name, description, scopes or project.
+    Update(UpdateArgs),
+    /// Lock a key (IBM): it cannot be changed or deleted until unlocked.
+    Lock(KeyRef),
+    Unlock(KeyRef),
+    /// Disable a key (IBM): it stops authenticating until enabled.
+    Disable(KeyRef),
+    Enable(KeyRef),
+    /// Delete a key. Asks first unless --yes.
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this account (repeatable).
+    #[arg(long = "account", value_name = "NAME")]
+    pub accounts: Vec<String>,
+    /// Only accounts of this vendor.
+    #[arg(long, value_parser = vendor_parser())]
+    pub vendor: Option<VendorId>,
+    /// Only keys with this status.
+    #[arg(long, value_parser = status_parser())]
+    pub status: Option<KeyStatus>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Expiry as RFC 3339, e.g. 2030-01-31T00:00:00Z.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Codefresh scope (repeatable).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// The identity the key is for: IBM iam_id, Scaleway user or application, OCI user OCID,
+    /// OpenAI service account.
+    #[arg(long, value_name = "ID")]
+    pub owner: Option<String>,
+    /// What --owner is; default: the vendor's first kind (user, or service account at OpenAI).
+    #[arg(long, value_name = "KIND", value_parser = owner_kind_parser(), requires = "owner")]
+    pub owner_kind: Option<OwnerKind>,
+    /// Scaleway default project, OpenAI project.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// IBM: create the key locked.
+    #[arg(long)]
+    pub locked: bool,
+    /// IBM: create the key disabled.
+    #[arg(long)]
+    pub disabled: bool,
+    /// IBM: what IBM does when the key leaks.
+    #[arg(long, value_name = "ACTION", value_parser = ["none", "disable", "delete"])]
+    pub action_when_leaked: Option<String>,
+    /// OCI: upload this public key (PEM) instead of generating a key pair.
+    #[arg(long, value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
+    /// OCI: size of the generated RSA key (default 2048).
+    #[arg(long, value_name = "BITS")]
+    pub key_bits: Option<u32>,
+    /// Write the secret to this file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// File format for --out: native (the vendor's own, default), env, json, or a named one.
+    #[arg(long, value_name = "FORMAT", requires = "out", value_parser = format_parser())]
+    pub format: Option<FormatChoice>,
+    /// Profile or context name written in the file; default: from the key's name.
+    #[arg(long, requires = "out")]
+    pub profile: Option<String>,
+    /// OCI: the private key file that an env or config-profile --out points at; a generated
+    /// key is saved there too (mode 0600).
+    #[arg(long, value_name = "FILE", requires = "out")]
+    pub key_file: Option<PathBuf>,
+    /// Replace --out (and --key-file) if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyRef {
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// The vendor's key id (as `keys list` shows it).
+    pub key_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub key: KeyRef,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Codefresh: replace the scopes with these (repeatable).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Scaleway: the key's default project.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub key: KeyRef,
+    /// Do not ask for confirmation (required without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// OpenAI: also delete the service account the key leaves without keys.
+    #[arg(long)]
+    pub delete_empty_owner: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Write the manifest (for --sandbox-manifest) here; default: a file in the temp directory,
+    /// removed on exit.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Keep the emulator's state in this file across runs.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Seed the admin identities only, no demo keys.
+    #[arg(long)]
+    pub empty: bool,
+}
+
+/// `--format`: the vendor's native format, or a named one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatChoice {
+    Native,
+    Named(ExportFormat),
+}
+
+const FORMATS: [&str; 9] = [
+    "native",
+    "env",
+    "json",
+    "ibm-apikey-json",
+    "ibm-credentials-env",
+    "scaleway-config-yaml",
+    "oci-private-key-pem",
+    "oci-config-stanza",
+    "codefresh-cfconfig",
+];
+
+fn format_parser() -> impl TypedValueParser<Value = FormatChoice> {
+    PossibleValuesParser::new(FORMATS).map(|s| match s.as_str() {
+        "native" => FormatChoice::Native,
+        other => FormatChoice::Named(
+            snake_case_enum(other).expect("every listed format is an ExportFormat"),
+        ),
+    })
+}
+
+fn vendor_parser() -> impl TypedValueParser<Value = VendorId> {
+    PossibleValuesParser::new(VendorId::ALL.map(VendorId::as_str))
+        .map(|s| s.parse().expect("every listed vendor parses"))
+}
+
+fn status_parser() -> impl TypedValueParser<Value = KeyStatus> {
+    PossibleValuesParser::new([
+        "active", "disabled", "inactive", "expired", "creating", "deleting",
+    ])
+    .map(|s| snake_case_enum(&s).expect("every listed status is a KeyStatus"))
+}
+
+fn owner_kind_parser() -> impl TypedValueParser<Value = OwnerKind> {
+    PossibleValuesParser::new([
+        "user",
+        "service-id",
+        "service-account",
+        "application",
+        "other",
+    ])
+    .map(|s| snake_case_enum(&s).expect("every listed kind is an OwnerKind"))
+}
+
+/// A core enum from its kebab-case command-line spelling (the core serializes snake_case).
+fn snake_case_enum<T: serde::de::DeserializeOwned>(kebab: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(kebab.replace('-', "_"))).ok()
+}
+
+fn parse_rfc3339(value: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 date-time such as 2030-01-31T00:00:00Z ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_listed_format_status_and_kind_maps_to_the_core() {
+        for f in FORMATS.iter().filter(|f| **f != "native") {
+            assert!(snake_case_enum::<ExportFormat>(f).is_some(), "{f}");
+        }
+        let cli = Cli::try_parse_from([
+            "keyrack",
+            "keys",
+            "create",
+            "--account",
+            "a",
+            "--owner",
+            "x",
+            "--owner-kind",
+            "service-id",
+            "--expires-at",
+            "2030-01-31T00:00:00+01:00",
+            "--out",
+            "f",
+            "--format",
+            "oci-config-stanza",
+        ])
+        .unwrap();
+        let Command::Keys(KeysCmd::Create(args)) = cli.command else {
+            panic!("not create")
+        };
+        assert_eq!(args.owner_kind, Some(OwnerKind::ServiceId));
+        assert_eq!(
+            args.format,
+            Some(FormatChoice::Named(ExportFormat::OciConfigStanza))
+        );
+        assert_eq!(
+            args.expires_at.unwrap().to_rfc3339(),
+            "2030-01-30T23:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "keyrack", "keys", "list", "--json", "--status", "active", "--vendor", "oci", "-vv",
+        ])
+        .unwrap();
+        assert!(cli.global.json);
+        assert_eq!(cli.global.verbose, 2);
+        let Command::Keys(KeysCmd::List(args)) = cli.command else {
+            panic!("not list")
+        };
+        assert_eq!(args.status, Some(KeyStatus::Active));
+        assert_eq!(args.vendor, Some(VendorId::Oci));
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for argv in [
+            vec!["keyrack", "keys", "list", "--vendor", "aws"],
+            vec![
+                "keyrack",
+                "keys",
+                "create",
+                "--account",
+                "a",
+                "--expires-at",
+                "tomorrow",
+            ],
+            vec![
+                "keyrack",
+                "keys",
+                "create",
+                "--account",
+                "a",
+                "--format",
+                "env",
+            ],
+            vec!["keyrack", "keys", "delete", "--account", "a"],
+        ] {
+            let err = Cli::try_parse_from(&argv).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{argv:?}");
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! `keyrack keys create`: the secret is shown exactly once — on stdout, or written to `--out`
+//! (mode 0600, atomically) in the vendor's own file format by default. Everything that could
+//! make writing the file fail is checked before the key is created, so a secret is never made
+//! and then lost.
+
+use std::path::{Path, PathBuf};
+
+use keyrack_core::export::{self, ExportFormat, ExportInput};
+use keyrack_core::fsutil::{self, Overwrite};
+use keyrack_core::vendor::capabilities_of;
+use keyrack_core::{Account, CreatedKey, Error, NewKey, OwnerRef, Result, VendorId};
+use serde::Serialize;
+
+use crate::cli::{CreateArgs, FormatChoice};
+use crate::exit;
+use crate::output::{self, KeyJson, Mode};
+use crate::source::Source;
+
+/// Where the secret goes.
+struct Destination {
+    out: PathBuf,
+    format: ExportFormat,
+    /// OCI: the private key file the output points at (and, for a generated key, writes).
+    key_file: Option<PathBuf>,
+    overwrite: Overwrite,
+}
+
+#[derive(Serialize)]
+struct CreatedJson<'a> {
+    key: KeyJson<'a>,
+    /// Only when no --out was given: the secret is the output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_key_pem: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<ExportFormat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_file: Option<String>,
+}
+
+pub async fn run(args: CreateArgs, source: &Source, mode: Mode) -> Result<u8> {
+    let account = source.find(&args.account)?;
+    let spec = new_key(&args, account.vendor)?;
+    let destination = destination(&args, account.vendor)?;
+    let vendor = source.vendor(&account).await?;
+    let created = vendor.create(&spec).await?;
+    let noun = vendor.capabilities().key_noun;
+    let record = &created.record;
+
+    match &destination {
+        None => print_secret(&created, &account, mode, &noun),
+        Some(dest) => {
+            if let Err(e) = write_files(dest, &created, &account, args.profile.as_deref()) {
+                output::note(format!(
+                    "keyrack: the {noun} {} WAS created at {}, but its secret could not be \
+                     saved and is gone; delete the key (`keyrack keys delete --account {:?} {}`) \
+                     and create another",
+                    record.id,
+                    account.vendor.display_name(),
+                    account.name,
+                    record.id
+                ));
+                return Err(e);
+            }
+            if mode.is_json() {
+                output::json(&CreatedJson {
+                    key: KeyJson::new(record, &account.name),
+                    secret: None,
+                    public_key_pem: None,
+                    file: Some(dest.out.display().to_string()),
+                    format: Some(dest.format),
+                    key_file: dest.key_file.as_ref().map(|p| p.display().to_string()),
+                });
+            } else {
+                output::note(format!(
+                    "Created {noun} {} ({}) in `{}`; secret written to {}.",
+                    record.id,
+                    record.display_name(),
+                    account.name,
+                    dest.out.display()
+                ));
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn print_secret(created: &CreatedKey, account: &Account, mode: Mode, noun: &str) {
+    let record = &created.record;
+    let secret = Some(created.secret.expose().as_str()).filter(|s| !s.is_empty());
+    if mode.is_json() {
+        output::json(&CreatedJson {
+            key: KeyJson::new(record, &account.name),
+            secret,
+            public_key_pem: created.public_key_pem.as_deref(),
+            file: None,
+            format: None,
+            key_file: None,
+        });
+        return;
+    }
+    output::note(format!(
+        "Created {noun} {} ({}) in `{}`.",
+        record.id,
+        record.display_name(),
+        account.name
+    ));
+    match secret {
+        Some(secret) => {
+            output::note("The secret below is shown only this once:");
+            println!("{secret}");
+        }
+        None => output::note("You supplied the public key: keyrack never had the private key."),
+    }
+}
+
+fn new_key(args: &CreateArgs, vendor: VendorId) -> Result<NewKey> {
+    let owner = match &args.owner {
+        None => None,
+        Some(id) => {
+            let kind = match args.owner_kind {
+                Some(kind) => kind,
+                // The vendor's first owner kind; a vendor without owners gets the core's
+                // validation error for the owner.
+                None => capabilities_of(vendor)
+                    .owner
+                    .and_then(|o| o.kinds.first().copied())
+                    .unwrap_or(keyrack_core::OwnerKind::User),
+            };
+            Some(OwnerRef {
+                kind,
+                id: id.clone(),
+            })
+        }
+    };
+    let public_key_pem = match &args.public_key {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            Error::io(
+                &format!("could not read the public key {}", path.display()),
+                &e,
+            )
+        })?),
+        None => None,
+    };
+    Ok(NewKey {
+        name: args.name.clone(),
+        description: args.description.clone(),
+        expires_at: args.expires_at,
+        owner,
+        project_id: args.project.clone(),
+        scopes: args.scopes.clone(),
+        locked: args.locked,
+        disabled: args.disabled,
+        action_when_leaked: args.action_when_leaked.clone(),
+        public_key_pem,
+        key_bits: args.key_bits,
+    })
+}
+
+/// Check `--out`, `--format` and `--key-file` before anything is created.
+fn destination(args: &CreateArgs, vendor: VendorId) -> Result<Option<Destination>> {
+    let Some(out) = args.out.clone() else {
+        return Ok(None);
+    };
+    let offered = export::formats(vendor);
+    let format = match args.format.unwrap_or(FormatChoice::Native) {
+        FormatChoice::Native => offered
+            .iter()
+            .find(|f| f.native)
+            .map(|f| f.format)
+            .unwrap_or(ExportFormat::Env),
+        FormatChoice::Named(f) if offered.iter().any(|o| o.format == f) => f,
+        FormatChoice::Named(f) => {
+            let names: Vec<String> = offered.iter().map(|o| format_name(o.format)).collect();
+            return Err(Error::validation(
+                "format",
+                format!(
+                    "{} is not a format for {} keys; choose native or one of {}",
+                    format_name(f),
+                    vendor.display_name(),
+                    names.join(", ")
+                ),
+            ));
+        }
+    };
+    let uploaded = args.public_key.is_some();
+    let points_at_key = matches!(format, ExportFormat::Env | ExportFormat::OciConfigStanza);
+    let key_file = match (&args.key_file, vendor) {
+        (Some(_), v) if v != VendorId::Oci => {
+            return Err(Error::validation(
+                "key_file",
+                "--key-file is for OCI keys only",
+            ))
+        }
+        (Some(_), _) if !points_at_key => {
+            return Err(Error::validation(
+                "key_file",
+                "--key-file goes with --format env or oci-config-stanza, which point at it",
+            ))
+        }
+        (None, VendorId::Oci) if points_at_key => {
+            return Err(Error::validation(
+                "key_file",
+                "this format points at the private key file: give it with --key-file FILE",
+            ))
+        }
+        // The written config must find the key from anywhere: make the path absolute.
+        (Some(k), _) => Some(
+            std::path::absolute(k)
+                .map_err(|e| Error::io(&format!("bad path {}", k.display()), &e))?,
+        ),
+        (None, _) => None,
+    };
+    if uploaded && matches!(format, ExportFormat::OciPrivateKeyPem | ExportFormat::Json) {
+        return Err(Error::validation(
+            "format",
+            "with --public-key keyrack never has the private key: write a config \
+             (--format oci-config-stanza or env with --key-file) instead",
+        ));
+    }
+    let overwrite = if args.force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    let mut to_write = vec![out.as_path()];
+    if !uploaded {
+        to_write.extend(key_file.as_deref());
+    }
+    if overwrite == Overwrite::Refuse {
+        if let Some(existing) = to_write.iter().find(|p| p.exists()) {
+            return Err(Error::validation(
+                "out",
+                format!(
+                    "{} already exists; pass --force to replace it",
+                    existing.display()
+                ),
+            ));
+        }
+    }
+    Ok(Some(Destination {
+        out,
+        format,
+        key_file,
+        overwrite,
+    }))
+}
+
+/// Write the generated OCI private key to `--key-file` (when there is one to write), then the
+/// chosen format to `--out`.
+fn write_files(
+    dest: &Destination,
+    created: &CreatedKey,
+    account: &Account,
+    profile: Option<&str>,
+) -> Result<()> {
+    fn input<'a>(
+        created: &'a CreatedKey,
+        account: &'a Account,
+        key_file: Option<&'a Path>,
+        profile: Option<&'a str>,
+    ) -> ExportInput<'a> {
+        ExportInput {
+            record: &created.record,
+            secret: &created.secret,
+            account,
+            key_file,
+            profile,
+        }
+    }
+    if let Some(key_file) = &dest.key_file {
+        if !created.secret.is_empty() {
+            let pem = export::render(
+                ExportFormat::OciPrivateKeyPem,
+                &input(created, account, None, profile),
+            )?;
+            fsutil::write_private(key_file, pem.expose().as_bytes(), dest.overwrite)?;
+        }
+    }
+    let text = export::render(
+        dest.format,
+        &input(created, account, dest.key_file.as_deref(), profile),
+    )?;
+    fsutil::write_private(&dest.out, text.expose().as_bytes(), dest.overwrite)
+}
+
+/// The `--format` spelling of a format.
+fn format_name(format: ExportFormat) -> String {
+    serde_json::to_value(format)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', "-")))
+        .unwrap_or_default()
+}

@@ -1,0 +1,155 @@
+//! `keyrack keys list`: every chosen account at once through the core inventory. A failing
+//! account is reported on stderr (and as an entry of `errors` in JSON) while the others print;
+//! the exit code then says what went wrong with the first failing account.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use keyrack_core::error::PublicError;
+use keyrack_core::inventory::{self, AccountListing, Progress};
+use keyrack_core::{Account, Result, Vendor, VendorId};
+use serde::Serialize;
+
+use crate::cli::ListArgs;
+use crate::exit;
+use crate::output::{self, KeyJson, Mode};
+use crate::source::Source;
+
+#[derive(Serialize)]
+struct ListJson<'a> {
+    keys: Vec<KeyJson<'a>>,
+    errors: Vec<ErrorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    account: &'a str,
+    account_id: &'a str,
+    vendor: VendorId,
+    error: &'a PublicError,
+}
+
+pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
+    let chosen = choose(source, &args)?;
+    if chosen.is_empty() {
+        if mode.is_json() {
+            output::json(&ListJson {
+                keys: Vec::new(),
+                errors: Vec::new(),
+            });
+        } else {
+            output::note("No accounts to list.");
+        }
+        return Ok(exit::OK);
+    }
+
+    // Accounts whose client cannot be built (keychain, settings) fail here, on their own.
+    let mut ready: Vec<(Account, Arc<dyn Vendor>)> = Vec::new();
+    let mut failed: Vec<AccountListing> = Vec::new();
+    for account in chosen {
+        match source.vendor(&account).await {
+            Ok(vendor) => ready.push((account, Arc::from(vendor))),
+            Err(e) => failed.push(AccountListing {
+                account_id: account.id,
+                account_name: account.name,
+                vendor: account.vendor,
+                result: Err(e.to_public()),
+            }),
+        }
+    }
+    let progress = ProgressLine::new(!mode.is_json() && ready.len() > 1);
+    let mut listings = inventory::list_all(ready, 0, |p| progress.show(&p)).await;
+    progress.clear();
+    listings.extend(failed);
+
+    let mut keys = Vec::new();
+    let mut errors = Vec::new();
+    for listing in &listings {
+        match &listing.result {
+            Ok(records) => keys.extend(
+                records
+                    .iter()
+                    .filter(|r| args.status.is_none_or(|s| r.status == s))
+                    .map(|r| (r, listing.account_name.as_str())),
+            ),
+            Err(e) => errors.push(ErrorJson {
+                account: &listing.account_name,
+                account_id: &listing.account_id,
+                vendor: listing.vendor,
+                error: e,
+            }),
+        }
+    }
+
+    for e in &errors {
+        exit::report_public(
+            e.error,
+            mode.is_json(),
+            Some(&format!("account `{}`", e.account)),
+        );
+    }
+    let code = errors
+        .first()
+        .map(|e| exit::code_for(e.error.code))
+        .unwrap_or(exit::OK);
+    if mode.is_json() {
+        output::json(&ListJson {
+            keys: keys.iter().map(|(r, a)| KeyJson::new(r, a)).collect(),
+            errors,
+        });
+    } else if keys.is_empty() {
+        output::note("No keys.");
+    } else {
+        output::keys(mode, &keys);
+    }
+    Ok(code)
+}
+
+/// The accounts the filters select, in the registry's order.
+fn choose(source: &Source, args: &ListArgs) -> Result<Vec<Account>> {
+    let mut chosen: Vec<Account> = if args.accounts.is_empty() {
+        source.accounts()
+    } else {
+        let mut picked: Vec<Account> = Vec::new();
+        for name in &args.accounts {
+            let account = source.find(name)?;
+            if !picked.iter().any(|a| a.id == account.id) {
+                picked.push(account);
+            }
+        }
+        picked
+    };
+    if let Some(vendor) = args.vendor {
+        chosen.retain(|a| a.vendor == vendor);
+    }
+    Ok(chosen)
+}
+
+/// "Listing accounts… 3/7" on stderr while a listing runs, only on a terminal.
+struct ProgressLine {
+    enabled: bool,
+}
+
+impl ProgressLine {
+    fn new(wanted: bool) -> Self {
+        ProgressLine {
+            enabled: wanted && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&self, p: &Progress) {
+        if self.enabled {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\rListing accounts… {}/{}", p.done, p.total);
+            let _ = err.flush();
+        }
+    }
+
+    fn clear(&self) {
+        if self.enabled {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! How results are printed: JSON with stable field names (`--json`), a table on a terminal, and
+//! tab-separated columns with a header when stdout is a pipe (easy to `cut` and `awk`).
+
+use std::io::{IsTerminal, Write};
+
+use chrono::{DateTime, Utc};
+use comfy_table::{presets, ContentArrangement, Table};
+use keyrack_core::{Account, KeyRecord, KeyStatus, Owner, VendorExtra, VendorId};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Json,
+    Table,
+    Plain,
+}
+
+impl Mode {
+    pub fn detect(json: bool) -> Mode {
+        if json {
+            Mode::Json
+        } else if std::io::stdout().is_terminal() {
+            Mode::Table
+        } else {
+            Mode::Plain
+        }
+    }
+
+    pub fn is_json(self) -> bool {
+        self == Mode::Json
+    }
+}
+
+/// Print a value as pretty JSON on stdout.
+pub fn json<T: Serialize + ?Sized>(value: &T) {
+    let text = serde_json::to_string_pretty(value).expect("CLI output types always serialize");
+    println!("{text}");
+}
+
+/// A line for the person at the terminal (stderr, so stdout stays parseable).
+pub fn note(text: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Rows with a header, as a table or as tab-separated lines.
+pub fn rows(mode: Mode, header: &[&str], rows: Vec<Vec<String>>) {
+    match mode {
+        Mode::Table => {
+            let mut table = Table::new();
+            table
+                .load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(header.to_vec());
+            for row in rows {
+                table.add_row(row);
+            }
+            println!("{table}");
+        }
+        Mode::Plain | Mode::Json => {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", header.join("\t"));
+            for row in rows {
+                let cells: Vec<String> = row.iter().map(|c| c.replace(['\t', '\n'], " ")).collect();
+                let _ = writeln!(out, "{}", cells.join("\t"));
+            }
+        }
+    }
+}
+
+/// A key as `--json` prints it. The field names are the CLI's contract with scripts: they do not
+/// follow renames inside the core.
+#[derive(Debug, Serialize)]
+pub struct KeyJson<'a> {
+    pub vendor: VendorId,
+    /// The account's name (what `--account` takes).
+    pub account: &'a str,
+    pub account_id: &'a str,
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub status: KeyStatus,
+    pub locked: bool,
+    pub owner: Option<&'a Owner>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub scopes: &'a [String],
+    pub secret_hint: Option<&'a str>,
+    /// Facts only this vendor has, e.g. OCI `user_id`, OpenAI `project_id`.
+    pub extra: &'a VendorExtra,
+}
+
+impl<'a> KeyJson<'a> {
+    pub fn new(record: &'a KeyRecord, account_name: &'a str) -> Self {
+        KeyJson {
+            vendor: record.vendor,
+            account: account_name,
+            account_id: &record.account,
+            id: &record.id,
+            name: record.name.as_deref(),
+            description: record.description.as_deref(),
+            status: record.status,
+            locked: record.locked,
+            owner: record.owner.as_ref(),
+            created_at: record.created_at,
+            expires_at: record.expires_at,
+            last_used_at: record.last_used_at,
+            scopes: &record.scopes,
+            secret_hint: record.secret_hint.as_deref(),
+            extra: &record.extra,
+        }
+    }
+}
+
+pub const KEY_HEADER: [&str; 8] = [
+    "ACCOUNT", "VENDOR", "ID", "NAME", "STATUS", "OWNER", "CREATED", "EXPIRES",
+];
+
+pub fn key_row(record: &KeyRecord, account_name: &str) -> Vec<String> {
+    let mut status = status_text(record.status).to_string();
+    if record.locked {
+        status.push_str(", locked");
+    }
+    let owner = record
+        .owner
+        .as_ref()
+        .map(|o| {
+            o.name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| o.id.clone())
+        })
+        .unwrap_or_default();
+    vec![
+        account_name.to_string(),
+        record.vendor.to_string(),
+        record.id.clone(),
+        record
+            .name
+            .clone()
+            .or(record.description.clone())
+            .unwrap_or_default(),
+        status,
+        owner,
+        date(record.created_at),
+        date(record.expires_at),
+    ]
+}
+
+/// Print keys, each with the name of the account it was listed through.
+pub fn keys(mode: Mode, keys: &[(&KeyRecord, &str)]) {
+    if mode.is_json() {
+        let out: Vec<KeyJson<'_>> = keys.iter().map(|(r, a)| KeyJson::new(r, a)).collect();
+        json(&out);
+    } else {
+        rows(
+            mode,
+            &KEY_HEADER,
+            keys.iter().map(|(r, a)| key_row(r, a)).collect(),
+        );
+    }
+}
+
+/// One key: the JSON object, or a one-row table.
+pub fn key(mode: Mode, record: &KeyRecord, account_name: &str) {
+    if mode.is_json() {
+        json(&KeyJson::new(record, account_name));
+    } else {
+        rows(mode, &KEY_HEADER, vec![key_row(record, account_name)]);
+    }
+}
+
+pub fn status_text(status: KeyStatus) -> &'static str {
+    match status {
+        KeyStatus::Active => "active",
+        KeyStatus::Disabled => "disabled",
+        KeyStatus::Inactive => "inactive",
+        KeyStatus::Expired => "expired",
+        KeyStatus::Creating => "creating",
+        KeyStatus::Deleting => "deleting",
+    }
+}
+
+fn date(value: Option<DateTime<Utc>>) -> String {
+    value
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Where an account comes from, as `accounts list` shows it.
+pub fn account_source(account: &Account, session: bool) -> &'static str {
+    match (account.sandbox, session) {
+        (true, _) => "sandbox",
+        (false, true) => "file",
+        (false, false) => "saved",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyrack_core::OwnerKind;
+
+    fn record() -> KeyRecord {
+        KeyRecord {
+            vendor: VendorId::Ibm,
+            account: "acc-1".into(),
+            id: "ApiKey-1".into(),
+            name: Some("ci".into()),
+            description: None,
+            owner: Some(Owner {
+                kind: OwnerKind::User,
+                id: "IBMid-1".into(),
+                name: None,
+            }),
+            created_at: Some("2025-01-02T03:04:05Z".parse().unwrap()),
+            expires_at: None,
+            last_used_at: None,
+            status: KeyStatus::Active,
+            locked: true,
+            scopes: vec![],
+            secret_hint: None,
+            extra: VendorExtra::Ibm {
+                crn: None,
+                entity_tag: None,
+                iam_id: None,
+                account_id: None,
+                action_when_leaked: None,
+                support_sessions: None,
+                modified_at: None,
+            },
+        }
+    }
+
+    #[test]
+    fn json_has_the_stable_field_names() {
+        let r = record();
+        let v = serde_json::to_value(KeyJson::new(&r, "Prod IBM")).unwrap();
+        for field in [
+            "vendor",
+            "account",
+            "id",
+            "name",
+            "description",
+            "status",
+            "locked",
+            "owner",
+            "created_at",
+            "expires_at",
+            "scopes",
+        ] {
+            assert!(v.get(field).is_some(), "missing {field}: {v}");
+        }
+        assert_eq!(v["account"], "Prod IBM");
+        assert_eq!(v["account_id"], "acc-1");
+        assert_eq!(v["status"], "active");
+        assert_eq!(v["owner"]["kind"], "user");
+        assert_eq!(v["created_at"], "2025-01-02T03:04:05Z");
+    }
+
+    #[test]
+    fn a_row_shows_lock_owner_and_minute_dates() {
+        let row = key_row(&record(), "Prod IBM");
+        assert_eq!(row[4], "active, locked");
+        assert_eq!(row[5], "IBMid-1");
+        assert_eq!(row[6], "2025-01-02 03:04");
+        assert_eq!(row[7], "");
+    }
+}

@@ -1,0 +1,171 @@
+//! Where the accounts come from: the app's settings file and keychain (default), or only the
+//! accounts of `--accounts FILE` and/or `--sandbox-manifest FILE` ("session" accounts, held in
+//! memory for this run). Both go through the core `Registry`, the service the desktop app uses.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use keyrack_core::accounts::{self, Options, Registry};
+use keyrack_core::settings::Paths;
+use keyrack_core::{sandbox, vault, Account, Error, Result};
+
+use crate::cli::Global;
+use crate::output;
+
+pub struct Source {
+    pub registry: Registry,
+    /// True when the accounts come from files given for this run, not the app's settings.
+    pub session: bool,
+    /// Accounts-file accounts whose secret could not be read (unset variable, missing file):
+    /// each fails on its own when used, so one bad entry does not stop the others.
+    pub unresolved: Vec<(Account, Error)>,
+    /// The empty config directory of a session registry, removed on exit.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+impl Source {
+    pub async fn open(global: &Global) -> Result<Source> {
+        if global.accounts.is_none() && global.sandbox_manifest.is_none() {
+            let registry = Registry::open(Options {
+                start_sandbox: false,
+                ..Options::from_env()?
+            })
+            .await?;
+            for problem in registry.problems() {
+                output::note(format!("keyrack: warning: {}", problem.error.message));
+            }
+            return Ok(Source {
+                registry,
+                session: false,
+                unresolved: Vec::new(),
+                _scratch: None,
+            });
+        }
+        open_session(
+            global.accounts.as_deref(),
+            global.sandbox_manifest.as_deref(),
+        )
+        .await
+    }
+
+    /// Every account, the unresolved ones last.
+    pub fn accounts(&self) -> Vec<Account> {
+        let mut all = self.registry.list_accounts();
+        all.extend(self.unresolved.iter().map(|(a, _)| a.clone()));
+        all
+    }
+
+    /// Why an account cannot be used, when its secret could not be read.
+    pub fn unresolved_error(&self, id: &str) -> Option<Error> {
+        self.unresolved
+            .iter()
+            .find(|(a, _)| a.id == id)
+            .map(|(_, e)| copy_error(e))
+    }
+
+    /// A client for the account.
+    pub async fn vendor(&self, account: &Account) -> Result<Box<dyn keyrack_core::Vendor>> {
+        if let Some(e) = self.unresolved_error(&account.id) {
+            return Err(e);
+        }
+        self.registry.vendor(&account.id).await
+    }
+
+    /// The account a command names: by id, else by name (case-insensitive).
+    pub fn find(&self, name: &str) -> Result<Account> {
+        let all = self.accounts();
+        let found = all.iter().find(|a| a.id == name).or_else(|| {
+            all.iter()
+                .find(|a| a.name.eq_ignore_ascii_case(name.trim()))
+        });
+        match found {
+            Some(a) => Ok(a.clone()),
+            None => {
+                let known: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
+                Err(Error::validation(
+                    "account",
+                    if known.is_empty() {
+                        format!("there is no account `{name}`: no accounts are configured")
+                    } else {
+                        format!(
+                            "there is no account `{name}`; the accounts are: {}",
+                            known.join(", ")
+                        )
+                    },
+                ))
+            }
+        }
+    }
+
+    /// Refuse a change to the saved accounts while the accounts come from files.
+    pub fn require_saved(&self, what: &str) -> Result<()> {
+        if self.session {
+            return Err(Error::validation(
+                "accounts",
+                format!(
+                    "{what} changes the app's saved accounts; run it without --accounts and \
+                     --sandbox-manifest (those accounts live in their files)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A registry with no saved accounts (its settings file is in an empty scratch directory) and
+/// the files' accounts attached in memory.
+async fn open_session(accounts_file: Option<&Path>, manifest: Option<&Path>) -> Result<Source> {
+    let scratch = tempfile::Builder::new()
+        .prefix("keyrack-cli-")
+        .tempdir()
+        .map_err(|e| Error::io("could not create a temporary directory", &e))?;
+    let store: Arc<dyn vault::CredentialStore> = vault::default_store();
+    let mut attached = Vec::new();
+    if let Some(path) = manifest {
+        let value = sandbox::read_manifest(path)?;
+        let found = sandbox::accounts_from_manifest(&value);
+        if found.is_empty() {
+            return Err(Error::config(format!(
+                "{} holds no sandbox account: is it a keyrack-emulator manifest?",
+                path.display()
+            )));
+        }
+        attached.extend(found);
+    }
+    let mut unresolved = Vec::new();
+    if let Some(path) = accounts_file {
+        for entry in accounts::read_accounts_file(path)? {
+            match accounts::resolve(&entry, store.as_ref()).await {
+                Ok(credential) => attached.push((entry.account, credential)),
+                Err(e) => unresolved.push((entry.account, e)),
+            }
+        }
+    }
+    let registry = Registry::open(Options {
+        paths: Paths::under(scratch.path()),
+        store,
+        http: None,
+        start_sandbox: false,
+    })
+    .await?;
+    registry.attach_accounts(attached).await?;
+    Ok(Source {
+        registry,
+        session: true,
+        unresolved,
+        _scratch: Some(scratch),
+    })
+}
+
+/// `Error` is not `Clone`; the variants a secret lookup yields are rebuilt from their parts.
+fn copy_error(e: &Error) -> Error {
+    match e {
+        Error::Keychain { message } => Error::Keychain {
+            message: message.clone(),
+        },
+        Error::Io { message } => Error::Io {
+            message: message.clone(),
+        },
+        other => Error::config(other.to_string()),
+    }
+}
