@@ -1,5 +1,27 @@
 //! The control API under `/__emulator/`: manifest, fault rules, state reset and the request log.
-//! Its own errors are `{"error": "<message>"}` with status 400 or 404.
+//! It is never faulted, delayed or logged. Its own errors are `{"error": "<message>"}` (400/404).
+//!
+//! - `GET /__emulator/health` → `{"status":"ok"}`
+//! - `GET /__emulator/manifest` → the sandbox manifest (as printed at start)
+//! - `POST /__emulator/faults` with a rule → 201 and the installed rule:
+//!   `{"kind":"status","status":429,"retry_after":1}` (any 400–599; answers in the vendor's
+//!   envelope without calling the handler; 429 defaults `retry_after` to 1, and `retry_after`
+//!   on any status sets `Retry-After`), `{"kind":"latency","ms":500}` (≤ 120000, adds up with
+//!   other rules), `{"kind":"reset"}` (connection dropped, no response, handler not called),
+//!   `{"kind":"malformed"}` (handler runs, body cut in half; an empty body becomes 200 `{"`).
+//!   Optional on every rule: `vendor` (`ibm`, `scaleway`, `oci`, `openai`, `codefresh`),
+//!   `method`, `path_prefix` (starts with `/`), `rate` (0..1, default 1), `count` (fire at
+//!   most N times, then the rule disappears; default unlimited). Unknown fields are refused.
+//!   Latency rules all apply; of the other kinds, the first matching rule that fires wins.
+//! - `GET /__emulator/faults` → `{"faults":[{"id":1,"vendor":"ibm","path_prefix":"/v1/apikeys",
+//!   "method":null,"kind":"status","status":429,"retry_after":1,"rate":1.0,"remaining":2}]}`
+//! - `DELETE /__emulator/faults` → 204 (all cleared); `DELETE /__emulator/faults/{id}` → 204/404
+//! - `POST /__emulator/reset`, optional body `{"empty":bool,"seed_keys":N}` → re-seed every
+//!   vendor (new credentials) and answer 200 with the new manifest. Faults and log are kept.
+//! - `GET /__emulator/requests[?vendor=ibm][&since=SEQ]` → `{"requests":[{"seq":1,"at":"…",
+//!   "method":"GET","path":"/v1/apikeys","vendor":"ibm","status":200,"fault":null,
+//!   "duration_ms":3}]}` (no query strings, headers or bodies; `status` null after a reset
+//!   fault; `fault` is `status`, `reset`, `malformed`, `latency` or null); `DELETE` clears it.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};

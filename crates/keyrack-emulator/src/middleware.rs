@@ -1,6 +1,7 @@
 //! The layer every vendor request passes through: body-size limit, latency, injected faults and
 //! the request log. Requests to the control API (`/__emulator/…`) bypass all of it.
 
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -8,6 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
 
 use crate::faults::FaultKind;
 use crate::request_log::RequestRecord;
@@ -61,6 +63,13 @@ pub async fn emulate(State(shared): State<Shared>, request: Request, next: Next)
     };
 
     let status = (fault != Some("reset")).then(|| response.status().as_u16());
+    tracing::debug!(
+        method = %method,
+        path = %path,
+        status = ?status,
+        fault = ?fault,
+        "vendor request"
+    );
     shared.requests.push(RequestRecord {
         seq: 0,
         at: chrono::Utc::now(),
@@ -86,12 +95,57 @@ async fn handle(vendor: Option<&str>, path: &str, request: Request, next: Next) 
         let message = format!("Request body is larger than {MAX_BODY_BYTES} bytes");
         return error_response(vendor, path, StatusCode::PAYLOAD_TOO_LARGE, &message, None);
     }
-    let response = next.run(request).await;
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&response) {
-        let message = format!("Request body is larger than {MAX_BODY_BYTES} bytes");
-        return error_response(vendor, path, StatusCode::PAYLOAD_TOO_LARGE, &message, None);
+    let response = match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            // A bug in a handler must not cost the client its connection: answer 500.
+            tracing::error!("handler panicked on {path}");
+            let message = "The emulator failed while handling this request";
+            return error_response(
+                vendor,
+                path,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                message,
+                None,
+            );
+        }
+    };
+    let status = response.status();
+    if status.is_client_error() && !is_json(&response) {
+        return rewrap_rejection(vendor, path, response).await;
     }
     response
+}
+
+/// axum's own rejections (bad path parameters, unreadable or oversized bodies) are plain text;
+/// re-send them in the vendor's envelope so clients always meet the vendor's error shape.
+async fn rewrap_rejection(vendor: Option<&str>, path: &str, response: Response) -> Response {
+    let status = response.status();
+    let is_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !is_text {
+        return response;
+    }
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!("Request body is larger than {MAX_BODY_BYTES} bytes")
+    } else {
+        let text = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&text).trim().to_owned();
+        if text.is_empty() {
+            status
+                .canonical_reason()
+                .unwrap_or("Bad request")
+                .to_owned()
+        } else {
+            text
+        }
+    };
+    error_response(vendor, path, status, &message, None)
 }
 
 fn is_json(response: &Response) -> bool {
@@ -133,4 +187,63 @@ async fn truncate_body(response: Response) -> Response {
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     (parts, Body::from(cut)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::server::{new_shared, EmulatorOptions};
+    use crate::state::Store;
+
+    async fn call(path: &str) -> (StatusCode, serde_json::Value) {
+        let shared = new_shared(
+            "http://test".into(),
+            Store::default(),
+            &EmulatorOptions::default(),
+        );
+        let app = Router::new()
+            .route(
+                "/v1/apikeys/boom",
+                get(|| async {
+                    if true {
+                        panic!("handler bug");
+                    }
+                    StatusCode::OK
+                }),
+            )
+            .route(
+                "/v1/apikeys/plain",
+                get(|| async { (StatusCode::UNPROCESSABLE_ENTITY, "plain words") }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                emulate,
+            ))
+            .with_state(shared);
+        let request = Request::builder().uri(path).body(Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_in_the_vendor_envelope() {
+        let (status, body) = call("/v1/apikeys/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["status_code"], "500");
+    }
+
+    #[tokio::test]
+    async fn plain_text_rejections_are_rewrapped() {
+        let (status, body) = call("/v1/apikeys/plain").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["errors"][0]["message"], "plain words");
+    }
 }

@@ -112,6 +112,20 @@ async fn method_not_allowed(State(_): State<Shared>, request: Request) -> Respon
     )
 }
 
+/// Crate-private so that `start` stays the only public way to get one.
+pub(crate) fn new_shared(base_url: String, store: Store, opts: &EmulatorOptions) -> Shared {
+    Shared(Arc::new(SharedInner {
+        base_url,
+        store: Mutex::new(store),
+        faults: Faults::default(),
+        state_file: opts.state_file.clone(),
+        seed: opts.seed.clone(),
+        requests: RequestLog::default(),
+        latency_ms: opts.latency_ms,
+        persist_lock: Mutex::new(()),
+    }))
+}
+
 /// Bind, seed (or load the state file), and serve in the background.
 pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
     let listen = opts
@@ -129,16 +143,7 @@ pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
         None => Store::seeded(&opts.seed),
     };
 
-    let shared = Shared(Arc::new(SharedInner {
-        base_url: base_url.clone(),
-        store: Mutex::new(store),
-        faults: Faults::default(),
-        state_file: opts.state_file.clone(),
-        seed: opts.seed.clone(),
-        requests: RequestLog::default(),
-        latency_ms: opts.latency_ms,
-        persist_lock: Mutex::new(()),
-    }));
+    let shared = new_shared(base_url.clone(), store, &opts);
     shared.persist();
 
     let router = app(shared.clone());

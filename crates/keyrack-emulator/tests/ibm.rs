@@ -1342,3 +1342,10 @@ async fn empty_seed_keeps_only_the_admin_key() {
         .await;
     assert_eq!(r.status, 201);
 }
+
+#[tokio::test]
+async fn undecodable_ids_get_an_ibm_400_not_plain_text() {
+    let ibm = Ibm::start().await;
+    let r = ibm.get("/v1/apikeys/%FF").await;
+    assert_eq!(r.error(400), "bad_request");
+}
