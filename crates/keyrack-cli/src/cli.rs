@@ -155,8 +155,8 @@ pub enum KeysCmd {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only this account (repeatable).
-    #[arg(long = "account", value_name = "NAME")]
-    pub accounts: Vec<String>,
+    #[arg(long, value_name = "NAME")]
+    pub account: Vec<String>,
     /// Only accounts of this vendor.
     #[arg(long, value_parser = vendor_parser())]
     pub vendor: Option<VendorId>,
@@ -341,6 +341,7 @@ fn parse_rfc3339(value: &str) -> Result<DateTime<Utc>, String> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use std::path::Path;
 
     #[test]
     fn the_command_tree_is_consistent() {
@@ -396,6 +397,8 @@ mod tests {
             panic!("not list")
         };
         assert_eq!(args.status, Some(KeyStatus::Active));
+        assert_eq!(args.account, ["one", "two"]);
+        assert_eq!(cli.global.accounts.as_deref(), Some(Path::new("a.toml")));
         assert_eq!(args.vendor, Some(VendorId::Oci));
     }
 

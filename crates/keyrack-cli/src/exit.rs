@@ -46,8 +46,11 @@ pub fn report_public(error: &PublicError, json: bool, context: Option<&str>) {
         writeln!(stderr, "{text}")
     } else {
         match context {
-            Some(c) => writeln!(stderr, "keyrack: {c}: {}", error.message),
-            None => writeln!(stderr, "keyrack: {}", error.message),
+            // Some core messages already start with what they concern.
+            Some(c) if !error.message.starts_with(c) => {
+                writeln!(stderr, "keyrack: {c}: {}", error.message)
+            }
+            _ => writeln!(stderr, "keyrack: {}", error.message),
         }
     };
 }

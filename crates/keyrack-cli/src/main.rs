@@ -76,12 +76,14 @@ async fn run(cli: Cli) -> keyrack_core::Result<u8> {
     }
 }
 
-/// Warnings only by default; `-v` info, `-vv` debug, `-vvv` trace, or `RUST_LOG`. Logs go to
+/// No logs by default — errors are reported as messages — except the warning about a secret
+/// file other users can read; `-v` info, `-vv` debug, `-vvv` trace, or `RUST_LOG`. Logs go to
 /// stderr and never hold secrets (the core never logs them).
 fn init_logging(verbose: u8) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let level = match verbose {
-        0 => "warn",
+        0 => "off,keyrack_core::accounts::file=warn",
         1 => "warn,keyrack=info,keyrack_core=info,keyrack_emulator=info",
         2 => "info,keyrack=debug,keyrack_core=debug,keyrack_emulator=debug",
         _ => "debug,keyrack=trace,keyrack_core=trace,keyrack_emulator=trace",
@@ -94,5 +96,6 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_env_filter(filter)
         .with_target(verbose > 1)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }

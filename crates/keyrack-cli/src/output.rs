@@ -170,6 +170,16 @@ pub fn key(mode: Mode, record: &KeyRecord, account_name: &str) {
     }
 }
 
+/// `ID (name)` for messages, or just the id when the key has no other name (OCI).
+pub fn key_label(record: &KeyRecord) -> String {
+    let name = record.display_name();
+    if name == record.id {
+        record.id.clone()
+    } else {
+        format!("{} ({name})", record.id)
+    }
+}
+
 pub fn status_text(status: KeyStatus) -> &'static str {
     match status {
         KeyStatus::Active => "active",

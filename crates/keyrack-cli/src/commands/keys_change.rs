@@ -81,11 +81,10 @@ pub async fn delete(args: DeleteArgs, source: &Source, mode: Mode) -> Result<u8>
     let record = vendor.get(&args.key.key_id).await?;
     if !args.yes {
         let question = format!(
-            "Delete {} {} {} ({}) of account `{}`? This cannot be undone.",
+            "Delete {} {} {} of account `{}`? This cannot be undone.",
             account.vendor.display_name(),
             vendor.capabilities().key_noun,
-            record.id,
-            record.display_name(),
+            output::key_label(&record),
             account.name
         );
         if !input::confirm(&question, "--yes")? {
@@ -110,7 +109,7 @@ pub async fn delete(args: DeleteArgs, source: &Source, mode: Mode) -> Result<u8>
         });
         return Ok(exit::OK);
     }
-    println!("Deleted {} ({}).", record.id, record.display_name());
+    println!("Deleted {}.", output::key_label(&record));
     if let Some(owner) = empty_owner {
         let who = owner.name.as_deref().unwrap_or(&owner.id);
         if owner_deleted {

@@ -76,9 +76,8 @@ pub async fn run(args: CreateArgs, source: &Source, mode: Mode) -> Result<u8> {
                 });
             } else {
                 output::note(format!(
-                    "Created {noun} {} ({}) in `{}`; secret written to {}.",
-                    record.id,
-                    record.display_name(),
+                    "Created {noun} {} in `{}`; secret written to {}.",
+                    output::key_label(record),
                     account.name,
                     dest.out.display()
                 ));
@@ -103,9 +102,8 @@ fn print_secret(created: &CreatedKey, account: &Account, mode: Mode, noun: &str)
         return;
     }
     output::note(format!(
-        "Created {noun} {} ({}) in `{}`.",
-        record.id,
-        record.display_name(),
+        "Created {noun} {} in `{}`.",
+        output::key_label(record),
         account.name
     ));
     match secret {

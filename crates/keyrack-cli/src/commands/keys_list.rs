@@ -82,11 +82,12 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
     }
 
     for e in &errors {
-        exit::report_public(
-            e.error,
-            mode.is_json(),
-            Some(&format!("account `{}`", e.account)),
-        );
+        if mode.is_json() {
+            // The error with the account it concerns, one line per failing account.
+            output::note(serde_json::to_string(e).expect("errors serialize"));
+        } else {
+            exit::report_public(e.error, false, Some(&format!("account `{}`", e.account)));
+        }
     }
     let code = errors
         .first()
@@ -107,11 +108,11 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
 
 /// The accounts the filters select, in the registry's order.
 fn choose(source: &Source, args: &ListArgs) -> Result<Vec<Account>> {
-    let mut chosen: Vec<Account> = if args.accounts.is_empty() {
+    let mut chosen: Vec<Account> = if args.account.is_empty() {
         source.accounts()
     } else {
         let mut picked: Vec<Account> = Vec::new();
-        for name in &args.accounts {
+        for name in &args.account {
             let account = source.find(name)?;
             if !picked.iter().any(|a| a.id == account.id) {
                 picked.push(account);
