@@ -279,28 +279,22 @@ fn oci_private_key_pem(input: &ExportInput<'_>) -> String {
 }
 
 fn oci_config_stanza(input: &ExportInput<'_>) -> Result<String> {
-    let s = &input.account.settings;
-    let user = match &input.record.extra {
-        VendorExtra::Oci { user_id, .. } => user_id.clone(),
-        _ => s.user.clone().unwrap_or_default(),
-    };
-    let tenancy = s
-        .tenancy
-        .clone()
-        .ok_or_else(|| Error::config("the OCI account has no tenancy OCID"))?;
-    let region = s
-        .region
-        .clone()
-        .ok_or_else(|| Error::config("the OCI account has no region"))?;
     let key_file = input
         .key_file
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "~/.oci/oci_api_key.pem".into());
-    Ok(format!(
-        "[{}]\nuser={user}\nfingerprint={}\ntenancy={tenancy}\nregion={region}\nkey_file={key_file}\n",
-        input.profile_name(),
-        input.record.id
-    ))
+    crate::vendors::oci::ConfigStanza::for_key(
+        &input.account.settings,
+        input.record,
+        &input.profile_name(),
+        &key_file,
+    )?
+    .render()
+}
+
+/// The bare fingerprint (OCI key ids of other users' keys are `<user OCID>/<fingerprint>`).
+fn oci_fingerprint(record: &KeyRecord) -> &str {
+    record.id.rsplit('/').next().unwrap_or(&record.id)
 }
 
 fn codefresh_host(account: &Account) -> String {
@@ -380,7 +374,7 @@ fn env_file(input: &ExportInput<'_>) -> Result<String> {
             };
             vars.push(("OCI_tenancy_ocid", s.tenancy.clone().unwrap_or_default()));
             vars.push(("OCI_user_ocid", user));
-            vars.push(("OCI_fingerprint", input.record.id.clone()));
+            vars.push(("OCI_fingerprint", oci_fingerprint(input.record).to_string()));
             vars.push(("OCI_region", s.region.clone().unwrap_or_default()));
             vars.push(("OCI_private_key_path", key_file.display().to_string()));
         }
