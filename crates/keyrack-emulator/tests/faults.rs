@@ -278,7 +278,7 @@ async fn latency_fault_delays_matching_requests() {
     let emu = emulator().await;
     add_fault(
         &emu,
-        json!({"kind":"latency","ms":400,"vendor":"scaleway","rate":1.0}),
+        json!({"kind":"latency","ms":1500,"vendor":"scaleway","rate":1.0}),
     )
     .await;
     let started = Instant::now();
@@ -287,7 +287,7 @@ async fn latency_fault_delays_matching_requests() {
         .send()
         .await
         .unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(400));
+    assert!(started.elapsed() >= Duration::from_millis(1500));
     let started = Instant::now();
     client()
         .get(format!("{}/v1/apikeys", emu.base_url))
@@ -295,7 +295,7 @@ async fn latency_fault_delays_matching_requests() {
         .await
         .unwrap();
     assert!(
-        started.elapsed() < Duration::from_millis(400),
+        started.elapsed() < Duration::from_millis(1500),
         "other vendors are not delayed"
     );
 }
