@@ -20,6 +20,7 @@ pub mod settings;
 pub mod validate;
 pub mod vault;
 pub mod vendor;
+pub mod vendor_fields;
 pub mod vendors;
 
 pub use error::{Code, Error, Result};
