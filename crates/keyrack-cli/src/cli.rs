@@ -29,6 +29,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Args)]
 pub struct Global {
     /// Use the accounts of this TOML file instead of the app's (no keychain unless an account
@@ -37,7 +39,8 @@ pub struct Global {
         long,
         global = true,
         value_name = "FILE",
-        env = "KEYRACK_ACCOUNTS_FILE"
+        env = "KEYRACK_ACCOUNTS_FILE",
+        help_heading = GLOBAL
     )]
     pub accounts: Option<PathBuf>,
     /// Use the five sandbox accounts of this emulator manifest (see `keyrack sandbox`).
@@ -45,14 +48,15 @@ pub struct Global {
         long,
         global = true,
         value_name = "FILE",
-        env = "KEYRACK_SANDBOX_MANIFEST"
+        env = "KEYRACK_SANDBOX_MANIFEST",
+        help_heading = GLOBAL
     )]
     pub sandbox_manifest: Option<PathBuf>,
     /// Print JSON on stdout (errors as JSON on stderr).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
     /// Log to stderr: -v info, -vv debug, -vvv trace. Logs never contain secrets.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 }
 
@@ -91,6 +95,7 @@ pub enum AccountsCmd {
 pub struct AddAccountArgs {
     #[arg(value_parser = vendor_parser())]
     pub vendor: VendorId,
+    /// A name for the account, unique among the accounts.
     #[arg(long)]
     pub name: String,
     /// API endpoint; default: the vendor's real one.
@@ -144,9 +149,11 @@ pub enum KeysCmd {
     Update(UpdateArgs),
     /// Lock a key (IBM): it cannot be changed or deleted until unlocked.
     Lock(KeyRef),
+    /// Unlock a key (IBM).
     Unlock(KeyRef),
     /// Disable a key (IBM): it stops authenticating until enabled.
     Disable(KeyRef),
+    /// Enable a disabled key (IBM).
     Enable(KeyRef),
     /// Delete a key. Asks first unless --yes.
     Delete(DeleteArgs),
@@ -167,10 +174,13 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
+    /// Account name (or id), as `accounts list` shows it.
     #[arg(long, value_name = "NAME")]
     pub account: String,
+    /// The key's name (IBM, Codefresh; OpenAI: the new service account's name).
     #[arg(long)]
     pub name: Option<String>,
+    /// IBM description; Scaleway's label for the key.
     #[arg(long)]
     pub description: Option<String>,
     /// Expiry as RFC 3339, e.g. 2030-01-31T00:00:00Z.
@@ -224,6 +234,7 @@ pub struct CreateArgs {
 
 #[derive(Debug, Args)]
 pub struct KeyRef {
+    /// Account name (or id), as `accounts list` shows it.
     #[arg(long, value_name = "NAME")]
     pub account: String,
     /// The vendor's key id (as `keys list` shows it).
@@ -234,8 +245,10 @@ pub struct KeyRef {
 pub struct UpdateArgs {
     #[command(flatten)]
     pub key: KeyRef,
+    /// New name (IBM, Codefresh).
     #[arg(long)]
     pub name: Option<String>,
+    /// New description (IBM, Scaleway).
     #[arg(long)]
     pub description: Option<String>,
     /// Codefresh: replace the scopes with these (repeatable).
@@ -388,7 +401,21 @@ mod tests {
     #[test]
     fn global_flags_work_after_the_subcommand() {
         let cli = Cli::try_parse_from([
-            "keyrack", "keys", "list", "--json", "--status", "active", "--vendor", "oci", "-vv",
+            "keyrack",
+            "--accounts",
+            "a.toml",
+            "keys",
+            "list",
+            "--account",
+            "one",
+            "--account",
+            "two",
+            "--json",
+            "--status",
+            "active",
+            "--vendor",
+            "oci",
+            "-vv",
         ])
         .unwrap();
         assert!(cli.global.json);

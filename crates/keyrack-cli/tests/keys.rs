@@ -2,6 +2,8 @@
 //! `--out` in each vendor's format (contents and mode 0600 checked, and the written secret used
 //! as a credential), lock/unlock, disable/enable, update, delete with and without confirmation.
 
+#![cfg(unix)]
+
 mod support;
 
 use std::path::Path;
@@ -77,7 +79,23 @@ fn list_shows_every_vendor_with_stable_json_fields() {
         assert!(str_of(key, "account").ends_with("(Sandbox)"), "{key}");
     }
 
-    // Filters: one vendor, one status.
+    // Filters: chosen accounts (by id or name), one vendor, one status.
+    let two = sb.json(&[
+        "keys",
+        "list",
+        "--account",
+        "sandbox-oci",
+        "--account",
+        "ibm cloud (sandbox)",
+    ]);
+    let mut vendors: Vec<&str> = two["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["vendor"].as_str().unwrap())
+        .collect();
+    vendors.dedup();
+    assert_eq!(vendors, ["oci", "ibm"], "in the order given");
     let oci = sb.json(&["keys", "list", "--vendor", "oci"]);
     let oci = oci["keys"].as_array().unwrap();
     assert!(!oci.is_empty() && oci.iter().all(|k| k["vendor"] == "oci"));
