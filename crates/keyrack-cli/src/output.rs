@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use chrono::{DateTime, Utc};
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 use keyrack_core::{Account, KeyRecord, KeyStatus, Owner, VendorExtra, VendorId};
 use serde::Serialize;
 
@@ -49,8 +49,23 @@ pub fn rows(mode: Mode, header: &[&str], rows: Vec<Vec<String>>) {
             let mut table = Table::new();
             table
                 .load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
                 .set_header(header.to_vec());
+            // Wrap to the terminal's width, unless it reports none (or a useless one).
+            if table.width().is_some_and(|w| w >= 40) {
+                table.set_content_arrangement(ContentArrangement::Dynamic);
+            }
+            // Ids are copied and pasted, and short columns read badly broken: never wrapped.
+            let whole = ["ID", "VENDOR", "STATUS", "CREATED", "EXPIRES", "SOURCE"];
+            // The others wrap, but stay readable: a wide table beats one letter per line.
+            for (index, name) in header.iter().enumerate() {
+                if let Some(column) = table.column_mut(index) {
+                    column.set_constraint(if whole.contains(name) {
+                        ColumnConstraint::ContentWidth
+                    } else {
+                        ColumnConstraint::LowerBoundary(Width::Fixed(14))
+                    });
+                }
+            }
             for row in rows {
                 table.add_row(row);
             }
@@ -193,7 +208,7 @@ pub fn status_text(status: KeyStatus) -> &'static str {
 
 fn date(value: Option<DateTime<Utc>>) -> String {
     value
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
@@ -269,11 +284,11 @@ mod tests {
     }
 
     #[test]
-    fn a_row_shows_lock_owner_and_minute_dates() {
+    fn a_row_shows_lock_owner_and_dates() {
         let row = key_row(&record(), "Prod IBM");
         assert_eq!(row[4], "active, locked");
         assert_eq!(row[5], "IBMid-1");
-        assert_eq!(row[6], "2025-01-02 03:04");
+        assert_eq!(row[6], "2025-01-02");
         assert_eq!(row[7], "");
     }
 }
