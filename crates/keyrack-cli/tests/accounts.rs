@@ -194,3 +194,55 @@ async fn add_tests_saves_to_the_keychain_and_remove_forgets() {
         .await;
     assert!(gone.is_err(), "the keychain entry is removed");
 }
+
+#[tokio::test]
+async fn an_oci_account_takes_its_private_key_pem_on_stdin() {
+    if !keychain_usable("an_oci_account_takes_its_private_key_pem_on_stdin").await {
+        return;
+    }
+    let sb = Sandbox::start();
+    let dir = sb.dir.path();
+    let name = format!("cli-oci-{}", std::process::id());
+    let (base, tenancy, user, fingerprint, region) = (
+        sb.field("oci", "base_url"),
+        sb.field("oci", "tenancy"),
+        sb.field("oci", "user"),
+        sb.field("oci", "fingerprint"),
+        sb.field("oci", "region"),
+    );
+    let pem = sb.field("oci", "private_key_pem");
+    let args = [
+        "accounts",
+        "add",
+        "oci",
+        "--name",
+        &name,
+        "--base-url",
+        &base,
+        "--tenancy",
+        &tenancy,
+        "--user",
+        &user,
+        "--fingerprint",
+        &fingerprint,
+        "--region",
+        &region,
+    ];
+    run_in(dir, &args, &[], Some(&pem)).ok();
+    let keys = run_in(
+        dir,
+        &["keys", "list", "--account", &name, "--json"],
+        &[],
+        None,
+    );
+    keys.ok();
+    let keys = keys.json();
+    assert!(keys["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["id"].as_str().unwrap().ends_with(&fingerprint)));
+    let settings = std::fs::read_to_string(sb.path("config/settings.toml")).unwrap();
+    assert!(settings.contains(&fingerprint) && !settings.contains("PRIVATE KEY"));
+    run_in(dir, &["accounts", "remove", &name], &[], None).ok();
+}
