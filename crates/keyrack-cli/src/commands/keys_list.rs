@@ -44,6 +44,7 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
     }
 
     // Accounts whose client cannot be built (keychain, settings) fail here, on their own.
+    let order: Vec<String> = chosen.iter().map(|a| a.id.clone()).collect();
     let mut ready: Vec<(Account, Arc<dyn Vendor>)> = Vec::new();
     let mut failed: Vec<AccountListing> = Vec::new();
     for account in chosen {
@@ -61,6 +62,8 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
     let mut listings = inventory::list_all(ready, 0, |p| progress.show(&p)).await;
     progress.clear();
     listings.extend(failed);
+    // Back in the order the accounts were chosen, whichever step failed.
+    listings.sort_by_key(|l| order.iter().position(|id| *id == l.account_id));
 
     let mut keys = Vec::new();
     let mut errors = Vec::new();
