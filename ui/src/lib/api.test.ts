@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 const invoke = vi.hoisted(() => vi.fn());
 vi.mock('@tauri-apps/api/core', () => ({ invoke }));
 
-import { appInfo, CommandError, toIpcError, trayMenuItems } from './api';
+import * as api from './api';
+import { CommandError, toPublicError } from './api';
 
 describe('api', () => {
   beforeEach(() => {
@@ -13,26 +14,49 @@ describe('api', () => {
   it('calls app_info and returns what the backend sent', async () => {
     const info = { name: 'Keyrack', version: '0.1.0', sandbox: false, logDir: '/tmp/logs' };
     invoke.mockResolvedValue(info);
-    await expect(appInfo()).resolves.toEqual(info);
+    await expect(api.appInfo()).resolves.toEqual(info);
     expect(invoke).toHaveBeenCalledWith('app_info', undefined);
   });
 
-  it('calls tray_menu_items', async () => {
-    invoke.mockResolvedValue([{ id: 'quit', label: 'Quit' }]);
-    await expect(trayMenuItems()).resolves.toEqual([{ id: 'quit', label: 'Quit' }]);
-    expect(invoke).toHaveBeenCalledWith('tray_menu_items', undefined);
+  it('passes camelCase arguments as Tauri expects', async () => {
+    invoke.mockResolvedValue({});
+    await api.keySetLocked('acc-1', 'ApiKey-1', true);
+    expect(invoke).toHaveBeenLastCalledWith('key_set_locked', { accountId: 'acc-1', keyId: 'ApiKey-1', locked: true });
+    await api.secretSave('sec_1', 'env', '/tmp/x.env', false);
+    expect(invoke).toHaveBeenLastCalledWith('secret_save', {
+      handle: 'sec_1',
+      format: 'env',
+      path: '/tmp/x.env',
+      overwrite: false,
+      profile: null,
+    });
+    await api.ociConfigAppend('sec_1', 'dev');
+    expect(invoke).toHaveBeenLastCalledWith('oci_config_append', { handle: 'sec_1', profile: 'dev', configPath: null });
   });
 
-  it('keeps the backend code and message of an IpcError', async () => {
-    invoke.mockRejectedValue({ code: 'Internal', message: 'menu is gone' });
-    const error = await trayMenuItems().catch((e: unknown) => e);
+  it('keeps every field of a PublicError', async () => {
+    invoke.mockRejectedValue({
+      code: 'quota_exceeded',
+      message: 'OCI allows 3 keys per user',
+      field: null,
+      retry_after_secs: null,
+      vendor: { status: 409, code: 'LimitExceeded', message: 'max 3', request_id: 'r-1' },
+      recovered: null,
+    });
+    const error = await api.keyCreate('a', {} as never).catch((e: unknown) => e);
     if (!(error instanceof CommandError)) throw new Error(`not a CommandError: ${String(error)}`);
-    expect([error.code, error.message, error.command]).toEqual(['Internal', 'menu is gone', 'tray_menu_items']);
+    expect([error.code, error.message, error.command]).toEqual([
+      'quota_exceeded',
+      'OCI allows 3 keys per user',
+      'key_create',
+    ]);
+    expect(error.vendor?.request_id).toBe('r-1');
   });
 
-  it('turns Tauri string rejections (e.g. a denied command) into Internal', () => {
-    expect(toIpcError('app_info not allowed')).toEqual({ code: 'Internal', message: 'app_info not allowed' });
-    expect(toIpcError(new Error('boom'))).toEqual({ code: 'Internal', message: 'boom' });
-    expect(toIpcError({ code: 42 })).toEqual({ code: 'Internal', message: '[object Object]' });
+  it('turns Tauri string rejections (e.g. a denied command) into internal errors', () => {
+    expect(toPublicError('app_info not allowed')).toEqual({ code: 'internal', message: 'app_info not allowed' });
+    expect(toPublicError(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' });
+    expect(toPublicError({ code: 42 })).toEqual({ code: 'internal', message: '[object Object]' });
+    expect(toPublicError({ code: 'Internal', message: 'x' }).code).toBe('internal');
   });
 });

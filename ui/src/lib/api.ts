@@ -1,50 +1,150 @@
 // Typed wrappers over the backend's IPC commands: the only module that calls `invoke`.
-// Every rejection is normalized to a `CommandError` carrying the backend's `IpcCode`.
+// Every rejection is normalized to a `CommandError` carrying the backend's `PublicError`.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
-import type { AppInfo } from './bindings/AppInfo';
-import type { IpcCode } from './bindings/IpcCode';
-import type { IpcError } from './bindings/IpcError';
-import type { TrayMenuItem } from './bindings/TrayMenuItem';
+import type {
+  Account,
+  AccountChanges,
+  AccountInput,
+  AccountListing,
+  AppInfo,
+  Code,
+  CopyResult,
+  CreateOptions,
+  DeleteOutcome,
+  ExportFormat,
+  Identity,
+  KeyRecord,
+  KeyUpdate,
+  NewKey,
+  Owner,
+  PendingSecret,
+  Preferences,
+  PublicError,
+  SavedFile,
+  TrayMenuItem,
+  VendorDetail,
+  VendorInfo,
+} from './types';
 
-export type { AppInfo, IpcCode, IpcError, TrayMenuItem };
+export type { AppInfo, PublicError, TrayMenuItem };
 
-export class CommandError extends Error implements IpcError {
-  readonly code: IpcCode;
+export class CommandError extends Error implements PublicError {
+  readonly code: Code;
+  readonly field: string | null;
+  readonly retry_after_secs: number | null;
+  readonly vendor: VendorDetail | null;
+  readonly recovered: KeyRecord | null;
 
   constructor(
     readonly command: string,
-    error: IpcError,
+    error: PublicError,
   ) {
     super(error.message);
     this.name = 'CommandError';
     this.code = error.code;
+    this.field = error.field ?? null;
+    this.retry_after_secs = error.retry_after_secs ?? null;
+    this.vendor = error.vendor ?? null;
+    this.recovered = error.recovered ?? null;
   }
 }
 
-function isIpcError(value: unknown): value is IpcError {
+function isPublicError(value: unknown): value is PublicError {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as IpcError).code === 'string' &&
-    typeof (value as IpcError).message === 'string'
+    typeof (value as PublicError).code === 'string' &&
+    typeof (value as PublicError).message === 'string'
   );
 }
 
-/** What the backend rejected with, as an `IpcError` (plain strings come from Tauri itself). */
-export function toIpcError(value: unknown): IpcError {
-  if (isIpcError(value)) return { code: value.code, message: value.message };
-  if (value instanceof Error) return { code: 'Internal', message: value.message };
-  return { code: 'Internal', message: String(value) };
+/** Backend codes are snake_case; the shell's provisional `Internal` is folded in. */
+function normalizeCode(code: string): Code {
+  return (code === 'Internal' ? 'internal' : code) as Code;
+}
+
+/** What the backend rejected with, as a `PublicError` (plain strings come from Tauri itself). */
+export function toPublicError(value: unknown): PublicError {
+  if (isPublicError(value)) {
+    // Named fields, not a spread: an Error's `message` is not enumerable.
+    const out: PublicError = { code: normalizeCode(value.code), message: value.message };
+    if (value.field != null) out.field = value.field;
+    if (value.retry_after_secs != null) out.retry_after_secs = value.retry_after_secs;
+    if (value.vendor != null) out.vendor = value.vendor;
+    if (value.recovered != null) out.recovered = value.recovered;
+    return out;
+  }
+  if (value instanceof Error) return { code: 'internal', message: value.message };
+  return { code: 'internal', message: String(value) };
+}
+
+/** The message a user reads for any thrown value. */
+export function errorMessage(value: unknown): string {
+  return toPublicError(value).message;
 }
 
 async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    throw new CommandError(command, toIpcError(e));
+    throw new CommandError(command, toPublicError(e));
   }
 }
 
+// App and accounts.
 export const appInfo = (): Promise<AppInfo> => call('app_info');
-
 export const trayMenuItems = (): Promise<TrayMenuItem[]> => call('tray_menu_items');
+export const vendors = (): Promise<VendorInfo[]> => call('vendors');
+export const accountsList = (): Promise<Account[]> => call('accounts_list');
+export const accountAdd = (input: AccountInput): Promise<Account> => call('account_add', { input });
+export const accountUpdate = (id: string, input: AccountChanges): Promise<Account> =>
+  call('account_update', { id, input });
+export const accountRemove = (id: string): Promise<void> => call('account_remove', { id });
+export const accountTest = (id: string): Promise<Identity> => call('account_test', { id });
+export const accountTestNew = (input: AccountInput): Promise<Identity> =>
+  call('account_test_new', { input });
+export const preferencesGet = (): Promise<Preferences> => call('preferences_get');
+export const preferencesSet = (p: Preferences): Promise<Preferences> =>
+  call('preferences_set', { p });
+
+// Keys.
+export const keysList = (): Promise<AccountListing[]> => call('keys_list');
+export const keysListAccount = (accountId: string): Promise<AccountListing> =>
+  call('keys_list_account', { accountId });
+export const keyGet = (accountId: string, keyId: string): Promise<KeyRecord> =>
+  call('key_get', { accountId, keyId });
+export const createOptions = (accountId: string): Promise<CreateOptions> =>
+  call('create_options', { accountId });
+export const keyCreate = (accountId: string, spec: NewKey): Promise<PendingSecret> =>
+  call('key_create', { accountId, spec });
+export const keyUpdate = (accountId: string, keyId: string, changes: KeyUpdate): Promise<KeyRecord> =>
+  call('key_update', { accountId, keyId, changes });
+export const keySetLocked = (accountId: string, keyId: string, locked: boolean): Promise<KeyRecord> =>
+  call('key_set_locked', { accountId, keyId, locked });
+export const keySetDisabled = (
+  accountId: string,
+  keyId: string,
+  disabled: boolean,
+): Promise<KeyRecord> => call('key_set_disabled', { accountId, keyId, disabled });
+export const keyDelete = (accountId: string, keyId: string): Promise<DeleteOutcome> =>
+  call('key_delete', { accountId, keyId });
+export const ownerDelete = (accountId: string, owner: Owner): Promise<void> =>
+  call('owner_delete', { accountId, owner });
+
+// One-time secrets of created keys, by handle.
+export const secretsPending = (): Promise<PendingSecret[]> => call('secrets_pending');
+export const secretReveal = (handle: string): Promise<string> => call('secret_reveal', { handle });
+export const secretCopy = (handle: string): Promise<CopyResult> => call('secret_copy', { handle });
+export const secretSave = (
+  handle: string,
+  format: ExportFormat,
+  path: string,
+  overwrite: boolean,
+  profile?: string | null,
+): Promise<SavedFile> => call('secret_save', { handle, format, path, overwrite, profile: profile ?? null });
+export const ociConfigAppend = (
+  handle: string,
+  profile: string,
+  configPath?: string | null,
+): Promise<SavedFile> => call('oci_config_append', { handle, profile, configPath: configPath ?? null });
+export const secretDismiss = (handle: string): Promise<void> => call('secret_dismiss', { handle });

@@ -1,0 +1,139 @@
+// The create and edit forms' checks, mirroring keyrack-core's `validate` module so a user sees
+// what is wrong before anything is sent. Field names are the core's, so a `Validation` error
+// from the backend (its `field`) lands on the same form field.
+import type { Capabilities, KeyUpdate, NewKey, TextField } from './types';
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function checkText(
+  errors: FieldErrors,
+  field: string,
+  label: string,
+  value: string | null,
+  rule: TextField | null,
+  vendor: string,
+): void {
+  if (value === null) {
+    if (rule?.required) errors[field] = `A ${label} is required`;
+    return;
+  }
+  if (!rule) {
+    errors[field] = `${vendor} keys have no ${label}`;
+    return;
+  }
+  if (value.trim() === '' && rule.required) {
+    errors[field] = `The ${label} must not be empty`;
+    return;
+  }
+  const len = [...value].length;
+  if (len > rule.max_len) {
+    errors[field] = `${len} characters; ${vendor} allows at most ${rule.max_len}`;
+    return;
+  }
+  if (CONTROL.test(value)) errors[field] = `The ${label} must not contain control characters`;
+}
+
+/** Field → message for everything wrong with `spec`; empty when it may be sent. */
+export function validateNewKey(caps: Capabilities, spec: NewKey, now: number): FieldErrors {
+  const errors: FieldErrors = {};
+  const vendor = caps.vendor_name;
+  checkText(errors, 'name', 'name', spec.name, caps.name, vendor);
+  checkText(errors, 'description', 'description', spec.description, caps.description, vendor);
+
+  if (spec.expires_at !== null) {
+    const ms = Date.parse(spec.expires_at);
+    if (!caps.expiry) errors.expires_at = `${vendor} keys cannot be given an expiry date`;
+    else if (Number.isNaN(ms)) errors.expires_at = 'Not a date';
+    else if (ms <= now) errors.expires_at = 'The expiry date is in the past';
+  }
+
+  if (spec.scopes.length > 0 && caps.scopes.length === 0) {
+    errors.scopes = `${vendor} keys have no scopes`;
+  } else if (caps.scopes.length > 0 && spec.scopes.length === 0) {
+    errors.scopes = 'Choose at least one scope';
+  } else {
+    const unknown = spec.scopes.find((s) => !caps.scopes.some((o) => o.id === s));
+    if (unknown) errors.scopes = `Unknown scope ${unknown}`;
+  }
+
+  const ownerRule = caps.owner;
+  if (spec.owner === null) {
+    if (ownerRule?.required) errors.owner = `Choose the ${ownerRule.label.toLowerCase()} the key is for`;
+  } else if (!ownerRule) {
+    errors.owner = `${vendor} keys cannot be created for another owner here`;
+  } else if (spec.owner.id.trim() === '') {
+    errors.owner = 'The owner id must not be empty';
+  } else if (!ownerRule.kinds.includes(spec.owner.kind)) {
+    errors.owner = `${vendor} keys cannot belong to this kind of owner`;
+  }
+
+  if (spec.project_id === null) {
+    if (caps.project?.required) errors.project_id = 'Choose a project';
+  } else if (!caps.project) {
+    errors.project_id = `${vendor} keys have no project`;
+  } else if (spec.project_id.trim() === '') {
+    errors.project_id = 'The project must not be empty';
+  }
+
+  if (spec.locked && !caps.lock_on_create) errors.locked = `${vendor} keys cannot be created locked`;
+  if (spec.disabled && !caps.disable_on_create)
+    errors.disabled = `${vendor} keys cannot be created disabled`;
+  if (spec.action_when_leaked !== null && !caps.leak_actions.includes(spec.action_when_leaked))
+    errors.action_when_leaked = `Unknown action ${spec.action_when_leaked}`;
+
+  if (spec.public_key_pem !== null) {
+    if (!caps.upload_public_key) errors.public_key_pem = `${vendor} generates the secret itself`;
+    else if (!/-----BEGIN (RSA )?PUBLIC KEY-----/.test(spec.public_key_pem))
+      errors.public_key_pem = 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----)';
+  }
+  if (spec.key_bits !== null) {
+    if (caps.secret_source !== 'local_key_pair') errors.key_bits = `${vendor} generates the secret itself`;
+    else if (spec.key_bits < 2048 || spec.key_bits > 8192) errors.key_bits = 'Choose 2048 to 8192 bits';
+  }
+  return errors;
+}
+
+/** Field → message for an edit; only fields present in `changes` are checked. */
+export function validateKeyUpdate(caps: Capabilities, changes: KeyUpdate): FieldErrors {
+  const errors: FieldErrors = {};
+  const vendor = caps.vendor_name;
+  if (changes.name !== null) {
+    if (!caps.rename) errors.name = `${vendor} keys cannot be renamed`;
+    else checkText(errors, 'name', 'name', changes.name, caps.name && { ...caps.name, required: true }, vendor);
+  }
+  if (changes.description !== null) {
+    if (!caps.update_description) errors.description = `${vendor} key descriptions cannot be changed`;
+    else
+      checkText(
+        errors,
+        'description',
+        'description',
+        changes.description,
+        caps.description && { ...caps.description, required: false },
+        vendor,
+      );
+  }
+  if (changes.scopes !== null) {
+    if (!caps.update_scopes) errors.scopes = `${vendor} key scopes cannot be changed`;
+    else if (changes.scopes.length === 0 && caps.scopes.length > 0) errors.scopes = 'Choose at least one scope';
+    else {
+      const unknown = changes.scopes.find((s) => !caps.scopes.some((o) => o.id === s));
+      if (unknown) errors.scopes = `Unknown scope ${unknown}`;
+    }
+  }
+  if (changes.project_id !== null && !caps.update_project)
+    errors.project_id = `${vendor} keys' project cannot be changed`;
+  return errors;
+}
+
+export function hasErrors(errors: FieldErrors): boolean {
+  return Object.values(errors).some(Boolean);
+}
+
+/** Blank text means "not given". */
+export function textOrNull(value: string): string | null {
+  return value.trim() === '' ? null : value;
+}

@@ -1,0 +1,167 @@
+// An in-memory stand-in for the Tauri backend: answers the IPC commands of the contract, records
+// every call, and lets a test make any command fail. Events are delivered through `emit`.
+import type {
+  Account,
+  AccountListing,
+  KeyRecord,
+  PendingSecret,
+  Preferences,
+  PublicError,
+  VendorInfo,
+} from '../lib/types';
+import { VENDORS } from './fixtures';
+
+type Handler = (args: Record<string, unknown>) => unknown;
+type Listener = (event: { payload: unknown }) => void;
+
+export interface Backend {
+  vendors: VendorInfo[];
+  accounts: Account[];
+  keys: Record<string, KeyRecord[]>;
+  /** Accounts whose listing fails, with the error. */
+  failing: Record<string, PublicError>;
+  pending: PendingSecret[];
+  secrets: Record<string, string>;
+  prefs: Preferences;
+  calls: { cmd: string; args: Record<string, unknown> }[];
+  /** One-shot failures by command name. */
+  failures: Record<string, PublicError[]>;
+  /** Extra or replaced handlers. */
+  handlers: Record<string, Handler>;
+  listeners: Record<string, Listener[]>;
+  invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+  listen: (event: string, cb: Listener) => Promise<() => void>;
+  emit: (event: string, payload: unknown) => void;
+  called: (cmd: string) => Record<string, unknown>[];
+}
+
+export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'failing' | 'pending' | 'secrets'>> = {}): Backend {
+  const b: Backend = {
+    vendors: VENDORS,
+    accounts: init.accounts ?? [],
+    keys: init.keys ?? {},
+    failing: init.failing ?? {},
+    pending: init.pending ?? [],
+    secrets: init.secrets ?? {},
+    prefs: { clipboard_clear_secs: 45, expiring_soon_days: 7, sandbox: true, theme: 'system' },
+    calls: [],
+    failures: {},
+    handlers: {},
+    listeners: {},
+    invoke: async () => undefined,
+    listen: async () => () => undefined,
+    emit: () => undefined,
+    called: (cmd) => b.calls.filter((c) => c.cmd === cmd).map((c) => c.args),
+  };
+
+  const listing = (accountId: string): AccountListing =>
+    b.failing[accountId] ? { accountId, error: b.failing[accountId] } : { accountId, keys: b.keys[accountId] ?? [] };
+  const replace = (r: KeyRecord) => {
+    b.keys[r.account] = (b.keys[r.account] ?? []).map((k) => (k.id === r.id ? r : k));
+    return r;
+  };
+  const find = (a: Record<string, unknown>) => {
+    const k = (b.keys[a.accountId as string] ?? []).find((x) => x.id === a.keyId);
+    if (!k) throw { code: 'not_found', message: `no key ${String(a.keyId)}` };
+    return k;
+  };
+
+  const standard: Record<string, Handler> = {
+    app_info: () => ({ name: 'Keyrack', version: '9.8.7', sandbox: true, keychain: { ok: true }, logDir: null }),
+    vendors: () => b.vendors,
+    accounts_list: () => b.accounts,
+    preferences_get: () => b.prefs,
+    preferences_set: (a) => (b.prefs = a.p as Preferences),
+    keys_list: () => {
+      const total = b.accounts.length;
+      b.accounts.forEach((_, i) => b.emit('inventory-progress', { done: i + 1, total }));
+      return b.accounts.map((a) => listing(a.id));
+    },
+    keys_list_account: (a) => listing(a.accountId as string),
+    create_options: () => ({ owners: [], projects: [] }),
+    key_create: (a) => {
+      const spec = a.spec as { name: string | null };
+      const accountId = a.accountId as string;
+      const vendor = b.accounts.find((x) => x.id === accountId)?.vendor ?? 'ibm';
+      const id = `NEW-${b.calls.length}`;
+      const record: KeyRecord = {
+        vendor,
+        account: accountId,
+        id,
+        name: spec.name,
+        description: null,
+        owner: null,
+        created_at: new Date().toISOString(),
+        expires_at: null,
+        last_used_at: null,
+        status: 'active',
+        locked: false,
+        scopes: [],
+        secret_hint: null,
+        extra: { vendor: 'codefresh', token_prefix: null, subject_type: null, subject_ref: null },
+      };
+      b.keys[accountId] = [...(b.keys[accountId] ?? []), record];
+      const handle = `sec_${id}`;
+      b.secrets[handle] = `s3cret-${id}-value`;
+      const p: PendingSecret = { handle, record, hint: '••••alue', created_at: new Date().toISOString(), saved: false, copied: false };
+      b.pending.push(p);
+      return p;
+    },
+    key_update: (a) => replace({ ...find(a), ...(Object.fromEntries(Object.entries(a.changes as object).filter(([, v]) => v !== null)) as Partial<KeyRecord>) }),
+    key_set_locked: (a) => replace({ ...find(a), locked: a.locked as boolean }),
+    key_set_disabled: (a) => replace({ ...find(a), status: a.disabled ? 'disabled' : 'active' }),
+    key_delete: (a) => {
+      find(a);
+      b.keys[a.accountId as string] = b.keys[a.accountId as string].filter((k) => k.id !== a.keyId);
+      return { owner_without_keys: null };
+    },
+    owner_delete: () => null,
+    secrets_pending: () => b.pending,
+    secret_reveal: (a) => {
+      const s = b.secrets[a.handle as string];
+      if (!s) throw { code: 'not_found', message: 'gone' };
+      return s;
+    },
+    secret_copy: () => ({ clearInSecs: b.prefs.clipboard_clear_secs }),
+    secret_save: (a) => ({ path: a.path }),
+    oci_config_append: () => ({ path: '/home/u/.oci/config' }),
+    secret_dismiss: (a) => {
+      b.pending = b.pending.filter((p) => p.handle !== a.handle);
+      delete b.secrets[a.handle as string];
+      return null;
+    },
+    account_test: () => ({ display: 'admin in account 1', warnings: [] }),
+    account_test_new: () => ({ display: 'admin in account 1', warnings: [] }),
+    account_add: (a) => {
+      const input = a.input as Account;
+      const acc: Account = { id: `acc-${b.accounts.length}`, name: input.name, vendor: input.vendor, sandbox: false, settings: input.settings };
+      b.accounts = [...b.accounts, acc];
+      return acc;
+    },
+    account_update: (a) => b.accounts.find((x) => x.id === a.id),
+    account_remove: (a) => {
+      b.accounts = b.accounts.filter((x) => x.id !== a.id);
+      return null;
+    },
+    tray_menu_items: () => [],
+  };
+
+  b.invoke = async (cmd, args = {}) => {
+    b.calls.push({ cmd, args });
+    const queued = b.failures[cmd]?.shift();
+    if (queued) throw queued;
+    const h = b.handlers[cmd] ?? standard[cmd];
+    if (!h) throw { code: 'internal', message: `unknown command ${cmd}` };
+    // Copies, as IPC would serialize them.
+    const out = await h(args);
+    return out === undefined ? null : JSON.parse(JSON.stringify(out));
+  };
+  b.listen = async (event, cb) => {
+    (b.listeners[event] ??= []).push(cb);
+    return () => {
+      b.listeners[event] = (b.listeners[event] ?? []).filter((x) => x !== cb);
+    };
+  };
+  b.emit = (event, payload) => (b.listeners[event] ?? []).forEach((cb) => cb({ payload }));
+  return b;
+}
