@@ -168,7 +168,8 @@ fn account_of(
                 base_url,
                 iam_url: field("iam_url"),
                 account_id: field("account_id"),
-                iam_id: field("iam_id"),
+                // No iam_id: the sandbox admin sees every key in the account, users' and
+                // service IDs' alike, as an account admin does in the console.
                 ..Default::default()
             },
         ),
@@ -255,7 +256,8 @@ mod tests {
         }
         let (ibm, cred) = &accounts[0];
         assert_eq!(ibm.name, "IBM Cloud (Sandbox)");
-        assert_eq!(ibm.settings.iam_id.as_deref(), Some("IBMid-1"));
+        assert_eq!(ibm.settings.iam_id, None, "the sandbox lists the whole account");
+        assert_eq!(ibm.settings.account_id.as_deref(), Some("acc"));
         assert_eq!(ibm.settings.iam_url.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(cred.secret.expose(), "ibm-key");
         let (oci, _) = &accounts[2];

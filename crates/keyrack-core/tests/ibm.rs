@@ -19,7 +19,16 @@ use support::{status_fault, Env};
 const KEYS_PATH: &str = "/v1/apikeys";
 const TOKEN_PATH: &str = "/identity/token";
 
+/// Settings that pin the admin's identity, so lists hold the admin's own keys only.
 fn settings(env: &Env) -> AccountSettings {
+    AccountSettings {
+        iam_id: Some(env.m("ibm", "iam_id")),
+        ..account_wide_settings(env)
+    }
+}
+
+/// Settings without an identity: lists cover the whole account.
+fn account_wide_settings(env: &Env) -> AccountSettings {
     AccountSettings {
         base_url: Some(env.m("ibm", "base_url")),
         iam_url: Some(env.m("ibm", "iam_url")),
@@ -171,6 +180,28 @@ async fn the_token_is_exchanged_once_and_reused() {
     c.list().await.unwrap();
     c.verify().await.unwrap();
     assert_eq!(count(&env, "POST", TOKEN_PATH).await, 1);
+}
+
+#[tokio::test]
+async fn without_an_iam_id_the_list_covers_the_whole_account() {
+    let env = support::start().await;
+    let http = support::fast_http(Duration::from_secs(5));
+    let c = client_with(account_wide_settings(&env), &env.m("ibm", "api_key"), &http);
+    let keys = c.list().await.unwrap();
+    let own = client(&env).list().await.unwrap();
+    assert!(keys.len() > own.len(), "{} vs {}", keys.len(), own.len());
+    for k in &own {
+        assert!(
+            keys.iter().any(|a| a.id == k.id),
+            "own key {} missing",
+            k.id
+        );
+    }
+    let service_owned = keys
+        .iter()
+        .filter(|k| matches!(&k.owner, Some(o) if o.kind == OwnerKind::ServiceId))
+        .count();
+    assert!(service_owned > 0, "service IDs' keys are listed too");
 }
 
 #[tokio::test]

@@ -208,17 +208,21 @@ impl IbmClient {
         Ok((key, etag))
     }
 
-    async fn list_for(&self, target: &Target) -> Result<Vec<KeyRecord>> {
+    /// Every key of `target.iam_id`, or with `whole_account` every key in the account the
+    /// credential may see (`scope=account`: users' and service IDs' keys alike).
+    async fn list_for(&self, target: &Target, whole_account: bool) -> Result<Vec<KeyRecord>> {
         let url = self.url(&["v1", "apikeys"]);
         let mut records = Vec::new();
         let mut page_token: Option<String> = None;
         let mut seen = HashSet::new();
         for _ in 0..MAX_PAGES {
-            let mut query = vec![
-                ("account_id", target.account_id.as_str()),
-                ("iam_id", target.iam_id.as_str()),
-                ("pagesize", PAGE_SIZE),
-            ];
+            let mut query = vec![("account_id", target.account_id.as_str())];
+            if whole_account {
+                query.push(("scope", "account"));
+            } else {
+                query.push(("iam_id", target.iam_id.as_str()));
+            }
+            query.push(("pagesize", PAGE_SIZE));
             if let Some(t) = &page_token {
                 query.push(("pagetoken", t.as_str()));
             }
@@ -289,7 +293,7 @@ impl IbmClient {
         before: &HashSet<String>,
         spec: &NewKey,
     ) -> Error {
-        let after = match self.list_for(target).await {
+        let after = match self.list_for(target, false).await {
             Ok(after) => after,
             Err(_) => {
                 return Error::CreateLost {
@@ -366,7 +370,15 @@ impl Vendor for IbmClient {
 
     async fn list(&self) -> Result<Vec<KeyRecord>> {
         let (_, target) = self.target().await?;
-        self.list_for(&target).await
+        if self.iam_id.is_some() {
+            return self.list_for(&target, false).await;
+        }
+        // An account admin sees every key in the account, as in the console; a credential
+        // without that access still sees its own identity's keys.
+        match self.list_for(&target, true).await {
+            Err(Error::Forbidden { .. }) => self.list_for(&target, false).await,
+            other => other,
+        }
     }
 
     async fn get(&self, id: &str) -> Result<KeyRecord> {
@@ -394,7 +406,7 @@ impl Vendor for IbmClient {
             account_id: target.account_id.clone(),
         };
         let before: HashSet<String> = self
-            .list_for(&owner_target)
+            .list_for(&owner_target, false)
             .await?
             .into_iter()
             .map(|k| k.id)
