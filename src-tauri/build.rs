@@ -1,6 +1,38 @@
 // Declaring the app's commands makes Tauri generate `allow-<command>` permissions for them and
 // deny any command that no capability grants (least privilege, see capabilities/).
-const COMMANDS: &[&str] = &["app_info", "tray_menu_items"];
+const COMMANDS: &[&str] = &[
+    // App
+    "app_info",
+    "vendors",
+    "preferences_get",
+    "preferences_set",
+    "tray_menu_items",
+    // Accounts
+    "accounts_list",
+    "account_add",
+    "account_update",
+    "account_remove",
+    "account_test",
+    "account_test_new",
+    // Keys
+    "keys_list",
+    "keys_list_account",
+    "key_get",
+    "create_options",
+    "key_create",
+    "key_update",
+    "key_set_locked",
+    "key_set_disabled",
+    "key_delete",
+    "owner_delete",
+    // Secrets of created keys
+    "secrets_pending",
+    "secret_reveal",
+    "secret_copy",
+    "secret_save",
+    "oci_config_append",
+    "secret_dismiss",
+];
 
 fn main() {
     tauri_build::try_build(

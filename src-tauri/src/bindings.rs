@@ -12,9 +12,31 @@ type Export = fn(&Path) -> Result<(), ExportError>;
 
 /// Every exported type; each also brings along the types it refers to.
 const EXPORTS: &[Export] = &[
+    // The shell's own DTOs and event payloads.
     export::<crate::dto::AppInfo>,
+    export::<crate::dto::VendorInfo>,
+    export::<crate::dto::AccountInput>,
+    export::<crate::dto::AccountChangesInput>,
+    export::<crate::dto::AccountListing>,
+    export::<crate::dto::CopyResult>,
+    export::<crate::dto::SavedFile>,
     export::<crate::dto::TrayMenuItem>,
-    export::<crate::error::IpcError>,
+    export::<crate::dto::InventoryProgress>,
+    export::<crate::dto::ClipboardCleared>,
+    export::<crate::dto::TrayAction>,
+    // Core types that cross IPC as they are.
+    export::<keyrack_core::error::PublicError>,
+    export::<keyrack_core::model::Account>,
+    export::<keyrack_core::model::KeyRecord>,
+    export::<keyrack_core::model::NewKey>,
+    export::<keyrack_core::model::KeyUpdate>,
+    export::<keyrack_core::model::CreateOptions>,
+    export::<keyrack_core::model::Identity>,
+    export::<keyrack_core::model::DeleteOutcome>,
+    export::<keyrack_core::model::Owner>,
+    export::<keyrack_core::reveal::PendingSecret>,
+    export::<keyrack_core::export::ExportFormat>,
+    export::<keyrack_core::settings::Preferences>,
 ];
 
 fn export<T: TS + 'static>(dir: &Path) -> Result<(), ExportError> {

@@ -1,6 +1,15 @@
-//! Shapes that cross IPC to the UI. Each is mirrored to TypeScript (see `bindings`).
+//! Shapes that cross IPC to the UI and are defined by the shell (core types such as `KeyRecord`
+//! or `PendingSecret` cross as they are). Each is mirrored to TypeScript (see `bindings`).
+//! Field names are camelCase; secrets only ever travel in (`AccountInput`), never out.
 
-use serde::Serialize;
+use keyrack_core::accounts::Problem;
+use keyrack_core::error::PublicError;
+use keyrack_core::export::FormatInfo;
+use keyrack_core::model::{AccountSettings, KeyRecord, VendorId};
+use keyrack_core::vendor::Capabilities;
+use keyrack_core::vendor_fields::AccountField;
+use keyrack_core::Sensitive;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What the UI shows about the running app.
@@ -9,15 +18,175 @@ use ts_rs::TS;
 pub struct AppInfo {
     pub name: String,
     pub version: String,
-    /// True when the app runs against its built-in emulator instead of real vendors.
+    /// True while the built-in emulator runs and its sandbox accounts are listed.
     pub sandbox: bool,
     /// Where the rotating log files go, so a user can find them.
     pub log_dir: Option<String>,
+    pub keychain: KeychainStatus,
+    /// The settings file could not be used (defaults are in effect); the message says why.
+    pub settings_error: Option<String>,
+    /// Everything that went wrong at startup and was worked around (settings, sandbox).
+    pub problems: Vec<Problem>,
 }
 
-/// One entry of the tray menu, as the tray currently holds it.
+/// Whether the OS keychain can be used now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct KeychainStatus {
+    pub ok: bool,
+    /// What is wrong and how to fix it, when not ok.
+    pub message: Option<String>,
+}
+
+/// A vendor as the add-account and create forms need it. (Field names as in the IPC contract:
+/// `account_fields`.)
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VendorInfo {
+    pub vendor: VendorId,
+    pub name: String,
+    pub capabilities: Capabilities,
+    /// Download formats for new keys, native first.
+    pub formats: Vec<FormatInfo>,
+    pub account_fields: Vec<AccountField>,
+}
+
+/// A new account as entered in the form (`account_add`, `account_test_new`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInput {
+    pub name: String,
+    pub vendor: VendorId,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub settings: Option<AccountSettings>,
+    /// The credential; goes to the keychain only.
+    #[ts(type = "string")]
+    pub secret: Sensitive<String>,
+    #[serde(default)]
+    #[ts(optional, type = "string | null")]
+    pub passphrase: Option<Sensitive<String>>,
+    /// Save without calling the vendor first.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub skip_test: Option<bool>,
+}
+
+/// Changes to a saved account (`account_update`); absent = keep.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "AccountChanges")]
+pub struct AccountChangesInput {
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub name: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub settings: Option<AccountSettings>,
+    /// A new credential.
+    #[serde(default)]
+    #[ts(optional, type = "string | null")]
+    pub secret: Option<Sensitive<String>>,
+    /// OCI: the new key's passphrase; needs `secret` too.
+    #[serde(default)]
+    #[ts(optional, type = "string | null")]
+    pub passphrase: Option<Sensitive<String>>,
+    /// Save a changed connection without calling the vendor first.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub skip_test: Option<bool>,
+}
+
+/// One account's keys, or why they could not be listed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountListing {
+    pub account_id: String,
+    pub account_name: String,
+    pub vendor: VendorId,
+    pub keys: Option<Vec<KeyRecord>>,
+    pub error: Option<PublicError>,
+}
+
+/// `secret_copy`: the clipboard is cleared after this many seconds (if it still holds the
+/// secret then).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyResult {
+    pub clear_in_secs: u32,
+}
+
+/// `secret_save`, `oci_config_append`: the file written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SavedFile {
+    pub path: String,
+}
+
+/// One entry of the tray menu, as the tray currently holds it. Submenus are flattened: a
+/// submenu's entry comes first, then its items with `parent` set to its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TrayMenuItem {
     pub id: String,
     pub label: String,
+    pub enabled: bool,
+    /// The submenu this item is in; `null` at the top level.
+    pub parent: Option<String>,
+    /// Set for check items (on/off toggles).
+    pub checked: Option<bool>,
+    /// True for a submenu entry.
+    pub submenu: bool,
+}
+
+/// Payload of the `inventory-progress` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryProgress {
+    #[ts(type = "number")]
+    pub done: usize,
+    #[ts(type = "number")]
+    pub total: usize,
+    /// The account that just finished, and whether it listed.
+    pub account_id: String,
+    pub ok: bool,
+}
+
+/// Payload of the `clipboard-cleared` event: a copied secret's timer ran out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ClipboardCleared {
+    pub handle: String,
+    /// False when the clipboard no longer held the secret (the user copied something else),
+    /// so nothing was touched.
+    pub cleared: bool,
+}
+
+/// What a tray menu item asks the UI to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrayActionKind {
+    /// Open the create form for `accountId` (the quick create from the tray could not finish).
+    NewKey,
+    /// Show the key `keyId` of `accountId`.
+    SelectKey,
+    /// Show the held secret `handle`.
+    OpenReveal,
+    /// The tray re-listed every account.
+    Refresh,
+}
+
+/// Payload of the `tray-action` event.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrayAction {
+    pub action: TrayActionKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub account_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub handle: Option<String>,
+    /// `new-key`: why the tray could not create the key itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error: Option<PublicError>,
 }

@@ -1,34 +1,51 @@
-//! The one error shape that crosses IPC: `{ code, message }`. The UI shows the message and
-//! branches on the code, so add a code only when the UI acts on it.
+//! The one error shape that crosses IPC is core's `PublicError` (`{code, message, field, …}`),
+//! so the UI has a single code list (core's `Code`). This module turns the shell's own failures
+//! (Tauri, menus) into it.
 
-use serde::Serialize;
-use ts_rs::TS;
+use keyrack_core::error::{Code, PublicError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-pub enum IpcCode {
-    /// A failure inside the app itself; the UI can only report it.
-    Internal,
+/// What every command rejects with. Boxed because a `PublicError` can carry a whole
+/// `KeyRecord` (`recovered`); a `Box` serializes exactly like what it holds.
+pub type IpcError = Box<PublicError>;
+
+/// A command's result.
+pub type IpcResult<T> = Result<T, IpcError>;
+
+/// Core errors in their public form.
+pub fn public(e: keyrack_core::Error) -> IpcError {
+    Box::new(e.to_public())
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct IpcError {
-    pub code: IpcCode,
-    pub message: String,
+/// A failure inside the app itself (window, menu, event system). Reported as `io`: the
+/// closest of core's codes for "something on this computer failed"; the UI can only show it.
+pub fn internal(what: &str, e: impl std::fmt::Display) -> IpcError {
+    Box::new(PublicError {
+        code: Code::Io,
+        message: format!("{what}: {e}"),
+        field: None,
+        retry_after_secs: None,
+        vendor: None,
+        recovered: None,
+    })
 }
 
-impl From<tauri::Error> for IpcError {
-    fn from(e: tauri::Error) -> Self {
-        IpcError {
-            code: IpcCode::Internal,
-            message: e.to_string(),
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_errors_keep_their_code_and_field() {
+        let e = public(keyrack_core::Error::validation("name", "must not be empty"));
+        assert_eq!(e.code, Code::Validation);
+        assert_eq!(e.field.as_deref(), Some("name"));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "validation");
+    }
+
+    #[test]
+    fn app_failures_say_what_failed() {
+        let e = internal("could not read the tray menu", "menu is gone");
+        assert_eq!(e.code, Code::Io);
+        assert_eq!(e.message, "could not read the tray menu: menu is gone");
     }
 }
-
-impl std::fmt::Display for IpcError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}: {}", self.code, self.message)
-    }
-}
-
-impl std::error::Error for IpcError {}

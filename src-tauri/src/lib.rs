@@ -2,17 +2,26 @@
 //!
 //! `configure` holds everything the app is on any runtime (plugins, commands, window
 //! behaviour), so mock-runtime tests exercise the real setup; `run` adds what needs a real
-//! desktop session: the single-instance D-Bus name, log files and the tray icon.
+//! desktop session: the single-instance D-Bus name, log files, the app state over the real
+//! config directories, keychain and clipboard, and the tray icon. Tests manage an
+//! `AppState` of their own (temp directories, in-memory keychain, fake clipboard).
 
 pub mod bindings;
+pub mod clipboard;
 pub mod commands;
 pub mod dto;
 pub mod error;
+pub mod events;
 mod logging;
+pub mod ops;
+pub mod quick_key;
+pub mod state;
 pub mod tray;
 pub mod window;
 
-use tauri::{Builder, Manager, RunEvent, Runtime, Wry};
+use std::sync::Arc;
+
+use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime, Wry};
 
 /// Adds Keyrack's plugins, commands and window behaviour to `builder`.
 pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
@@ -20,8 +29,33 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::tray_menu_items
+            commands::app::app_info,
+            commands::app::vendors,
+            commands::app::preferences_get,
+            commands::app::preferences_set,
+            commands::app::tray_menu_items,
+            commands::accounts::accounts_list,
+            commands::accounts::account_add,
+            commands::accounts::account_update,
+            commands::accounts::account_remove,
+            commands::accounts::account_test,
+            commands::accounts::account_test_new,
+            commands::keys::keys_list,
+            commands::keys::keys_list_account,
+            commands::keys::key_get,
+            commands::keys::create_options,
+            commands::keys::key_create,
+            commands::keys::key_update,
+            commands::keys::key_set_locked,
+            commands::keys::key_set_disabled,
+            commands::keys::key_delete,
+            commands::keys::owner_delete,
+            commands::secrets::secrets_pending,
+            commands::secrets::secret_reveal,
+            commands::secrets::secret_copy,
+            commands::secrets::secret_save,
+            commands::secrets::oci_config_append,
+            commands::secrets::secret_dismiss,
         ])
         .on_window_event(window::on_event)
 }
@@ -49,6 +83,12 @@ pub fn run() {
             let guard = logging::init(&app.path().app_log_dir()?)?;
             app.manage(guard);
             tracing::info!(version = %app.package_info().version, "Keyrack starting");
+            // The real config directories (or KEYRACK_CONFIG_DIR / KEYRACK_DATA_DIR), the OS
+            // keychain and the system clipboard. A keychain problem does not fail this.
+            let options = keyrack_core::accounts::Options::from_env()?;
+            let clipboard = Arc::new(clipboard::SystemClipboard::new());
+            let state = tauri::async_runtime::block_on(state::AppState::open(options, clipboard))?;
+            app.manage(state);
             // Without a tray the app still works; closing the window then quits it.
             if let Err(e) = tray::install(app.handle()) {
                 tracing::warn!(error = %e, "no tray icon; closing the window will quit");
@@ -60,10 +100,33 @@ pub fn run() {
     app.run(|app, event| {
         if let RunEvent::Exit = event {
             tracing::info!("Keyrack exiting");
+            on_exit(app);
             // Flush buffered log lines before the process ends.
             if let Some(guard) = app.try_state::<logging::LogGuard>() {
                 guard.flush();
             }
         }
     });
+}
+
+/// Quitting: no secret of ours stays on the clipboard, and the sandbox stops (its state file
+/// already holds every change).
+pub fn on_exit<R: Runtime>(app: &AppHandle<R>) {
+    let Some(state) = app.try_state::<state::AppState>() else {
+        return;
+    };
+    if state.clipboard().clear_on_quit() {
+        tracing::info!("cleared a copied secret from the clipboard");
+    }
+    // The timer is made inside the runtime: tokio timers need one.
+    let stop = async {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(3),
+            state.registry().shutdown(),
+        )
+        .await
+    };
+    if tauri::async_runtime::block_on(stop).is_err() {
+        tracing::warn!("the sandbox did not stop in time");
+    }
 }

@@ -1,42 +1,27 @@
 //! The shell's commands through Tauri's mock runtime, with the app's real configuration,
 //! capabilities and setup (`keyrack_app::configure` + `keyrack_app::context`). No display needed.
 
+mod common;
+
+use common::{Setup, TestApp};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::WebviewWindowBuilder;
 
-fn app() -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = keyrack_app::configure(mock_builder())
-        .build(keyrack_app::context())
-        .expect("mock app builds");
-    let window = WebviewWindowBuilder::new(&app, keyrack_app::window::MAIN, Default::default())
-        .build()
-        .expect("main window");
-    (app, window)
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(json!({})),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
+/// An app without the sandbox or a tray, so nothing but the shell itself is there.
+fn app() -> TestApp {
+    TestApp::with(Setup {
+        sandbox: false,
+        tray: false,
+        ..Default::default()
+    })
 }
 
 #[test]
 fn app_info_reports_name_and_version() {
-    let (_app, window) = app();
-    let info = invoke(&window, "app_info").expect("app_info is granted");
+    let t = app();
+    let info = t
+        .invoke("app_info", json!({}))
+        .expect("app_info is granted");
     assert_eq!(info["name"], "Keyrack");
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(info["sandbox"], false);
@@ -45,27 +30,82 @@ fn app_info_reports_name_and_version() {
 
 #[test]
 fn tray_menu_items_reads_back_the_attached_menu() {
-    let (app, window) = app();
-    assert_eq!(invoke(&window, "tray_menu_items").unwrap(), json!([]));
+    let t = app();
+    assert_eq!(t.invoke("tray_menu_items", json!({})).unwrap(), json!([]));
 
-    keyrack_app::tray::attach_menu(app.handle()).unwrap();
-    let items = invoke(&window, "tray_menu_items").unwrap();
+    keyrack_app::tray::attach_menu(t.app.handle()).unwrap();
+    let items = t.invoke("tray_menu_items", json!({})).unwrap();
+    let item =
+        |id: &str, label: &str, enabled: bool, parent: Value, checked: Value, submenu: bool| {
+            json!({ "id": id, "label": label, "enabled": enabled, "parent": parent,
+                "checked": checked, "submenu": submenu })
+        };
     assert_eq!(
         items,
         json!([
-            { "id": "open", "label": "Open Keyrack" },
-            { "id": "quit", "label": "Quit" },
+            item(
+                "open",
+                "Open Keyrack",
+                true,
+                Value::Null,
+                Value::Null,
+                false
+            ),
+            item(
+                "new-key",
+                "New key for…",
+                false,
+                Value::Null,
+                Value::Null,
+                true
+            ),
+            item(
+                "new-key:none",
+                "No accounts yet",
+                false,
+                json!("new-key"),
+                Value::Null,
+                false
+            ),
+            item("more", "More…", true, Value::Null, Value::Null, true),
+            item(
+                "refresh",
+                "Refresh keys",
+                true,
+                json!("more"),
+                Value::Null,
+                false
+            ),
+            item(
+                "sandbox",
+                "Sandbox accounts",
+                true,
+                json!("more"),
+                json!(true),
+                false
+            ),
+            item("quit", "Quit", true, Value::Null, Value::Null, false),
         ])
     );
 }
 
 #[test]
 fn commands_no_capability_grants_are_denied() {
-    let (_app, window) = app();
-    // The clipboard plugin is registered, but the UI does not call it yet, so nothing grants it.
-    let denied = invoke(&window, "plugin:clipboard-manager|read_text").unwrap_err();
+    let t = app();
+    // The UI may write non-secret text to the clipboard, never read it.
+    let denied = t
+        .invoke("plugin:clipboard-manager|read_text", json!({}))
+        .unwrap_err();
     assert!(denied.to_string().contains("not allowed"), "{denied}");
-    let unknown = invoke(&window, "no_such_command").unwrap_err();
+    // Writing is granted (copying ids and names); without a display it may fail, but not
+    // for lack of permission.
+    if let Err(e) = t.invoke(
+        "plugin:clipboard-manager|write_text",
+        json!({ "text": "id-1" }),
+    ) {
+        assert!(!e.to_string().contains("not allowed"), "{e}");
+    }
+    let unknown = t.invoke("no_such_command", json!({})).unwrap_err();
     assert!(
         unknown.to_string().contains("Command not found"),
         "{unknown}"
@@ -74,10 +114,10 @@ fn commands_no_capability_grants_are_denied() {
 
 #[test]
 fn other_windows_get_no_commands() {
-    let (app, _main) = app();
-    let other = WebviewWindowBuilder::new(&app, "other", Default::default())
+    let t = app();
+    let other = WebviewWindowBuilder::new(&t.app, "other", Default::default())
         .build()
         .unwrap();
-    let denied = invoke(&other, "app_info").unwrap_err();
+    let denied = common::invoke_in(&other, "app_info", json!({})).unwrap_err();
     assert!(denied.to_string().contains("not allowed"), "{denied}");
 }

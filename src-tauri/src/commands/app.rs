@@ -1,0 +1,84 @@
+//! The app itself: what is running, vendors, preferences, the tray menu.
+
+use keyrack_core::accounts::ProblemArea;
+use keyrack_core::export;
+use keyrack_core::model::VendorId;
+use keyrack_core::settings::Preferences;
+use keyrack_core::vendor::capabilities_of;
+use keyrack_core::vendor_fields::account_fields;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::dto::{AppInfo, KeychainStatus, TrayMenuItem, VendorInfo};
+use crate::error::{public, IpcResult};
+use crate::state::AppState;
+use crate::{ops, tray};
+
+#[tauri::command]
+pub async fn app_info<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> IpcResult<AppInfo> {
+    let info = app.package_info();
+    let registry = state.registry();
+    let keychain = match registry.check_keychain().await {
+        Ok(()) => KeychainStatus {
+            ok: true,
+            message: None,
+        },
+        Err(e) => KeychainStatus {
+            ok: false,
+            message: Some(e.to_string()),
+        },
+    };
+    let problems = registry.problems();
+    Ok(AppInfo {
+        name: info.name.clone(),
+        version: info.version.to_string(),
+        sandbox: registry.sandbox_base_url().await.is_some(),
+        log_dir: app
+            .path()
+            .app_log_dir()
+            .ok()
+            .map(|p| p.display().to_string()),
+        keychain,
+        settings_error: problems
+            .iter()
+            .find(|p| p.area == ProblemArea::Settings)
+            .map(|p| p.error.message.clone()),
+        problems,
+    })
+}
+
+#[tauri::command]
+pub fn vendors() -> Vec<VendorInfo> {
+    VendorId::ALL
+        .into_iter()
+        .map(|vendor| VendorInfo {
+            vendor,
+            name: vendor.display_name().to_string(),
+            capabilities: capabilities_of(vendor),
+            formats: export::formats(vendor),
+            account_fields: account_fields(vendor),
+        })
+        .collect()
+}
+
+#[tauri::command]
+pub fn preferences_get(state: State<'_, AppState>) -> Preferences {
+    state.registry().preferences()
+}
+
+/// `p`: the new preferences, applied at once (the sandbox starts or stops).
+#[tauri::command]
+pub async fn preferences_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    p: Preferences,
+) -> IpcResult<Preferences> {
+    ops::set_preferences(&app, &state, p).await.map_err(public)
+}
+
+#[tauri::command]
+pub fn tray_menu_items<R: Runtime>(app: AppHandle<R>) -> IpcResult<Vec<TrayMenuItem>> {
+    tray::current_items(&app)
+}

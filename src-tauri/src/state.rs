@@ -1,0 +1,148 @@
+//! The app's state, managed by Tauri: core's account registry (settings file, keychain, the
+//! in-process sandbox), the last listing of every account (for the tray and "expiring soon"),
+//! created keys' secrets under handles, and the secret-aware clipboard.
+//!
+//! A missing or locked keychain does not stop the app: the registry opens without touching it,
+//! `app_info` reports it, sandbox accounts (in memory) work, and saved accounts fail one by one
+//! with an error that says how to fix the keychain.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Duration, Utc};
+use keyrack_core::accounts::{Options, Registry};
+use keyrack_core::clipboard::{Clipboard, SecretClipboard};
+use keyrack_core::error::Result;
+use keyrack_core::model::{Account, KeyRecord};
+use keyrack_core::reveal::RevealStore;
+
+pub struct AppState {
+    registry: Registry,
+    /// Account id → its keys as last listed (or changed through Keyrack since).
+    listings: Mutex<BTreeMap<String, Vec<KeyRecord>>>,
+    reveal: RevealStore,
+    clipboard: Arc<SecretClipboard>,
+    /// Handle → where its OCI private key was saved, for the `.env` and config stanza that
+    /// point at it.
+    key_files: Mutex<HashMap<String, PathBuf>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl AppState {
+    /// Open the registry (starting the sandbox when the preference says so) around `clipboard`.
+    pub async fn open(options: Options, clipboard: Arc<dyn Clipboard>) -> Result<AppState> {
+        let registry = Registry::open(options).await?;
+        for problem in registry.problems() {
+            tracing::warn!(area = ?problem.area, error = %problem.error.message, "startup problem");
+        }
+        Ok(AppState {
+            registry,
+            listings: Mutex::new(BTreeMap::new()),
+            reveal: RevealStore::new(),
+            clipboard: Arc::new(SecretClipboard::new(clipboard)),
+            key_files: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn reveal(&self) -> &RevealStore {
+        &self.reveal
+    }
+
+    pub fn clipboard(&self) -> &Arc<SecretClipboard> {
+        &self.clipboard
+    }
+
+    /// Replace an account's cached keys with a fresh listing.
+    pub fn cache_listing(&self, account_id: &str, keys: Vec<KeyRecord>) {
+        lock(&self.listings).insert(account_id.to_string(), keys);
+    }
+
+    /// Add or replace one key (created or changed through Keyrack).
+    pub fn cache_key(&self, record: KeyRecord) {
+        let mut listings = lock(&self.listings);
+        let keys = listings.entry(record.account.clone()).or_default();
+        match keys.iter_mut().find(|k| k.id == record.id) {
+            Some(slot) => *slot = record,
+            None => keys.push(record),
+        }
+    }
+
+    pub fn uncache_key(&self, account_id: &str, key_id: &str) {
+        if let Some(keys) = lock(&self.listings).get_mut(account_id) {
+            keys.retain(|k| k.id != key_id);
+        }
+    }
+
+    /// Forget listings of accounts that are gone (removed, or the sandbox turned off).
+    pub fn prune_cache(&self) {
+        let ids: Vec<String> = self
+            .registry
+            .list_accounts()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        lock(&self.listings).retain(|id, _| ids.contains(id));
+    }
+
+    /// Every cached key of the accounts that exist now.
+    pub fn cached_keys(&self) -> Vec<KeyRecord> {
+        let accounts = self.registry.list_accounts();
+        let listings = lock(&self.listings);
+        accounts
+            .iter()
+            .filter_map(|a| listings.get(&a.id))
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
+    /// Cached keys that expire after `now` and within the `expiring_soon_days` preference,
+    /// soonest first, each with its account.
+    pub fn expiring_soon(&self, now: DateTime<Utc>) -> Vec<(Account, KeyRecord)> {
+        let days = i64::from(self.registry.preferences().expiring_soon_days);
+        let until = now + Duration::days(days);
+        let accounts = self.registry.list_accounts();
+        let mut soon: Vec<(Account, KeyRecord)> = self
+            .cached_keys()
+            .into_iter()
+            .filter(|k| k.expires_at.is_some_and(|t| t > now && t <= until))
+            .filter_map(|k| {
+                let account = accounts.iter().find(|a| a.id == k.account)?.clone();
+                Some((account, k))
+            })
+            .collect();
+        soon.sort_by_key(|(_, k)| k.expires_at);
+        soon
+    }
+
+    pub fn remember_key_file(&self, handle: &str, path: &Path) {
+        lock(&self.key_files).insert(handle.to_string(), path.to_path_buf());
+    }
+
+    pub fn key_file(&self, handle: &str) -> Option<PathBuf> {
+        lock(&self.key_files).get(handle).cloned()
+    }
+
+    /// The user is done with a held secret: drop it and what was remembered about it.
+    pub fn dismiss(&self, handle: &str) -> Result<()> {
+        lock(&self.key_files).remove(handle);
+        self.reveal.dismiss(handle)
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("registry", &self.registry)
+            .field("held_secrets", &self.reveal.len())
+            .finish_non_exhaustive()
+    }
+}
