@@ -393,7 +393,6 @@ async fn create_validates_name_scopes_and_subject() {
         json!({"name": "   ", "scopes": ["view"]}),
         json!({"name": 5, "scopes": ["view"]}),
         json!({"name": "x"}),
-        json!({"name": "x", "scopes": []}),
         json!({"name": "x", "scopes": "view"}),
         json!({"name": "x", "scopes": ["view", ""]}),
         json!({"name": "x", "scopes": [1]}),
@@ -462,6 +461,32 @@ async fn create_validates_name_scopes_and_subject() {
         .admin(Method::GET, &format!("/auth/key/{}", key_id(&token)), None)
         .await;
     assert_eq!(r.json()["subject"]["type"], "user");
+    cf.emu.shutdown().await;
+}
+
+/// The official CLI's `codefresh create token NAME` (no `-s`) sends `"scopes": []`; the vendor
+/// doc reads an empty list as "all", so the key is created and listed with the empty list.
+#[tokio::test]
+async fn create_accepts_the_clis_empty_scope_list() {
+    let cf = Cf::seeded().await;
+    let key = cf.admin_key();
+    let token = cf
+        .create_with(
+            Auth::Key(&key),
+            "?subjectType=user",
+            json!({"name": "no-scopes", "scopes": []}),
+        )
+        .await;
+    let listed = cf.keys_of(&key).await;
+    let k = listed
+        .iter()
+        .find(|k| k["_id"] == key_id(&token))
+        .expect("the new key is listed");
+    assert_eq!(k["name"], "no-scopes");
+    assert_eq!(k["scopes"], json!([]));
+    assert_eq!(k["scopeSnapshot"]["scopes"], json!([]));
+    // The new token authenticates at once, as the same user.
+    assert_eq!(cf.keys_of(&token).await.len(), listed.len());
     cf.emu.shutdown().await;
 }
 

@@ -190,15 +190,16 @@ pub fn mint(
     token
 }
 
-/// `{name, scopes}` of a new key: both required.
+/// `{name, scopes}` of a new key: both required, though `scopes` may be `[]` (see
+/// `Body::scope_list`).
 fn new_key_body(bytes: &[u8]) -> Result<(String, Option<Vec<String>>), CfError> {
     let body = Body::parse(bytes)?;
     let name = body
         .name("name")?
         .ok_or_else(|| CfError::bad_request("'name' is required"))?;
     let scopes = body
-        .scopes()?
-        .ok_or_else(|| CfError::bad_request("'scopes' is required: at least one scope"))?;
+        .scope_list()?
+        .ok_or_else(|| CfError::bad_request("'scopes' is required: an array of scope names"))?;
     Ok((name, Some(scopes)))
 }
 

@@ -173,14 +173,23 @@ impl Body {
     /// Scopes, when given: a non-empty array of non-blank strings. Any scope name is accepted
     /// (the UI can produce finer-grained values than the documented list).
     pub fn scopes(&self) -> Result<Option<Vec<String>>, CfError> {
+        match self.scope_list()? {
+            Some(scopes) if scopes.is_empty() => Err(CfError::bad_request(
+                "'scopes' must be a non-empty array of scope names",
+            )),
+            scopes => Ok(scopes),
+        }
+    }
+
+    /// Scopes of a new key: an array of non-blank strings, which may be empty. The official
+    /// CLI's own `codefresh create token NAME` (no `-s`) sends `"scopes": []`, and the vendor
+    /// doc treats an empty list as "all".
+    pub fn scope_list(&self) -> Result<Option<Vec<String>>, CfError> {
         let Some(value) = self.field("scopes") else {
             return Ok(None);
         };
-        let invalid = || CfError::bad_request("'scopes' must be a non-empty array of scope names");
+        let invalid = || CfError::bad_request("'scopes' must be an array of scope names");
         let items = value.as_array().ok_or_else(invalid)?;
-        if items.is_empty() {
-            return Err(invalid());
-        }
         items
             .iter()
             .map(|v| match v.as_str() {
