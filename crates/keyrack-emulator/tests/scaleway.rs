@@ -1125,3 +1125,50 @@ async fn debug_output_never_shows_a_secret_key() {
     assert!(dump.contains("<redacted>"));
     s.emu.shutdown().await;
 }
+
+/// The Account API (`/account/v3/…`) is Scaleway's too: a Scaleway fault rule hits it, the
+/// request log names the vendor, and an unknown route there answers in Scaleway's envelope.
+#[tokio::test]
+async fn account_api_paths_belong_to_scaleway() {
+    let s = Scw::seeded().await;
+    let base = s.emu.base_url.clone();
+    let rule = json!({"vendor": "scaleway", "kind": "status", "status": 503, "count": 1});
+    let r = s
+        .http
+        .post(format!("{base}/__emulator/faults"))
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let r = s.admin(Method::GET, "/account/v3/projects", None).await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    assert_eq!(r.json()["type"], "unknown_error");
+    s.get_ok("/account/v3/projects").await;
+
+    let r = s.admin(Method::GET, "/account/v3/nowhere", None).await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert_eq!(r.json()["type"], "not_found");
+
+    let log: Value = s
+        .http
+        .get(format!("{base}/__emulator/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let account: Vec<&Value> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap().starts_with("/account/v3/"))
+        .collect();
+    assert_eq!(account.len(), 3);
+    assert!(
+        account.iter().all(|r| r["vendor"] == "scaleway"),
+        "{account:?}"
+    );
+    s.emu.shutdown().await;
+}

@@ -21,7 +21,7 @@ pub fn vendor_of_path(path: &str) -> Option<&'static str> {
         || path.starts_with("/v1/accounts/")
     {
         Some("ibm")
-    } else if path.starts_with("/iam/v1alpha1/") {
+    } else if path.starts_with("/iam/v1alpha1/") || path.starts_with("/account/v3/") {
         Some("scaleway")
     } else if path.starts_with("/20160918/") {
         Some("oci")
@@ -171,6 +171,7 @@ mod tests {
             Some("ibm")
         );
         assert_eq!(vendor_of_path("/iam/v1alpha1/api-keys"), Some("scaleway"));
+        assert_eq!(vendor_of_path("/account/v3/projects"), Some("scaleway"));
         assert_eq!(vendor_of_path("/20160918/users/x/apiKeys"), Some("oci"));
         assert_eq!(vendor_of_path("/v1/organization/projects"), Some("openai"));
         assert_eq!(vendor_of_path("/v1/me"), Some("openai"));
