@@ -2,6 +2,7 @@
 // Errors are re-thrown after their toast so a form can also show them next to its fields.
 import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 import * as api from './api';
+import { own } from './echo';
 import { inventory } from './inventory.svelte';
 import { displayName, rowUid } from './keys';
 import { reveal } from './reveal.svelte';
@@ -44,7 +45,7 @@ export async function retryAccount(accountId: string): Promise<void> {
 
 export async function createKey(accountId: string, spec: NewKey): Promise<PendingSecret> {
   try {
-    const pending = await api.keyCreate(accountId, spec);
+    const pending = await own(() => api.keyCreate(accountId, spec));
     inventory.upsert(pending.record);
     ui.select(rowUid(pending.record.account, pending.record.id), true);
     reveal.add(pending);
@@ -60,7 +61,7 @@ export async function createKey(accountId: string, spec: NewKey): Promise<Pendin
 
 export async function updateKey(accountId: string, keyId: string, changes: KeyUpdate): Promise<KeyRecord> {
   try {
-    const record = await api.keyUpdate(accountId, keyId, changes);
+    const record = await own(() => api.keyUpdate(accountId, keyId, changes));
     inventory.upsert(record);
     toaster.show(`Saved ${displayName(record)}`);
     return record;
@@ -71,7 +72,7 @@ export async function updateKey(accountId: string, keyId: string, changes: KeyUp
 
 export async function setLocked(accountId: string, keyId: string, locked: boolean): Promise<KeyRecord> {
   try {
-    const record = await api.keySetLocked(accountId, keyId, locked);
+    const record = await own(() => api.keySetLocked(accountId, keyId, locked));
     inventory.upsert(record);
     toaster.show(`${locked ? 'Locked' : 'Unlocked'} ${displayName(record)}`);
     return record;
@@ -82,7 +83,7 @@ export async function setLocked(accountId: string, keyId: string, locked: boolea
 
 export async function setDisabled(accountId: string, keyId: string, disabled: boolean): Promise<KeyRecord> {
   try {
-    const record = await api.keySetDisabled(accountId, keyId, disabled);
+    const record = await own(() => api.keySetDisabled(accountId, keyId, disabled));
     inventory.upsert(record);
     toaster.show(`${disabled ? 'Disabled' : 'Enabled'} ${displayName(record)}`);
     return record;
@@ -93,7 +94,7 @@ export async function setDisabled(accountId: string, keyId: string, disabled: bo
 
 export async function deleteKey(record: KeyRecord): Promise<DeleteOutcome> {
   try {
-    const outcome = await api.keyDelete(record.account, record.id);
+    const outcome = await own(() => api.keyDelete(record.account, record.id));
     inventory.remove(record.account, record.id);
     if (ui.selected === rowUid(record.account, record.id)) ui.select(null);
     toaster.show(`Deleted ${displayName(record)}`);
@@ -107,7 +108,7 @@ export async function deleteKey(record: KeyRecord): Promise<DeleteOutcome> {
 
 export async function deleteOwner(accountId: string, owner: Owner): Promise<void> {
   try {
-    await api.ownerDelete(accountId, owner);
+    await own(() => api.ownerDelete(accountId, owner));
     toaster.show(`Deleted ${owner.name ?? owner.id}`);
   } catch (e) {
     fail('Could not delete the owner', e);

@@ -1,12 +1,14 @@
 // Typed subscriptions to the backend's events: the only module that calls `listen`.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { InventoryProgress, TrayAction } from './types';
+import type { ClipboardCleared, InventoryProgress, TrayAction } from './types';
 
 export interface EventPayloads {
   'inventory-progress': InventoryProgress;
-  'keys-changed': { accountId?: string | null } | null;
+  'keys-changed': unknown;
   'accounts-changed': unknown;
-  'clipboard-cleared': { handle?: string | null } | null;
+  /** Held secrets changed (created from the tray, saved, dismissed). */
+  'secrets-changed': unknown;
+  'clipboard-cleared': ClipboardCleared;
   'tray-action': TrayAction;
 }
 

@@ -22,6 +22,16 @@ export interface AccountState {
   count: number;
 }
 
+/** How far a refresh is: accounts listed so far, of all. */
+export type Progress = Pick<InventoryProgress, 'done' | 'total'>;
+
+/** One account's listing as the inventory takes it (from the backend, or a failed call). */
+export interface Listing {
+  accountId: string;
+  keys?: KeyRecord[] | null;
+  error?: PublicError | null;
+}
+
 const IDLE: AccountState = { status: 'idle', error: null, count: 0 };
 
 export class Inventory {
@@ -30,7 +40,7 @@ export class Inventory {
   /** Per account: loading, loaded (with its key count) or failed (with the error). */
   states = $state.raw<Record<string, AccountState>>({});
   rows = $state.raw<KeyRow[]>([]);
-  progress = $state.raw<InventoryProgress | null>(null);
+  progress = $state.raw<Progress | null>(null);
   refreshing = $state(false);
 
   // Deliberately not reactive: `rows` is republished from it after each change.
@@ -143,11 +153,11 @@ export class Inventory {
     }
   }
 
-  setProgress(p: InventoryProgress): void {
-    if (this.refreshing) this.progress = p;
+  setProgress(p: Progress): void {
+    if (this.refreshing) this.progress = { done: p.done, total: p.total };
   }
 
-  applyListing(listing: AccountListing): void {
+  applyListing(listing: Listing | AccountListing): void {
     const id = listing.accountId;
     if (listing.error) {
       // Keys listed before stay visible (marked by the account's error), not silently dropped.

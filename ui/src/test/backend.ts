@@ -54,8 +54,17 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
     called: (cmd) => b.calls.filter((c) => c.cmd === cmd).map((c) => c.args),
   };
 
-  const listing = (accountId: string): AccountListing =>
-    b.failing[accountId] ? { accountId, error: b.failing[accountId] } : { accountId, keys: b.keys[accountId] ?? [] };
+  const listing = (accountId: string): AccountListing => {
+    const a = b.accounts.find((x) => x.id === accountId);
+    const failure = b.failing[accountId];
+    return {
+      accountId,
+      accountName: a?.name ?? accountId,
+      vendor: a?.vendor ?? 'ibm',
+      keys: failure ? null : (b.keys[accountId] ?? []),
+      error: failure ? { field: null, retry_after_secs: null, vendor: null, recovered: null, ...failure, code: failure.code === 'internal' ? 'config' : failure.code } : null,
+    };
+  };
   const replace = (r: KeyRecord) => {
     b.keys[r.account] = (b.keys[r.account] ?? []).map((k) => (k.id === r.id ? r : k));
     return r;
@@ -74,7 +83,7 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
     preferences_set: (a) => (b.prefs = a.p as Preferences),
     keys_list: () => {
       const total = b.accounts.length;
-      b.accounts.forEach((_, i) => b.emit('inventory-progress', { done: i + 1, total }));
+      b.accounts.forEach((a, i) => b.emit('inventory-progress', { done: i + 1, total, accountId: a.id, ok: !b.failing[a.id] }));
       return b.accounts.map((a) => listing(a.id));
     },
     keys_list_account: (a) => listing(a.accountId as string),

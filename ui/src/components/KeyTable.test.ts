@@ -1,0 +1,96 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { filterRows, NO_FILTER, sortRows, toRow } from '../lib/keys';
+import { account, manyKeys } from '../test/fixtures';
+import KeyTable from './KeyTable.svelte';
+
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+const ACCOUNTS = [account('ibm'), account('codefresh', 'cf-prod', false)];
+const ROWS = manyKeys(10_000, ACCOUNTS, NOW).map((k) =>
+  toRow(k, ACCOUNTS.find((a) => a.id === k.account), k.vendor === 'ibm' ? 'IBM Cloud' : 'Codefresh', NOW),
+);
+
+function props(over: Record<string, unknown> = {}) {
+  return {
+    rows: ROWS,
+    selected: null,
+    sort: { column: 'name' as const, descending: false },
+    expiringDays: 7,
+    now: NOW,
+    onsort: vi.fn(),
+    onselect: vi.fn(),
+    oncopy: vi.fn(),
+    ...over,
+  };
+}
+
+const bodyRows = () => screen.getAllByRole('row').filter((r) => r.hasAttribute('data-key-id'));
+
+describe('KeyTable with 10,000 keys', () => {
+  it('puts only the rows in view in the DOM, with the full height reserved', () => {
+    const { container } = render(KeyTable, props());
+    const rendered = bodyRows();
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(rendered.length).toBeLessThan(60);
+    expect(rendered[0].dataset.keyId).toBe('K-00000');
+    const grid = screen.getByRole('grid', { name: 'API keys' });
+    expect(grid.getAttribute('aria-rowcount')).toBe('10001');
+    const spacers = container.querySelectorAll<HTMLElement>('.spacer');
+    const reserved = [...spacers].reduce((n, s) => n + parseFloat(s.style.height), 0);
+    expect(reserved + rendered.length * 34).toBe(10_000 * 34);
+  });
+
+  it('renders the rows further down when scrolled', async () => {
+    render(KeyTable, props());
+    const grid = screen.getByRole('grid');
+    grid.scrollTop = 34 * 6000;
+    await fireEvent.scroll(grid);
+    const ids = bodyRows().map((r) => r.dataset.keyId);
+    expect(ids).toContain('K-06000');
+    expect(ids).not.toContain('K-00000');
+    expect(ids.length).toBeLessThan(60);
+  });
+
+  it('scrolls a selected row far down into view', async () => {
+    const target = ROWS[9_000];
+    render(KeyTable, props({ selected: target.uid, reveals: 1 }));
+    const grid = screen.getByRole('grid');
+    expect(grid.scrollTop).toBeGreaterThan(34 * 8_900);
+    const row = bodyRows().find((r) => r.dataset.keyId === target.record.id);
+    expect(row?.getAttribute('aria-selected')).toBe('true');
+    expect(grid.getAttribute('aria-activedescendant')).toBe(row?.id);
+  });
+
+  it('shows a filtered and sorted store the same way', () => {
+    const shown = sortRows(filterRows(ROWS, { ...NO_FILTER, query: 'billing' }, NOW), { column: 'id', descending: true });
+    render(KeyTable, props({ rows: shown, sort: { column: 'id', descending: true } }));
+    expect(bodyRows()[0].dataset.keyId).toBe('K-09990');
+    expect(screen.getByRole('columnheader', { name: /ID/ }).getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('reports clicks on headers, rows and copy buttons', async () => {
+    const p = props();
+    render(KeyTable, p);
+    await fireEvent.click(screen.getByRole('button', { name: 'Expires' }));
+    expect(p.onsort).toHaveBeenCalledWith('expires');
+    const first = bodyRows()[0];
+    await fireEvent.click(first);
+    expect(p.onselect).toHaveBeenCalledWith(ROWS[0].uid);
+    await fireEvent.click(screen.getByRole('button', { name: `Copy ID of ${ROWS[0].name}` }));
+    expect(p.oncopy).toHaveBeenCalledWith('K-00000', 'ID');
+    expect(p.onselect).toHaveBeenCalledTimes(1);
+  });
+
+  it('marks sandbox accounts and highlights keys expiring soon', () => {
+    const soon = ROWS.find((r) => r.expiresMs !== null && r.expiresMs > NOW && r.expiresMs < NOW + 7 * 86_400_000);
+    const later = ROWS.find((r) => r.expiresMs !== null && r.expiresMs > NOW + 30 * 86_400_000);
+    if (!soon || !later) throw new Error('fixtures lack expiring keys');
+    render(KeyTable, props({ rows: [soon, later] }));
+    const [a, b] = bodyRows();
+    expect(a.querySelector('.expires')?.classList.contains('soon')).toBe(true);
+    expect(a.querySelector('.expires')?.textContent?.trim()).toMatch(/^in \d+ days?$/);
+    expect(b.querySelector('.expires')?.classList.contains('soon')).toBe(false);
+    const sandboxRows = bodyRows().filter((r) => r.textContent?.includes('Sandbox'));
+    expect(sandboxRows.length).toBe([soon, later].filter((r) => r.sandbox).length);
+  });
+});
