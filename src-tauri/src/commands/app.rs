@@ -1,6 +1,7 @@
 //! The app itself: what is running, vendors, preferences, the tray menu.
 
 use keyrack_core::accounts::ProblemArea;
+use keyrack_core::error::Error;
 use keyrack_core::export;
 use keyrack_core::model::VendorId;
 use keyrack_core::settings::Preferences;
@@ -68,14 +69,35 @@ pub fn preferences_get(state: State<'_, AppState>) -> Preferences {
     state.registry().preferences()
 }
 
-/// `p`: the new preferences, applied at once (the sandbox starts or stops).
+/// `p`: the new preferences, applied at once (the sandbox starts or stops). Taken as JSON so an
+/// out-of-range number is a `validation` error naming its field, like every other form error.
 #[tauri::command]
 pub async fn preferences_set<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    p: Preferences,
+    p: serde_json::Value,
 ) -> IpcResult<Preferences> {
-    ops::set_preferences(&app, &state, p).await.map_err(public)
+    let preferences = parse_preferences(p).map_err(public)?;
+    ops::set_preferences(&app, &state, preferences)
+        .await
+        .map_err(public)
+}
+
+fn parse_preferences(value: serde_json::Value) -> keyrack_core::Result<Preferences> {
+    serde_json::from_value(value.clone()).map_err(|e| {
+        // The field at fault is the one that fails on its own (every field has a default).
+        let field = value
+            .as_object()
+            .and_then(|fields| {
+                fields.iter().find(|(name, v)| {
+                    let alone = serde_json::json!({ name.as_str(): v });
+                    serde_json::from_value::<Preferences>(alone).is_err()
+                })
+            })
+            .map(|(name, _)| name.clone())
+            .unwrap_or_else(|| "preferences".into());
+        Error::validation(field, e.to_string())
+    })
 }
 
 #[tauri::command]

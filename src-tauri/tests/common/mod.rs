@@ -95,6 +95,8 @@ pub struct Setup {
     /// Attach a tray menu (without an icon), as `run` does with its tray.
     pub tray: bool,
     pub store: Arc<MemoryStore>,
+    /// A settings file to start from.
+    pub settings: Option<&'static str>,
 }
 
 impl Default for Setup {
@@ -103,6 +105,7 @@ impl Default for Setup {
             sandbox: true,
             tray: true,
             store: Arc::new(MemoryStore::new()),
+            settings: None,
         }
     }
 }
@@ -115,6 +118,10 @@ impl TestApp {
     pub fn with(setup: Setup) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::under(dir.path());
+        if let Some(text) = setup.settings {
+            std::fs::create_dir_all(&paths.config_dir).unwrap();
+            std::fs::write(paths.settings_file(), text).unwrap();
+        }
         let clipboard = Arc::new(FakeClipboard::default());
         let options = Options {
             paths: paths.clone(),
