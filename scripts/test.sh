@@ -15,6 +15,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 say "cargo test (in a desktop session with a real Secret Service)"
 # The keychain tests fail (instead of skipping) if the session has no usable Secret Service.
 KEYRACK_REQUIRE_KEYCHAIN=1 "$ROOT/scripts/with-session.sh" cargo test --workspace --exclude keyrack-e2e
+bash "$ROOT/tests/sdk/run.sh"  # the vendors' official clients against the emulator
 
 say "UI: type-check, lint, unit tests"
 (cd ui && npm run --silent check && npm run --silent lint && npm test --silent)
