@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from ibm_cloud_sdk_core.authenticators import IAMAuthenticator
 from ibm_platform_services import IamIdentityV1
+from ibm_platform_services.iam_identity_v1 import ApiKey, ApiKeyList
 
 from harness import Suite, add_fault, clear_faults, expect_error, manifest, requests_log
 
@@ -28,6 +29,8 @@ def list_all(pagesize):
             account_id=m["account_id"], iam_id=m["iam_id"], pagesize=pagesize, pagetoken=token
         ).get_result()
         pages += 1
+        # The SDK's own models raise on a missing required field or a malformed date.
+        ApiKeyList.from_dict(page)
         keys.extend(page["apikeys"])
         if not page.get("next"):
             return keys, pages
@@ -66,6 +69,7 @@ def create_returns_the_value_once():
     )
     assert response.get_status_code() == 201
     key = response.get_result()
+    ApiKey.from_dict(key)
     assert key["name"] == "sdk-conformance"
     assert len(key["apikey"]) >= 32, "the secret is returned on create"
     assert key["id"].startswith("ApiKey-")
@@ -77,6 +81,7 @@ def create_returns_the_value_once():
 def get_has_an_etag_and_no_value():
     response = iam.get_api_key(id=s["id"], include_history=True)
     key = response.get_result()
+    ApiKey.from_dict(key)
     etag = response.get_headers()["ETag"]
     assert etag and etag == key["entity_tag"], (etag, key.get("entity_tag"))
     assert key["apikey"] == ""
@@ -94,7 +99,22 @@ def new_key_exchanges_for_a_token():
 @suite.step
 def get_details_by_value():
     key = iam.get_api_keys_details(iam_api_key=s["value"]).get_result()
+    ApiKey.from_dict(key)
     assert key["id"] == s["id"]
+
+
+@suite.step
+def list_sorts_filters_and_includes_history():
+    page = iam.list_api_keys(
+        account_id=m["account_id"], iam_id=m["iam_id"], sort="name", order="desc",
+        include_history=True,
+    ).get_result()
+    ApiKeyList.from_dict(page)
+    names = [k["name"] for k in page["apikeys"]]
+    assert names == sorted(names, reverse=True), names
+    assert all(k.get("history") for k in page["apikeys"]), "each key has its create record"
+    found = iam.list_api_keys(account_id=m["account_id"], filter='name co "sdk-conf"').get_result()
+    assert [k["id"] for k in found["apikeys"]] == [s["id"]]
 
 
 @suite.step
@@ -103,6 +123,7 @@ def update_needs_the_current_etag():
         id=s["id"], if_match=s["etag"], name="sdk-renamed", description="renamed"
     )
     key = response.get_result()
+    ApiKey.from_dict(key)
     assert key["name"] == "sdk-renamed" and key["description"] == "renamed"
     assert key["entity_tag"] != s["etag"], "an update moves the ETag on"
     # The old ETag is stale now.

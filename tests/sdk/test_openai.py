@@ -178,7 +178,9 @@ def delete_service_account():
 @suite.step
 def archive_project_refuses_new_accounts():
     archived = org.projects.archive(s["project"])
-    assert archived.status == "archived"
+    assert archived.status == "archived" and archived.archived_at
+    assert s["project"] not in [p.id for p in org.projects.list()]
+    assert s["project"] in [p.id for p in org.projects.list(include_archived=True)]
     expect_error(400, org.projects.service_accounts.create, s["project"], name="late")
 
 
