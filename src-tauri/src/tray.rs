@@ -8,6 +8,7 @@
 //! arm in `perform`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use chrono::Utc;
@@ -226,8 +227,19 @@ fn actions_of(entries: &[Entry], into: &mut HashMap<String, Action>) {
     }
 }
 
-/// The menu the tray currently shows, and what each of its items does.
-pub struct TrayMenu<R: Runtime>(Mutex<(Menu<R>, HashMap<String, Action>)>);
+/// A built menu, what each of its items does, and when its state was read.
+struct BuiltMenu<R: Runtime> {
+    menu: Menu<R>,
+    actions: HashMap<String, Action>,
+    /// Rebuilds can run on two threads at once (a command and a tray click): the one that
+    /// read the state last wins, whichever finishes last.
+    generation: u64,
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The menu the tray currently shows.
+pub struct TrayMenu<R: Runtime>(Mutex<BuiltMenu<R>>);
 
 /// One built menu entry, kept alive until it is appended.
 enum Built<R: Runtime> {
@@ -276,7 +288,8 @@ fn build_entry<R: Runtime>(app: &AppHandle<R>, e: &Entry) -> tauri::Result<Built
     })
 }
 
-fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, HashMap<String, Action>)> {
+fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<BuiltMenu<R>> {
+    let generation = GENERATION.fetch_add(1, Ordering::SeqCst);
     let snapshot = app
         .try_state::<AppState>()
         .map(|s| Snapshot::of(&s))
@@ -288,14 +301,28 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, HashMap
     }
     let mut actions = HashMap::new();
     actions_of(&table, &mut actions);
-    Ok((menu, actions))
+    Ok(BuiltMenu {
+        menu,
+        actions,
+        generation,
+    })
 }
 
-fn remember<R: Runtime>(app: &AppHandle<R>, built: (Menu<R>, HashMap<String, Action>)) {
+/// Make `built` the current menu unless a menu built from newer state already is. Returns
+/// whether it did.
+fn remember<R: Runtime>(app: &AppHandle<R>, built: BuiltMenu<R>) -> bool {
     match app.try_state::<TrayMenu<R>>() {
-        Some(current) => *current.0.lock().unwrap_or_else(|p| p.into_inner()) = built,
+        Some(current) => {
+            let mut current = current.0.lock().unwrap_or_else(|p| p.into_inner());
+            if built.generation < current.generation {
+                return false;
+            }
+            *current = built;
+            true
+        }
         None => {
             app.manage(TrayMenu(Mutex::new(built)));
+            true
         }
     }
 }
@@ -304,7 +331,7 @@ fn remember<R: Runtime>(app: &AppHandle<R>, built: (Menu<R>, HashMap<String, Act
 /// tests use; `install` does the same plus the icon).
 pub fn attach_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let built = build_menu(app)?;
-    let menu = built.0.clone();
+    let menu = built.menu.clone();
     remember(app, built);
     Ok(menu)
 }
@@ -315,7 +342,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(TRAY_PNG)?)
         .tooltip("Keyrack")
-        .menu(&built.0)
+        .menu(&built.menu)
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| activate(app, event.id().as_ref()))
         .build(app)?;
@@ -337,20 +364,23 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
             return;
         }
     };
-    if let Some(tray) = app.tray_by_id(TRAY_ID) {
-        if let Err(e) = tray.set_menu(Some(built.0.clone())) {
-            tracing::warn!(error = %e, "could not replace the tray menu");
-            return;
+    let menu = built.menu.clone();
+    // Not under the lock: replacing a tray's menu waits for the main thread, which may itself
+    // be waiting to rebuild.
+    if remember(app, built) {
+        if let Some(tray) = app.tray_by_id(TRAY_ID) {
+            if let Err(e) = tray.set_menu(Some(menu)) {
+                tracing::warn!(error = %e, "could not replace the tray menu");
+            }
         }
     }
-    remember(app, built);
 }
 
 /// Run the action of the menu item `id` (what a click in the tray does).
 pub fn activate<R: Runtime>(app: &AppHandle<R>, id: &str) {
     let action = app.try_state::<TrayMenu<R>>().and_then(|current| {
         let current = current.0.lock().unwrap_or_else(|p| p.into_inner());
-        current.1.get(id).cloned()
+        current.actions.get(id).cloned()
     });
     match action {
         Some(action) => {
@@ -533,7 +563,7 @@ pub fn current_items<R: Runtime>(app: &AppHandle<R>) -> IpcResult<Vec<TrayMenuIt
         .0
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .0
+        .menu
         .clone();
     let mut out = Vec::new();
     menu.items()
