@@ -62,7 +62,8 @@ describe('App', () => {
       }),
     );
     const nav = screen.getByRole('navigation', { name: 'Vendors and accounts' });
-    expect(nav.textContent).toContain('IBM Cloud (Sandbox)');
+    expect(nav.textContent).toContain('IBM Cloud');
+    expect(nav.textContent).not.toContain('(Sandbox)');
     expect(within(nav).getAllByText('Sandbox')).toHaveLength(2);
     expect(rows().map((r) => r.dataset.keyId).sort()).toEqual(['ApiKey-1', 'cf1']);
     expect((await screen.findByTestId('version')).textContent).toBe('Keyrack 9.8.7');

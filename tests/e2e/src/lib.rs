@@ -14,6 +14,8 @@
 //! Each app gets its own XDG config/data/cache/state directories in a temp dir, so tests never
 //! touch the user's files. `with_app` saves `target/e2e-artifacts/<name>.png` whatever happens.
 
+pub mod ui;
+
 use std::future::Future;
 use std::net::{TcpListener, TcpStream};
 use std::panic::AssertUnwindSafe;

@@ -66,5 +66,7 @@ describe('small words', () => {
     expect(count(10000, 'key')).toBe('10,000 keys');
     expect(humanize('service_account')).toBe('Service account');
     expect(humanize('action_when_leaked')).toBe('Action when leaked');
+    expect(humanize('iam_id')).toBe('IAM ID');
+    expect(humanize('crn')).toBe('CRN');
   });
 });

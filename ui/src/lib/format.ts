@@ -75,8 +75,15 @@ export function count(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+const ACRONYMS = new Set(['crn', 'iam', 'id', 'ip', 'url', 'api', 'oci']);
+
 /** Lower-case words joined by underscores become a label: "service_account" → "Service account". */
 export function humanize(value: string): string {
-  const text = value.replace(/[_-]+/g, ' ').trim();
+  const words = value
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w));
+  const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

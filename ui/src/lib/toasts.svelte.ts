@@ -9,6 +9,8 @@ export interface Toast {
 }
 
 export const INFO_TTL_MS = 4000;
+/** More than this many on screen at once and the oldest info toast makes way. */
+export const MAX_TOASTS = 4;
 
 export class Toaster {
   items = $state<Toast[]>([]);
@@ -18,6 +20,10 @@ export class Toaster {
     const id = this.#next++;
     this.items.push({ id, kind, message });
     if (kind !== 'error') setTimeout(() => this.dismiss(id), INFO_TTL_MS);
+    while (this.items.length > MAX_TOASTS) {
+      const oldestInfo = this.items.find((t) => t.kind !== 'error');
+      this.dismiss((oldestInfo ?? this.items[0]).id);
+    }
     return id;
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { INFO_TTL_MS, Toaster } from './toasts.svelte';
+import { INFO_TTL_MS, MAX_TOASTS, Toaster } from './toasts.svelte';
 
 describe('Toaster', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -32,5 +32,14 @@ describe('Toaster', () => {
     t.show('two', 'error');
     t.dismiss(a);
     expect(t.items.map((x) => x.message)).toEqual(['two']);
+  });
+
+  it('keeps at most a few on screen, dropping the oldest info first', () => {
+    const t = new Toaster();
+    t.show('failed', 'error');
+    for (let i = 0; i < MAX_TOASTS + 2; i++) t.show(`saved ${i}`);
+    expect(t.items).toHaveLength(MAX_TOASTS);
+    expect(t.items[0].message).toBe('failed');
+    expect(t.items.at(-1)?.message).toBe(`saved ${MAX_TOASTS + 1}`);
   });
 });

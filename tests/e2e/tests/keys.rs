@@ -1,0 +1,477 @@
+//! The key manager end to end, against the sandbox the app starts by default: a key created at
+//! each of the five vendors through the UI, found by search, edited where the vendor allows,
+//! locked and disabled (IBM), deleted; its secret saved to a file; vendor failures shown.
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use fantoccini::key::Key;
+use keyrack_e2e::ui::{clear_faults, inject_fault, row_css};
+use keyrack_e2e::{with_app, App};
+use serde_json::{json, Value};
+
+/// A suffix that keeps names of different runs apart.
+fn unique() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{:06}", nanos % 1_000_000)
+}
+
+struct Created {
+    id: String,
+    handle: String,
+}
+
+/// Opens the create dialog with Ctrl+N and picks the account.
+async fn open_create(app: &App, account_id: &str) {
+    app.wait_for("#key-table").await.click().await.unwrap();
+    app.press(&(Key::Control + "n")).await;
+    app.wait_for("[data-testid=create-dialog]").await;
+    app.pick("#create-account", account_id).await;
+}
+
+/// Submits the create dialog; the reveal panel takes over with the new key selected behind it.
+async fn submit_create(app: &App) -> Created {
+    app.click("#create-submit").await;
+    let reveal = app
+        .wait_for("[data-testid=reveal-panel] .reveal[data-handle]")
+        .await;
+    app.wait_gone("[data-testid=create-dialog]").await;
+    let handle = reveal.attr("data-handle").await.unwrap().unwrap();
+    let id = app
+        .wait_for("#detail-panel")
+        .await
+        .attr("data-key-id")
+        .await
+        .unwrap()
+        .unwrap();
+    Created { id, handle }
+}
+
+/// Closes the reveal panel without saving: it must ask first.
+async fn discard_secret(app: &App) {
+    app.click("#reveal-done").await;
+    app.wait_for("[data-testid=discard-dialog]").await;
+    app.click("[data-testid=discard-dialog] [data-testid=confirm-button]")
+        .await;
+    app.wait_gone("[data-testid=reveal-panel]").await;
+}
+
+/// Selects the key's row and deletes it through the confirmation dialog.
+async fn delete_key(app: &App, key_id: &str, name: &str, account_label: &str) {
+    app.row(key_id).await.click().await.unwrap();
+    app.click("#detail-panel [data-action=delete]").await;
+    let dialog = app
+        .wait_text("[data-testid=delete-dialog]", |t| t.contains("Delete"))
+        .await;
+    assert!(
+        dialog.contains(name) && dialog.contains(account_label),
+        "the confirmation names neither the key nor its account: {dialog}"
+    );
+    app.click("[data-testid=delete-dialog] [data-testid=confirm-button]")
+        .await;
+    app.wait_gone(&row_css(key_id)).await;
+}
+
+/// The key as the vendor (the emulator) has it now.
+async fn vendor_key(app: &App, account: &str, id: &str) -> Result<Value, Value> {
+    app.invoke("key_get", json!({ "accountId": account, "keyId": id }))
+        .await
+}
+
+#[tokio::test]
+async fn ibm_key_create_search_edit_lock_disable_delete() {
+    with_app("ibm_key_lifecycle", |app| async move {
+        app.wait_keys_loaded().await;
+        app.screenshot("main-list").await;
+        let name = format!("e2e-ibm-{}", unique());
+
+        open_create(&app, "sandbox-ibm").await;
+        app.fill("#create-name", &name).await;
+        app.fill("#create-description", "made by the e2e suite")
+            .await;
+        app.screenshot("create-ibm").await;
+        let key = submit_create(&app).await;
+        assert!(key.id.starts_with("ApiKey-"), "{}", key.id);
+        app.wait_text("#reveal-show", |t| t == "Show").await;
+        app.screenshot("reveal-panel").await;
+        discard_secret(&app).await;
+
+        app.search_for(&name, &key.id).await;
+
+        // Edit: rename, at the vendor too.
+        app.row(&key.id).await.click().await.unwrap();
+        app.click("#detail-panel [data-action=edit]").await;
+        let renamed = format!("{name}-renamed");
+        app.fill("#edit-name", &renamed).await;
+        app.click("#edit-submit").await;
+        app.wait_gone("[data-testid=edit-dialog]").await;
+        app.wait_content("#detail-panel h2", |t| t == renamed).await;
+        let at_vendor = vendor_key(&app, "sandbox-ibm", &key.id).await.unwrap();
+        assert_eq!(at_vendor["name"], json!(renamed));
+        app.screenshot("detail-panel-ibm").await;
+
+        // Lock and unlock.
+        app.click("#detail-panel [data-action=lock]").await;
+        app.wait_for(&format!("{} [data-badge=locked]", row_css(&key.id)))
+            .await;
+        assert_eq!(
+            vendor_key(&app, "sandbox-ibm", &key.id).await.unwrap()["locked"],
+            json!(true)
+        );
+        app.wait_text("#detail-panel [data-action=lock]", |t| t == "Unlock")
+            .await;
+        app.click("#detail-panel [data-action=lock]").await;
+        app.wait_gone(&format!("{} [data-badge=locked]", row_css(&key.id)))
+            .await;
+
+        // Disable and enable.
+        app.click("#detail-panel [data-action=disable]").await;
+        app.wait_for(&format!("{} [data-badge=disabled]", row_css(&key.id)))
+            .await;
+        assert_eq!(
+            vendor_key(&app, "sandbox-ibm", &key.id).await.unwrap()["status"],
+            json!("disabled")
+        );
+        app.click("#detail-panel [data-action=disable]").await;
+        app.wait_for(&format!("{} [data-badge=active]", row_css(&key.id)))
+            .await;
+
+        // Delete with the keyboard: Delete, then the confirmation.
+        app.row(&key.id).await.click().await.unwrap();
+        app.wait_for("#key-table").await.click().await.unwrap();
+        app.press(&String::from(char::from(Key::Delete))).await;
+        let dialog = app
+            .wait_text("[data-testid=delete-dialog]", |t| t.contains(&renamed))
+            .await;
+        assert!(dialog.contains("IBM Cloud (Sandbox)"), "{dialog}");
+        app.screenshot("delete-confirm").await;
+        app.click("[data-testid=delete-dialog] [data-testid=confirm-button]")
+            .await;
+        app.wait_gone(&row_css(&key.id)).await;
+        let gone = vendor_key(&app, "sandbox-ibm", &key.id).await.unwrap_err();
+        assert_eq!(gone["code"], json!("not_found"), "{gone}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn scaleway_key_for_a_chosen_owner_edit_description_delete() {
+    with_app("scaleway_key_lifecycle", |app| async move {
+        app.wait_keys_loaded().await;
+        let description = format!("e2e scaleway {}", unique());
+
+        open_create(&app, "sandbox-scaleway").await;
+        // The owner is required: pick the first user or application Scaleway lists.
+        app.wait_for("#create-owner:not([disabled]) option:nth-child(3)")
+            .await;
+        app.pick_index("#create-owner", 1).await;
+        app.fill("#create-description", &description).await;
+        app.screenshot("create-scaleway").await;
+        let key = submit_create(&app).await;
+        assert!(key.id.starts_with("SCW"), "{}", key.id);
+        discard_secret(&app).await;
+
+        app.search_for(&description, &key.id).await;
+        app.row(&key.id).await.click().await.unwrap();
+        app.click("#detail-panel [data-action=edit]").await;
+        // Scaleway keys have no name: only the description (and project) can change.
+        assert!(!app.exists("#edit-name").await);
+        let changed = format!("{description} (edited)");
+        app.fill("#edit-description", &changed).await;
+        app.click("#edit-submit").await;
+        app.wait_gone("[data-testid=edit-dialog]").await;
+        app.wait_text("[data-testid=detail-description]", |t| t == changed)
+            .await;
+        let at_vendor = vendor_key(&app, "sandbox-scaleway", &key.id).await.unwrap();
+        assert_eq!(at_vendor["description"], json!(changed));
+
+        delete_key(&app, &key.id, &changed, "Scaleway (Sandbox)").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn oci_key_pair_generated_saved_added_to_a_config_and_deleted() {
+    with_app("oci_key_lifecycle", |app| async move {
+        app.wait_keys_loaded().await;
+        open_create(&app, "sandbox-oci").await;
+        // The 3-keys-per-user limit is explained before the form is filled.
+        let quota = app
+            .wait_text("[data-testid=quota]", |t| t.contains("at most 3"))
+            .await;
+        assert!(quota.contains("has 2"), "{quota}");
+        app.screenshot("create-oci").await;
+        let key = submit_create(&app).await;
+        assert_eq!(key.id.matches(':').count(), 15, "{}", key.id);
+
+        // Save the private key, then add a profile to a config file (not the user's own).
+        let pem_path = app.home().join("oci_api_key.pem");
+        let saved: Value = app
+            .invoke(
+                "secret_save",
+                json!({ "handle": key.handle, "format": "oci_private_key_pem",
+                        "path": pem_path, "overwrite": false, "profile": null }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(saved["path"], json!(pem_path.display().to_string()));
+        let pem = std::fs::read_to_string(&pem_path).unwrap();
+        assert!(pem.starts_with("-----BEGIN "), "{pem}");
+        assert!(pem.contains("PRIVATE KEY-----"), "{pem}");
+        let config = app.home().join("oci-config");
+        let added: Value = app
+            .invoke(
+                "oci_config_append",
+                json!({ "handle": key.handle, "profile": "e2e", "configPath": config }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(added["path"], json!(config.display().to_string()));
+        let stanza = std::fs::read_to_string(&config).unwrap();
+        assert!(stanza.contains("[e2e]"), "{stanza}");
+        assert!(stanza.contains(&key.id), "{stanza}");
+        assert!(stanza.contains(&pem_path.display().to_string()), "{stanza}");
+
+        // Saved: Done closes at once.
+        app.click("#reveal-done").await;
+        app.wait_gone("[data-testid=reveal-panel]").await;
+        assert!(!app.exists("[data-testid=discard-dialog]").await);
+
+        app.search_for(&key.id[..20], &key.id).await;
+        app.row(&key.id).await.click().await.unwrap();
+        // OCI keys cannot be edited, locked or disabled: only Delete is offered.
+        assert!(!app.exists("#detail-panel [data-action=edit]").await);
+        assert!(!app.exists("#detail-panel [data-action=lock]").await);
+        delete_key(&app, &key.id, &key.id, "Oracle Cloud (Sandbox)").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn openai_key_on_a_new_service_account_deleted_with_its_service_account() {
+    with_app("openai_key_lifecycle", |app| async move {
+        app.wait_keys_loaded().await;
+        let name = format!("e2e-openai-{}", unique());
+        open_create(&app, "sandbox-openai").await;
+        app.fill("#create-name", &name).await;
+        app.wait_for("select#create-project option:nth-child(2)")
+            .await;
+        app.pick_index("#create-project", 1).await;
+        app.screenshot("create-openai").await;
+        let key = submit_create(&app).await;
+        discard_secret(&app).await;
+
+        app.search_for(&name, &key.id).await;
+        app.row(&key.id).await.click().await.unwrap();
+        assert!(!app.exists("#detail-panel [data-action=edit]").await);
+
+        // Deleting the new service account's only key offers deleting the service account.
+        app.click("#detail-panel [data-action=delete]").await;
+        app.click("[data-testid=delete-dialog] [data-testid=confirm-button]")
+            .await;
+        let offer = app
+            .wait_text("[data-testid=delete-owner-dialog]", |t| {
+                t.contains("has no keys left")
+            })
+            .await;
+        assert!(offer.contains(&name), "{offer}");
+        app.screenshot("delete-owner-offer").await;
+        app.click("[data-testid=delete-owner-dialog] [data-testid=confirm-button]")
+            .await;
+        app.wait_gone("[data-testid=delete-owner-dialog]").await;
+        app.wait_gone(&row_css(&key.id)).await;
+        app.wait_text("#toasts", |t| t.contains(&format!("Deleted {name}")))
+            .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn codefresh_key_secret_shown_copied_saved_0600_then_renamed_and_deleted() {
+    with_app("codefresh_key_lifecycle", |app| async move {
+        app.wait_keys_loaded().await;
+        let name = format!("e2e-codefresh-{}", unique());
+        open_create(&app, "sandbox-codefresh").await;
+        app.fill("#create-name", &name).await;
+        app.click("[data-testid=scopes] input[value=build]").await;
+        app.screenshot("create-codefresh").await;
+        let key = submit_create(&app).await;
+
+        // The secret crosses to the UI only on Show; the file holds the same token.
+        assert!(!app.exists("[data-testid=secret-value]").await);
+        app.click("#reveal-show").await;
+        let shown = app
+            .wait_text("[data-testid=secret-value]", |t| !t.is_empty())
+            .await;
+        app.screenshot("reveal-shown").await;
+        app.click("#reveal-show").await;
+        app.wait_gone("[data-testid=secret-value]").await;
+
+        let path = app.home().join("codefresh.env");
+        let saved: Value = app
+            .invoke(
+                "secret_save",
+                json!({ "handle": key.handle, "format": "env", "path": path,
+                        "overwrite": false, "profile": null }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(saved["path"], json!(path.display().to_string()));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(shown.trim()), "the .env lacks the token");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "mode {mode:o}");
+        // A second save to the same path needs the overwrite confirmation.
+        let conflict = app
+            .invoke::<Value>(
+                "secret_save",
+                json!({ "handle": key.handle, "format": "env", "path": path,
+                        "overwrite": false, "profile": null }),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(conflict["code"], json!("conflict"), "{conflict}");
+
+        // Copy: a countdown until the clipboard is cleared.
+        app.click("#reveal-copy").await;
+        app.wait_text("[data-testid=clipboard-countdown]", |t| {
+            t.contains("cleared in")
+        })
+        .await;
+        app.click("#reveal-done").await;
+        app.wait_gone("[data-testid=reveal-panel]").await;
+
+        // Rename and add a scope.
+        app.search_for(&name, &key.id).await;
+        app.row(&key.id).await.click().await.unwrap();
+        app.click("#detail-panel [data-action=edit]").await;
+        let renamed = format!("{name}-v2");
+        app.fill("#edit-name", &renamed).await;
+        app.click("[data-testid=edit-dialog] input[value=pipeline]")
+            .await;
+        app.click("#edit-submit").await;
+        app.wait_gone("[data-testid=edit-dialog]").await;
+        app.wait_content("#detail-panel h2", |t| t == renamed).await;
+        let at_vendor = vendor_key(&app, "sandbox-codefresh", &key.id)
+            .await
+            .unwrap();
+        assert_eq!(at_vendor["name"], json!(renamed));
+        let mut scopes: Vec<String> = serde_json::from_value(at_vendor["scopes"].clone()).unwrap();
+        scopes.sort();
+        assert_eq!(scopes, ["build", "pipeline"]);
+
+        delete_key(&app, &key.id, &renamed, "Codefresh (Sandbox)").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn vendor_errors_show_the_vendors_message_and_the_list_stays_usable() {
+    with_app("vendor_errors", |app| async move {
+        app.wait_keys_loaded().await;
+        let base = app.sandbox_base_url().await;
+
+        // A refused create: the vendor's words in the form and in a toast.
+        inject_fault(
+            &base,
+            json!({ "kind": "status", "status": 403, "vendor": "ibm",
+                    "method": "POST", "path_prefix": "/v1/apikeys" }),
+        )
+        .await;
+        open_create(&app, "sandbox-ibm").await;
+        app.fill("#create-name", "refused").await;
+        app.click("#create-submit").await;
+        let banner = app
+            .wait_text("[data-testid=create-error]", |t| !t.is_empty())
+            .await;
+        assert!(banner.contains("Injected fault: 403"), "{banner}");
+        let toast = app.error_toast().await;
+        assert!(toast.contains("Injected fault: 403"), "{toast}");
+        app.screenshot("error-create-refused").await;
+        assert!(!app.exists("[data-testid=reveal-panel]").await);
+        app.escape().await;
+        app.wait_gone("[data-testid=create-dialog]").await;
+        clear_faults(&base).await;
+
+        // A failing account: its error inline with Retry, every other account still listed.
+        app.dismiss_toasts().await;
+        inject_fault(
+            &base,
+            json!({ "kind": "status", "status": 401, "vendor": "codefresh",
+                    "method": "GET", "path_prefix": "/api/auth/keys" }),
+        )
+        .await;
+        app.click("#refresh").await;
+        let inline = app
+            .wait_text(
+                "[data-testid=account-error][data-account-id=sandbox-codefresh]",
+                |t| t.contains("Retry"),
+            )
+            .await;
+        assert!(inline.contains("Codefresh"), "{inline}");
+        app.wait_gone("[data-testid=inventory-progress]").await;
+        app.wait_for("#key-table [data-account-id=sandbox-ibm]")
+            .await;
+        app.wait_for("#sidebar [data-account-id=sandbox-codefresh] .dot")
+            .await;
+        app.screenshot("error-account-listing").await;
+
+        // The list is still usable: search narrows it.
+        app.fill("#search", "ci-deploy").await;
+        app.wait_content("#key-table", |t| t.contains("ci-deploy"))
+            .await;
+        app.fill("#search", "").await;
+
+        clear_faults(&base).await;
+        app.click("[data-testid=account-error] button").await;
+        app.wait_gone("[data-testid=account-error]").await;
+        app.wait_for("#key-table [data-account-id=sandbox-codefresh]")
+            .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn keyboard_search_new_key_escape_and_arrows() {
+    with_app("keyboard", |app| async move {
+        app.wait_keys_loaded().await;
+        let table = app.wait_for("#key-table").await;
+        table.click().await.unwrap();
+
+        // "/" focuses the search; typing filters as you type.
+        app.press("/").await;
+        let focused = app.client().active_element().await.unwrap();
+        assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("search"));
+        app.press("laptop").await;
+        app.wait_text("[data-testid=key-count]", |t| t.contains(" of "))
+            .await;
+        // Down from the search moves into the list and selects the first match.
+        app.press(&String::from(char::from(Key::Down))).await;
+        let first = app
+            .wait_for("#detail-panel")
+            .await
+            .attr("data-key-id")
+            .await
+            .unwrap()
+            .unwrap();
+        app.press(&String::from(char::from(Key::Down))).await;
+        app.wait_text("#detail-panel [data-testid=detail-id]", |t| t != first)
+            .await;
+
+        // Ctrl+N opens the create dialog, Escape closes it.
+        app.press(&(Key::Control + "n")).await;
+        app.wait_for("[data-testid=create-dialog]").await;
+        app.escape().await;
+        app.wait_gone("[data-testid=create-dialog]").await;
+
+        // Ctrl+K focuses the search again.
+        app.wait_for("#key-table").await.click().await.unwrap();
+        app.press(&(Key::Control + "k")).await;
+        let focused = app.client().active_element().await.unwrap();
+        assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("search"));
+    })
+    .await;
+}
