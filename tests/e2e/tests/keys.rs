@@ -113,6 +113,14 @@ async fn ibm_key_create_search_edit_lock_disable_delete() {
         assert_eq!(at_vendor["name"], json!(renamed));
         app.screenshot("detail-panel-ibm").await;
 
+        // The id is copied with the clipboard plugin (allowed for non-secret text).
+        app.dismiss_toasts().await;
+        app.click("#detail-panel button[aria-label='Copy API key ID']")
+            .await;
+        app.wait_text("#toasts", |t| t.contains("API key ID copied"))
+            .await;
+        assert!(!app.exists("[data-testid=toast-error]").await);
+
         // Lock and unlock.
         app.click("#detail-panel [data-action=lock]").await;
         app.wait_for(&format!("{} [data-badge=locked]", row_css(&key.id)))
@@ -460,6 +468,15 @@ async fn keyboard_search_new_key_escape_and_arrows() {
         app.press(&String::from(char::from(Key::Down))).await;
         app.wait_text("#detail-panel [data-testid=detail-id]", |t| t != first)
             .await;
+
+        // Ctrl+R refreshes the keys, not the page: the search text survives.
+        app.press(&(Key::Control + "r")).await;
+        app.wait_gone("[data-testid=inventory-progress]").await;
+        let search = app.wait_for("#search").await;
+        assert_eq!(
+            search.prop("value").await.unwrap().as_deref(),
+            Some("laptop")
+        );
 
         // Ctrl+N opens the create dialog, Escape closes it.
         app.press(&(Key::Control + "n")).await;

@@ -49,7 +49,8 @@ export async function createKey(accountId: string, spec: NewKey): Promise<Pendin
     inventory.upsert(pending.record);
     ui.select(rowUid(pending.record.account, pending.record.id), true);
     reveal.add(pending);
-    toaster.show(`Created ${displayName(pending.record)} — save its secret now`);
+    const where = inventory.account(accountId)?.name ?? accountId;
+    toaster.show(`Created ${displayName(pending.record)} in ${where} — save its secret now`);
     return pending;
   } catch (e) {
     const err = api.toPublicError(e);

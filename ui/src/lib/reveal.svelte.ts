@@ -13,6 +13,8 @@ export class Reveal {
   /** When the copied secret leaves the clipboard (ms since epoch), while it is there. */
   clearsAt = $state<number | null>(null);
   copiedHandle = $state<string | null>(null);
+  /** The clipboard timer ran out but the user had copied something else: it was left alone. */
+  leftAlone = $state(false);
   busy = $state(false);
 
   reset(): void {
@@ -21,6 +23,7 @@ export class Reveal {
     this.shown = null;
     this.clearsAt = null;
     this.copiedHandle = null;
+    this.leftAlone = false;
   }
 
   get open(): boolean {
@@ -75,15 +78,17 @@ export class Reveal {
     const { clearInSecs } = await api.secretCopy(handle);
     this.clearsAt = Date.now() + clearInSecs * 1000;
     this.copiedHandle = handle;
+    this.leftAlone = false;
     this.#update(handle, { copied: true });
     return clearInSecs;
   }
 
-  /** The backend cleared the clipboard (timer or quit). */
-  cleared(handle?: string | null): void {
+  /** The clipboard timer ran out: cleared, or left alone when it no longer held the secret. */
+  cleared(handle?: string | null, cleared = true): void {
     if (!handle || handle === this.copiedHandle) {
       this.clearsAt = null;
       this.copiedHandle = null;
+      this.leftAlone = !cleared;
     }
   }
 

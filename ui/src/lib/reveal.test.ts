@@ -76,6 +76,16 @@ describe('Reveal', () => {
     expect(r.clearsAt).not.toBeNull();
     r.cleared('sec_0001');
     expect(r.clearsAt).toBeNull();
+    expect(r.leftAlone).toBe(false);
+  });
+
+  it('says so when the timer found the clipboard changed and left it alone', async () => {
+    await r.load();
+    await r.copy();
+    r.cleared('sec_0001', false);
+    expect([r.clearsAt, r.leftAlone]).toEqual([null, true]);
+    await r.copy();
+    expect(r.leftAlone).toBe(false);
   });
 
   it('is at risk until saved or copied', async () => {
