@@ -119,6 +119,22 @@ describe('create dialog', () => {
     expect(dialog.querySelector('[data-error-for=name]')?.textContent).toBe('name: already taken');
   });
 
+  it('starts from the account’s default project when the vendor lists it', async () => {
+    const openai = account('openai');
+    openai.settings.project_id = 'proj_2';
+    const b = backend({ accounts: [openai] });
+    b.handlers.create_options = () => ({
+      owners: [],
+      projects: [
+        { id: 'proj_1', name: 'Research' },
+        { id: 'proj_2', name: 'Production' },
+      ],
+    });
+    await start(b);
+    const dialog = await openCreate(openai.id);
+    expect((within(dialog).getByLabelText('Project') as HTMLSelectElement).value).toBe('proj_2');
+  });
+
   it('explains a full per-owner quota before the form is filled, and blocks it', async () => {
     const me = { kind: 'user' as const, id: 'ocid1.user.me', name: "this account's user" };
     const b = backend({
