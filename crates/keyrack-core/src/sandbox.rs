@@ -256,7 +256,10 @@ mod tests {
         }
         let (ibm, cred) = &accounts[0];
         assert_eq!(ibm.name, "IBM Cloud (Sandbox)");
-        assert_eq!(ibm.settings.iam_id, None, "the sandbox lists the whole account");
+        assert_eq!(
+            ibm.settings.iam_id, None,
+            "the sandbox lists the whole account"
+        );
         assert_eq!(ibm.settings.account_id.as_deref(), Some("acc"));
         assert_eq!(ibm.settings.iam_url.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(cred.secret.expose(), "ibm-key");
