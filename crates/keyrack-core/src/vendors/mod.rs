@@ -3,6 +3,7 @@
 
 pub mod codefresh;
 pub mod ibm;
+pub mod lost_create;
 pub mod oci;
 pub mod openai;
 pub mod scaleway;

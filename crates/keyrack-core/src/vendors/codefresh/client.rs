@@ -18,6 +18,7 @@ use crate::model::{
 use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
+use crate::vendors::lost_create;
 
 pub const DEFAULT_URL: &str = "https://g.codefresh.io/api";
 const V: VendorId = VendorId::Codefresh;
@@ -251,36 +252,9 @@ impl CodefreshClient {
     /// After a create whose answer was lost: find the key with the requested name that appeared
     /// since `before`.
     async fn recover(&self, cause: Error, before: &HashSet<String>, name: &str) -> Error {
-        let after = match self.list().await {
-            Ok(after) => after,
-            Err(_) => {
-                return Error::CreateLost {
-                    message: format!(
-                        "the answer to the create was lost ({cause}) and Keyrack could not check \
-                         whether the key was created; refresh the list before trying again"
-                    ),
-                    recovered: None,
-                }
-            }
-        };
-        let mut new: Vec<KeyRecord> = after
-            .into_iter()
-            .filter(|k| !before.contains(&k.id) && k.name.as_deref() == Some(name))
-            .collect();
-        new.sort_by_key(|k| k.created_at);
-        match new.pop() {
-            Some(record) => lost_with(record),
-            None => {
-                let message = format!(
-                    "{cause}; no key was created (if one appears in the list later, delete it)"
-                );
-                match cause {
-                    Error::Timeout { .. } => Error::Timeout { message },
-                    Error::Decode { .. } => Error::Decode { message, raw: None },
-                    _ => Error::Network { message },
-                }
-            }
-        }
+        let after = self.list().await;
+        let is_ours = |k: &KeyRecord| k.name.as_deref() == Some(name);
+        lost_create::outcome(cause, after, before, is_ours, "token")
     }
 }
 
@@ -396,7 +370,7 @@ impl Vendor for CodefreshClient {
         // A truncated token still looks like one: make sure it authenticates before handing it
         // out, so that nobody stores a key that can never work.
         if self.token_rejected(&secret).await {
-            return Err(lost_with(record));
+            return Err(lost_create::recovered(record, "token"));
         }
         Ok(CreatedKey {
             record,
@@ -442,17 +416,6 @@ impl Vendor for CodefreshClient {
             return Err(self.error(Op::Write, Some(id), response).await);
         }
         Ok(DeleteOutcome::default())
-    }
-}
-
-fn lost_with(record: KeyRecord) -> Error {
-    Error::CreateLost {
-        message: format!(
-            "the key `{}` was created but its token was lost in transit — delete it and create a \
-             new one",
-            record.display_name()
-        ),
-        recovered: Some(Box::new(record)),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::model::{
 };
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
+use crate::vendors::lost_create;
 
 pub const DEFAULT_URL: &str = "https://iam.cloud.ibm.com";
 const PAGE_SIZE: &str = "100";
@@ -293,27 +294,8 @@ impl IbmClient {
         before: &HashSet<String>,
         spec: &NewKey,
     ) -> Error {
-        let after = match self.list_for(target, false).await {
-            Ok(after) => after,
-            Err(_) => {
-                return Error::CreateLost {
-                    message: format!(
-                        "the answer to the create was lost ({cause}) and Keyrack could not check \
-                         whether the key was created; refresh the list before trying again"
-                    ),
-                    recovered: None,
-                }
-            }
-        };
-        let mut new: Vec<KeyRecord> = after
-            .into_iter()
-            .filter(|k| !before.contains(&k.id) && k.name == spec.name)
-            .collect();
-        new.sort_by_key(|k| k.created_at);
-        match new.pop() {
-            Some(record) => lost_with(record),
-            None => nothing_created(cause),
-        }
+        let after = self.list_for(target, false).await;
+        lost_create::outcome(cause, after, before, |k| k.name == spec.name, "secret")
     }
 }
 
@@ -449,7 +431,7 @@ impl Vendor for IbmClient {
                 secret,
                 public_key_pem: None,
             }),
-            None => Err(lost_with(record)),
+            None => Err(lost_create::recovered(record, "secret")),
         }
     }
 
@@ -543,28 +525,6 @@ fn op_text(op: Op) -> &'static str {
         Op::Delete => "delete this API key",
         Op::Lock => "lock or unlock this API key",
         Op::Disable => "disable or enable this API key",
-    }
-}
-
-fn lost_with(record: KeyRecord) -> Error {
-    Error::CreateLost {
-        message: format!(
-            "the key `{}` was created but its secret was lost in transit — delete it and create a \
-             new one",
-            record.display_name()
-        ),
-        recovered: Some(Box::new(record)),
-    }
-}
-
-/// Nothing new appeared: say so, keeping the kind of failure.
-fn nothing_created(cause: Error) -> Error {
-    let message =
-        format!("{cause}; no key was created (if one appears in the list later, delete it)");
-    match cause {
-        Error::Timeout { .. } => Error::Timeout { message },
-        Error::Decode { .. } => Error::Decode { message, raw: None },
-        _ => Error::Network { message },
     }
 }
 

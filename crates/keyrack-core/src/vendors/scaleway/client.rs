@@ -23,6 +23,7 @@ use crate::model::{
 use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
+use crate::vendors::lost_create;
 
 pub const DEFAULT_URL: &str = "https://api.scaleway.com";
 const IAM: &str = "iam";
@@ -223,29 +224,9 @@ impl ScalewayClient {
         before: &HashSet<String>,
         description: &str,
     ) -> Error {
-        let after = match self.list_keys(filter).await {
-            Ok(after) => after,
-            Err(_) => {
-                return Error::CreateLost {
-                    message: format!(
-                        "the answer to the create was lost ({cause}) and Keyrack could not check \
-                         whether the key was created; refresh the list before trying again"
-                    ),
-                    recovered: None,
-                }
-            }
-        };
-        let mut new: Vec<KeyRecord> = after
-            .into_iter()
-            .filter(|k| {
-                !before.contains(&k.id) && k.description.as_deref().unwrap_or("") == description
-            })
-            .collect();
-        new.sort_by_key(|k| k.created_at);
-        match new.pop() {
-            Some(record) => lost_with(record),
-            None => nothing_created(cause),
-        }
+        let after = self.list_keys(filter).await;
+        let is_ours = |k: &KeyRecord| k.description.as_deref().unwrap_or("") == description;
+        lost_create::outcome(cause, after, before, is_ours, "secret")
     }
 }
 
@@ -459,7 +440,7 @@ impl Vendor for ScalewayClient {
                 secret,
                 public_key_pem: None,
             }),
-            None => Err(lost_with(record)),
+            None => Err(lost_create::recovered(record, "secret")),
         }
     }
 
@@ -501,28 +482,6 @@ impl Vendor for ScalewayClient {
             return Err(errors::from_response(Op::Delete, Some(id), response).await);
         }
         Ok(DeleteOutcome::default())
-    }
-}
-
-fn lost_with(record: KeyRecord) -> Error {
-    Error::CreateLost {
-        message: format!(
-            "the key {} was created but its secret was lost in transit — delete it and create a \
-             new one",
-            record.id
-        ),
-        recovered: Some(Box::new(record)),
-    }
-}
-
-/// Nothing new appeared: say so, keeping the kind of failure.
-fn nothing_created(cause: Error) -> Error {
-    let message =
-        format!("{cause}; no key was created (if one appears in the list later, delete it)");
-    match cause {
-        Error::Timeout { .. } => Error::Timeout { message },
-        Error::Decode { .. } => Error::Decode { message, raw: None },
-        _ => Error::Network { message },
     }
 }
 
