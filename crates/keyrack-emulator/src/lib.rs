@@ -1,18 +1,17 @@
 //! Keyrack's vendor emulator: one HTTP listener that serves the API-key endpoints of IBM Cloud
 //! IAM, Scaleway IAM, OCI Identity, the OpenAI Admin API and Codefresh at their real paths.
 //!
-//! It is written from the vendor documentation (`shared/vendors/*.md`) with its own wire types,
+//! It is written from the vendors' own API documentation, with its own wire types and
 //! independently of `keyrack-core`, so that a wire mistake on either side is caught by the other.
 //!
-//! Contract between the shared parts and the vendor modules (`vendors::<v>`), each of which
-//! exports:
-//! - `State`: `Default + Clone + Serialize + Deserialize` — everything that vendor remembers;
-//! - `fn seed(state: &mut State, opts: &SeedOptions)` — seeded admin identity and demo keys;
-//! - `fn manifest(state: &State, base_url: &str) -> serde_json::Value` — that vendor's part of
-//!   the sandbox manifest (credentials of the seeded admin identity);
-//! - `fn routes() -> axum::Router<Shared>` — handlers at the vendor's real, absolute paths.
+//! Each vendor is a module under `vendors/` implementing [`vendor::Vendor`]: its name, its
+//! `State`, how it seeds, its part of the manifest, its routes, which paths are its own, and its
+//! error envelope for answers its handlers never produce. The `vendors!` list in `vendors/mod.rs`
+//! names every vendor once and derives the rest from those impls: the [`Store`] (a field per
+//! vendor), seeding, the manifest, the router, and the lookups the shared layers use. Nothing
+//! outside a vendor's own folder and that list knows a vendor by name.
 //!
-//! Handlers lock `Shared::store`, mutate their vendor's `State`, and after every successful write
+//! Handlers lock `Shared::store`, work on their vendor's state, and after every successful write
 //! call `Shared::persist_locked(&store)` while still holding the guard (or `Shared::persist` after
 //! dropping it — never with the guard held: the lock is not reentrant).
 //!
@@ -20,12 +19,14 @@
 //! latency, injected faults and the request log; `control.rs` serves the `/__emulator/` API.
 
 pub mod control;
+pub mod envelope;
 pub mod faults;
 pub mod middleware;
 pub mod request_log;
 pub mod server;
 pub mod state;
 pub mod util;
+pub mod vendor;
 pub mod vendors;
 
 pub use server::{start, Emulator, EmulatorOptions};

@@ -11,10 +11,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures::FutureExt;
 
+use crate::envelope::error_response;
 use crate::faults::FaultKind;
 use crate::request_log::RequestRecord;
 use crate::state::Shared;
-use crate::vendors::{error_response, vendor_of_path};
+use crate::vendors::vendor_of_path;
 
 /// Largest request body accepted; larger ones get 413 in the vendor's envelope.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

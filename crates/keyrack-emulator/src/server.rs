@@ -10,11 +10,12 @@ use axum::response::Response;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::envelope::error_response;
 use crate::faults::Faults;
 use crate::middleware::{emulate, MAX_BODY_BYTES};
 use crate::request_log::RequestLog;
 use crate::state::{read_state, SeedOptions, Shared, SharedInner, Store};
-use crate::vendors::{codefresh, error_response, ibm, oci, openai, scaleway, vendor_of_path};
+use crate::vendors::{self, vendor_of_path};
 
 #[derive(Debug, Clone, Default)]
 pub struct EmulatorOptions {
@@ -57,25 +58,16 @@ impl Emulator {
 pub fn manifest(shared: &Shared) -> serde_json::Value {
     let store = shared.store();
     let base = &shared.base_url;
-    serde_json::json!({
-        "base_url": base,
-        "control_url": format!("{base}/__emulator"),
-        "ibm": ibm::manifest(&store.ibm, base),
-        "scaleway": scaleway::manifest(&store.scaleway, base),
-        "oci": oci::manifest(&store.oci, base),
-        "openai": openai::manifest(&store.openai, base),
-        "codefresh": codefresh::manifest(&store.codefresh, base),
-    })
+    let mut manifest = serde_json::Map::new();
+    manifest.insert("base_url".into(), base.as_str().into());
+    manifest.insert("control_url".into(), format!("{base}/__emulator").into());
+    manifest.extend(vendors::manifests(&store, base));
+    manifest.into()
 }
 
 /// Every vendor's routes and the control API on one router, behind the fault/log middleware.
 pub fn app(shared: Shared) -> Router {
-    Router::new()
-        .merge(ibm::routes())
-        .merge(scaleway::routes())
-        .merge(oci::routes())
-        .merge(openai::routes())
-        .merge(codefresh::routes())
+    vendors::routes()
         .merge(crate::control::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

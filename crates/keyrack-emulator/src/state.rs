@@ -4,11 +4,9 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde::{Deserialize, Serialize};
-
 use crate::faults::Faults;
 use crate::request_log::RequestLog;
-use crate::vendors::{codefresh, ibm, oci, openai, scaleway};
+pub use crate::vendors::Store;
 
 /// What to seed on a fresh start.
 #[derive(Debug, Clone, Default)]
@@ -17,30 +15,6 @@ pub struct SeedOptions {
     pub empty: bool,
     /// Extra keys per vendor, for load tests.
     pub extra_keys: usize,
-}
-
-/// Every vendor's state. Serialized as-is into the `--state` file; a vendor missing from an
-/// older file starts empty rather than making the whole file unreadable.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Store {
-    pub ibm: ibm::State,
-    pub scaleway: scaleway::State,
-    pub oci: oci::State,
-    pub openai: openai::State,
-    pub codefresh: codefresh::State,
-}
-
-impl Store {
-    pub fn seeded(opts: &SeedOptions) -> Self {
-        let mut store = Store::default();
-        ibm::seed(&mut store.ibm, opts);
-        scaleway::seed(&mut store.scaleway, opts);
-        oci::seed(&mut store.oci, opts);
-        openai::seed(&mut store.openai, opts);
-        codefresh::seed(&mut store.codefresh, opts);
-        store
-    }
 }
 
 /// Shared by every handler (cheap to clone).

@@ -1,161 +1,137 @@
-//! One module per vendor, each following the contract in the crate docs, plus the generic error
-//! envelopes the shared layers (faults, body limit, unknown routes) answer with.
+//! The vendors, listed once. Each module below implements `crate::vendor::Vendor`; the
+//! `vendors!` list turns those impls into the `Store` (a field per vendor), seeding, the
+//! manifest, the router, and the table that tells a request's vendor and error envelope.
+//! A new vendor is a new folder here and one more line in the list.
 
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Router;
+use serde::{Deserialize, Serialize};
 
-pub mod codefresh;
-pub mod ibm;
-pub mod oci;
-pub mod openai;
-pub mod scaleway;
+use crate::state::{SeedOptions, Shared};
+use crate::vendor::{Listed, Vendor};
 
-/// Every vendor name, as used in the manifest, fault rules and the request log.
-pub const VENDORS: [&str; 5] = ["ibm", "scaleway", "oci", "openai", "codefresh"];
+macro_rules! vendors {
+    ($($module:ident: $vendor:ident),+ $(,)?) => {
+        $(pub mod $module;)+
 
-/// Which vendor a request path belongs to (used by fault injection and the request log).
-pub fn vendor_of_path(path: &str) -> Option<&'static str> {
-    if path.starts_with("/identity/")
-        || path.starts_with("/v1/apikeys")
-        || path.starts_with("/v1/accounts/")
-    {
-        Some("ibm")
-    } else if path.starts_with("/iam/v1alpha1/") || path.starts_with("/account/v3/") {
-        Some("scaleway")
-    } else if path.starts_with("/20160918/") {
-        Some("oci")
-    } else if path.starts_with("/v1/organization/") || path == "/v1/me" {
-        Some("openai")
-    } else if path.starts_with("/api/") {
-        Some("codefresh")
-    } else {
-        None
+        /// Every vendor's state, a field per vendor named as the vendor. Serialized as-is into
+        /// the `--state` file; a vendor missing from an older file starts empty rather than
+        /// making the whole file unreadable.
+        #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct Store {
+            $(pub $module: <$module::$vendor as Vendor>::State,)+
+        }
+
+        $(
+            impl Listed for $module::$vendor {
+                fn state(store: &Store) -> &Self::State {
+                    &store.$module
+                }
+                fn state_mut(store: &mut Store) -> &mut Self::State {
+                    &mut store.$module
+                }
+            }
+
+            // The state file's field and the vendor's name must never drift apart.
+            const _: () = assert!(
+                same(stringify!($module), <$module::$vendor as Vendor>::NAME),
+                concat!("the Vendor::NAME of vendors::", stringify!($module), " differs from its module name"),
+            );
+        )+
+
+        impl Store {
+            /// Every vendor freshly seeded.
+            pub fn seeded(opts: &SeedOptions) -> Self {
+                let mut store = Store::default();
+                $(<$module::$vendor as Vendor>::seed(&mut store.$module, opts);)+
+                store
+            }
+        }
+
+        /// Every vendor's name, as the manifest, fault rules and the request log use it.
+        pub const VENDORS: &[&str] = &[$(<$module::$vendor as Vendor>::NAME),+];
+
+        /// Every vendor's part of the sandbox manifest, under the vendor's name.
+        pub fn manifests(store: &Store, base_url: &str) -> serde_json::Map<String, serde_json::Value> {
+            let mut parts = serde_json::Map::new();
+            $(parts.insert(
+                <$module::$vendor as Vendor>::NAME.to_owned(),
+                <$module::$vendor as Vendor>::manifest(&store.$module, base_url),
+            );)+
+            parts
+        }
+
+        /// Every vendor's routes on one router.
+        pub fn routes() -> Router<Shared> {
+            Router::new()$(.merge(<$module::$vendor as Vendor>::routes()))+
+        }
+
+        const ALL: &[Entry] = &[$(Entry::of::<$module::$vendor>()),+];
+    };
+}
+
+vendors! {
+    ibm: Ibm,
+    scaleway: Scaleway,
+    oci: Oci,
+    openai: OpenAi,
+    codefresh: Codefresh,
+}
+
+/// A listed vendor, as the shared layers need it at run time.
+struct Entry {
+    name: &'static str,
+    owns_path: fn(&str) -> bool,
+    error_envelope: fn(&str, StatusCode, &str, Option<u64>) -> Response,
+}
+
+impl Entry {
+    const fn of<V: Vendor>() -> Entry {
+        Entry {
+            name: V::NAME,
+            owns_path: V::owns_path,
+            error_envelope: V::error_envelope,
+        }
     }
 }
 
-/// An error in the vendor's own envelope, for answers the vendor handlers never see: injected
-/// status faults, oversized bodies, unknown routes. `retry_after` also sets `Retry-After`.
-pub fn error_response(
-    vendor: Option<&str>,
+/// Which vendor a request path belongs to (used by fault injection and the request log).
+pub fn vendor_of_path(path: &str) -> Option<&'static str> {
+    ALL.iter()
+        .find(|vendor| (vendor.owns_path)(path))
+        .map(|vendor| vendor.name)
+}
+
+/// The named vendor's envelope for an error its handlers never produce; `None` for a name
+/// that is no vendor's.
+pub fn error_envelope(
+    vendor: &str,
     path: &str,
     status: StatusCode,
     message: &str,
     retry_after: Option<u64>,
-) -> Response {
-    let request_id = crate::util::random_hex(32);
-    let mut response = match vendor {
-        Some("ibm") => ibm::generic_error(path, status, message),
-        Some("scaleway") => scaleway_error(status, message, retry_after).into_response(),
-        Some("oci") => {
-            let body = json!({ "code": oci_code(status), "message": message });
-            let mut r = (status, axum::Json(body)).into_response();
-            r.headers_mut()
-                .insert("opc-request-id", header(&request_id.to_uppercase()));
-            r
+) -> Option<Response> {
+    ALL.iter()
+        .find(|v| v.name == vendor)
+        .map(|v| (v.error_envelope)(path, status, message, retry_after))
+}
+
+/// String equality that a constant can use.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
         }
-        Some("openai") => {
-            let (kind, code) = openai_type_code(status);
-            let body = json!({
-                "error": { "message": message, "type": kind, "param": null, "code": code }
-            });
-            let mut r = (status, axum::Json(body)).into_response();
-            r.headers_mut()
-                .insert("x-request-id", header(&format!("req_{request_id}")));
-            r
-        }
-        Some("codefresh") => {
-            let body = json!({
-                "status": status.as_u16(),
-                "code": codefresh_code(status),
-                "name": codefresh_name(status),
-                "message": message,
-                "context": {},
-            });
-            (status, axum::Json(body)).into_response()
-        }
-        _ => (status, axum::Json(json!({ "error": message }))).into_response(),
-    };
-    *response.status_mut() = status;
-    if let Some(secs) = retry_after {
-        response
-            .headers_mut()
-            .insert("retry-after", header(&secs.to_string()));
+        i += 1;
     }
-    response
-}
-
-fn header(value: &str) -> HeaderValue {
-    HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("-"))
-}
-
-/// Scaleway: `type` + `message`, with the extra fields its SDKs read for each type.
-fn scaleway_error(
-    status: StatusCode,
-    message: &str,
-    retry_after: Option<u64>,
-) -> (StatusCode, axum::Json<serde_json::Value>) {
-    let body = match status.as_u16() {
-        400 | 413 => json!({"type": "invalid_arguments", "message": message, "details": []}),
-        401 => json!({
-            "type": "denied_authentication", "message": message,
-            "method": "unknown_method", "reason": "unknown_reason",
-        }),
-        403 => json!({"type": "permissions_denied", "message": message, "details": []}),
-        404 => json!({"type": "not_found", "message": message, "resource": "", "resource_id": ""}),
-        429 => json!({
-            "type": "too_many_requests", "message": message,
-            "help_message": "You are being rate limited by the emulator",
-            "reset_seconds": retry_after.unwrap_or(1),
-        }),
-        409 => json!({"type": "conflict", "message": message}),
-        _ => json!({"type": "unknown_error", "message": message}),
-    };
-    (status, axum::Json(body))
-}
-
-fn oci_code(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "InvalidParameter",
-        401 => "NotAuthenticated",
-        403 => "NotAuthorized",
-        404 => "NotAuthorizedOrNotFound",
-        405 => "MethodNotAllowed",
-        409 => "Conflict",
-        412 => "NoEtagMatch",
-        413 => "RequestEntityTooLarge",
-        429 => "TooManyRequests",
-        503 => "ServiceUnavailable",
-        _ => "InternalServerError",
-    }
-}
-
-fn openai_type_code(status: StatusCode) -> (&'static str, Option<&'static str>) {
-    match status.as_u16() {
-        401 => ("invalid_request_error", Some("invalid_api_key")),
-        429 => ("requests", Some("rate_limit_exceeded")),
-        s if s >= 500 => ("server_error", None),
-        _ => ("invalid_request_error", None),
-    }
-}
-
-fn codefresh_code(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        404 => "2000",
-        _ => "1000",
-    }
-}
-
-fn codefresh_name(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 | 413 => "BAD_REQUEST_ERROR",
-        401 => "UNAUTHORIZED_ERROR",
-        403 => "FORBIDDEN_ERROR",
-        404 => "NOT_FOUND_ERROR",
-        409 => "CONFLICT_ERROR",
-        429 => "TOO_MANY_REQUESTS_ERROR",
-        _ => "INTERNAL_SERVER_ERROR",
-    }
+    true
 }
 
 #[cfg(test)]
@@ -178,5 +154,23 @@ mod tests {
         assert_eq!(vendor_of_path("/api/auth/keys"), Some("codefresh"));
         assert_eq!(vendor_of_path("/__emulator/faults"), None);
         assert_eq!(vendor_of_path("/"), None);
+    }
+
+    #[test]
+    fn no_path_belongs_to_two_vendors() {
+        for path in [
+            "/identity/token",
+            "/v1/apikeys",
+            "/v1/accounts/x",
+            "/iam/v1alpha1/users",
+            "/account/v3/projects",
+            "/20160918/users",
+            "/v1/organization/projects",
+            "/v1/me",
+            "/api/user",
+        ] {
+            let owners = ALL.iter().filter(|v| (v.owns_path)(path)).count();
+            assert_eq!(owners, 1, "{path}");
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Codefresh API keys ("tokens") under `/api/…`, written from `shared/vendors/codefresh.md`.
+//! Codefresh API keys ("tokens") under `/api/…`, written from Codefresh's API documentation.
 
 mod admin;
 mod auth;
@@ -9,26 +9,52 @@ mod seed;
 mod users;
 mod wire;
 
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 pub use model::State;
 pub use seed::{seed, DOCUMENTED_SCOPES};
 
-use crate::state::Shared;
+use crate::state::{SeedOptions, Shared};
+use crate::vendor::Vendor;
 use error::CfError;
 
-/// The seeded admin's token; `base_url` includes `/api`, as Codefresh clients expect.
-pub fn manifest(state: &State, base_url: &str) -> serde_json::Value {
-    serde_json::json!({
-        "base_url": format!("{base_url}/api"),
-        "api_key": state.admin.api_key,
-        "account_id": state.admin.account_id,
-        "user_id": state.admin.user_id,
-    })
+pub struct Codefresh;
+
+impl Vendor for Codefresh {
+    const NAME: &'static str = "codefresh";
+    type State = State;
+
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed(state, opts);
+    }
+
+    /// The seeded admin's token; `base_url` includes `/api`, as Codefresh clients expect.
+    fn manifest(state: &State, base_url: &str) -> serde_json::Value {
+        serde_json::json!({
+            "base_url": format!("{base_url}/api"),
+            "api_key": state.admin.api_key,
+            "account_id": state.admin.account_id,
+            "user_id": state.admin.user_id,
+        })
+    }
+
+    fn routes() -> Router<Shared> {
+        routes()
+    }
+
+    fn owns_path(path: &str) -> bool {
+        path.starts_with("/api/")
+    }
+
+    fn error_envelope(_: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
+        CfError::of_status(status, message).into_response()
+    }
 }
 
-pub fn routes() -> Router<Shared> {
+fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/auth/keys", json_405(get(keys::list)))
         .route("/api/auth/key", json_405(post(keys::create)))

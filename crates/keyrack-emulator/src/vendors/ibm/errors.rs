@@ -1,8 +1,8 @@
 //! IBM's two error shapes: `ExceptionResponse` (`errors[]`) on `/v1/*`, and the camelCase
-//! `errorCode`/`errorMessage` body of `/identity/token` (ibm.md §4 and §6).
+//! `errorCode`/`errorMessage` body of `/identity/token`.
 //!
 //! Only `BXNIM0415E` (unknown key at the token endpoint) and `BXNIM0507E` (not found) come from
-//! the docs; the other message codes are this emulator's own, in IBM's format.
+//! IBM's documentation; the other message codes are this emulator's own, in IBM's format.
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -35,6 +35,23 @@ impl IbmError {
         }
     }
 
+    /// The error IBM answers for `status` when nothing more specific applies.
+    fn of_status(status: StatusCode, message: impl Into<String>) -> Self {
+        let (code, message_code) = match status.as_u16() {
+            400 => ("bad_request", "BXNIM0102E"),
+            401 => ("unauthorized", "BXNIM0308E"),
+            403 => ("forbidden", "BXNIM0513E"),
+            404 => ("not_found", "BXNIM0507E"),
+            405 => ("method_not_allowed", "BXNIM0105E"),
+            409 => ("conflict", "BXNIM0509E"),
+            413 => ("request_too_large", "BXNIM0106E"),
+            429 => ("too_many_requests", "BXNIM0107E"),
+            503 => ("service_unavailable", "BXNIM0108E"),
+            _ => ("internal_error", "BXNIM0100E"),
+        };
+        Self::new(status, code, message_code, message)
+    }
+
     /// Name the SDK operation in the error's `context`.
     pub fn op(mut self, operation: &'static str) -> Self {
         self.operation = operation;
@@ -42,29 +59,19 @@ impl IbmError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            "BXNIM0102E",
-            message,
-        )
+        Self::of_status(StatusCode::BAD_REQUEST, message)
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "BXNIM0308E",
-            message,
-        )
+        Self::of_status(StatusCode::UNAUTHORIZED, message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "BXNIM0513E", message)
+        Self::of_status(StatusCode::FORBIDDEN, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "BXNIM0507E", message)
+        Self::of_status(StatusCode::NOT_FOUND, message)
     }
 
     pub fn key_not_found(id: &str) -> Self {
@@ -73,7 +80,7 @@ impl IbmError {
 
     /// Stale `If-Match`.
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, "conflict", "BXNIM0509E", message)
+        Self::of_status(StatusCode::CONFLICT, message)
     }
 
     /// A locked key refuses update and delete.
@@ -163,8 +170,8 @@ impl IntoResponse for TokenError {
     }
 }
 
-/// The shape for answers made outside the IBM handlers (faults, body limit, unknown routes).
-pub fn generic_error(path: &str, status: StatusCode, message: &str) -> Response {
+/// The shape of answers made outside the IBM handlers (faults, body limit, unknown routes).
+pub fn envelope(path: &str, status: StatusCode, message: &str) -> Response {
     if path.starts_with("/identity/") {
         return TokenError {
             status,
@@ -173,19 +180,7 @@ pub fn generic_error(path: &str, status: StatusCode, message: &str) -> Response 
         }
         .into_response();
     }
-    let (code, message_code) = match status.as_u16() {
-        400 => ("bad_request", "BXNIM0102E"),
-        401 => ("unauthorized", "BXNIM0308E"),
-        403 => ("forbidden", "BXNIM0513E"),
-        404 => ("not_found", "BXNIM0507E"),
-        405 => ("method_not_allowed", "BXNIM0105E"),
-        409 => ("conflict", "BXNIM0509E"),
-        413 => ("request_too_large", "BXNIM0106E"),
-        429 => ("too_many_requests", "BXNIM0107E"),
-        503 => ("service_unavailable", "BXNIM0108E"),
-        _ => ("internal_error", "BXNIM0100E"),
-    };
-    IbmError::new(status, code, message_code, message).into_response()
+    IbmError::of_status(status, message).into_response()
 }
 
 fn token_code(status: StatusCode) -> &'static str {

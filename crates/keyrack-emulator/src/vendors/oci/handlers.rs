@@ -11,7 +11,7 @@ use axum::Json;
 use chrono::Duration;
 
 use super::signature::{self, KeyId, Received};
-use super::wire::OciError;
+use super::error::OciError;
 use super::{keys, RetryToken, State, StoredKey};
 use crate::state::Shared;
 

@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::envelope::header_value;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -99,6 +101,30 @@ fn mask(key: &str) -> String {
     let head: String = chars[..5].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}********{tail}")
+}
+
+/// The answer made outside the OpenAI handlers (faults, body limit, unknown routes), with the
+/// `x-request-id` every OpenAI response carries.
+pub fn envelope(status: StatusCode, message: &str) -> Response {
+    let (kind, code) = match status.as_u16() {
+        401 => ("invalid_request_error", Some("invalid_api_key")),
+        429 => ("requests", Some("rate_limit_exceeded")),
+        s if s >= 500 => ("server_error", None),
+        _ => ("invalid_request_error", None),
+    };
+    let error = ApiError {
+        status,
+        message: message.to_owned(),
+        kind,
+        param: None,
+        code,
+    };
+    let mut response = error.into_response();
+    let request_id = format!("req_{}", crate::util::random_hex(32));
+    response
+        .headers_mut()
+        .insert("x-request-id", header_value(&request_id));
+    response
 }
 
 impl IntoResponse for ApiError {

@@ -1,5 +1,5 @@
 //! OpenAI Administration API: projects, service accounts, project API keys and admin API keys
-//! under `/v1/organization/`, with admin-key Bearer auth. Written from `shared/vendors/openai.md`.
+//! under `/v1/organization/`, with admin-key Bearer auth. Written from OpenAI's API reference.
 
 mod admin_keys;
 mod api_keys;
@@ -12,17 +12,50 @@ mod seed;
 mod service_accounts;
 mod wire;
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::state::Shared;
+use crate::state::{SeedOptions, Shared};
+use crate::vendor::Vendor;
 pub use auth::Caller;
 use error::ApiError;
 pub use seed::seed;
+
+pub struct OpenAi;
+
+impl Vendor for OpenAi {
+    const NAME: &'static str = "openai";
+    type State = State;
+
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed(state, opts);
+    }
+
+    fn manifest(state: &State, base_url: &str) -> serde_json::Value {
+        serde_json::json!({
+            "base_url": format!("{base_url}/v1"),
+            "admin_key": state.manifest_admin_key.0,
+            "organization_id": state.organization_id,
+            "project_id": state.manifest_project_id,
+        })
+    }
+
+    fn routes() -> Router<Shared> {
+        routes()
+    }
+
+    fn owns_path(path: &str) -> bool {
+        path.starts_with("/v1/organization/") || path == "/v1/me"
+    }
+
+    fn error_envelope(_: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
+        error::envelope(status, message)
+    }
+}
 
 /// Everything the OpenAI emulator remembers: one organization.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -176,15 +209,6 @@ impl State {
     }
 }
 
-pub fn manifest(state: &State, base_url: &str) -> serde_json::Value {
-    serde_json::json!({
-        "base_url": format!("{base_url}/v1"),
-        "admin_key": state.manifest_admin_key.0,
-        "organization_id": state.organization_id,
-        "project_id": state.manifest_project_id,
-    })
-}
-
 /// What a handler did: only writes persist the state file.
 pub(crate) enum Done {
     Read(Response),
@@ -242,7 +266,7 @@ async fn request_id(req: axum::extract::Request, next: axum::middleware::Next) -
     resp
 }
 
-pub fn routes() -> Router<Shared> {
+fn routes() -> Router<Shared> {
     const P: &str = "/v1/organization/projects";
     Router::new()
         .route(P, get(projects::list).post(projects::create))

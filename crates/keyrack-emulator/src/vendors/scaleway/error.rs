@@ -1,6 +1,6 @@
-//! Scaleway's error bodies: JSON with a `type` discriminator, a `message`, and per-type fields
-//! (`shared/vendors/scaleway.md` §6). Every error the emulator sends has a JSON body, because the
-//! official Python SDK parses every error response as JSON.
+//! Scaleway's error bodies: JSON with a `type` discriminator, a `message`, and per-type fields.
+//! Every error the emulator sends has a JSON body, because the official Python SDK parses every
+//! error response as JSON.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -122,4 +122,26 @@ impl IntoResponse for ScwError {
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// The body for an answer made outside the Scaleway handlers (faults, body limit, unknown
+/// routes), with the extra fields the SDKs read for each `type`.
+pub fn envelope(status: StatusCode, message: &str, retry_after: Option<u64>) -> Response {
+    let body = match status.as_u16() {
+        400 | 413 => json!({"type": "invalid_arguments", "message": message, "details": []}),
+        401 => json!({
+            "type": "denied_authentication", "message": message,
+            "method": "unknown_method", "reason": "unknown_reason",
+        }),
+        403 => json!({"type": "permissions_denied", "message": message, "details": []}),
+        404 => json!({"type": "not_found", "message": message, "resource": "", "resource_id": ""}),
+        429 => json!({
+            "type": "too_many_requests", "message": message,
+            "help_message": "You are being rate limited by the emulator",
+            "reset_seconds": retry_after.unwrap_or(1),
+        }),
+        409 => json!({"type": "conflict", "message": message}),
+        _ => json!({"type": "unknown_error", "message": message}),
+    };
+    (status, Json(body)).into_response()
 }

@@ -1,5 +1,5 @@
 //! Scaleway IAM API keys (`/iam/v1alpha1/…`) and the Account API's projects, written from
-//! `shared/vendors/scaleway.md`.
+//! Scaleway's API documentation.
 
 mod auth;
 mod error;
@@ -10,7 +10,7 @@ mod model;
 mod seed;
 mod wire;
 
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
@@ -18,23 +18,52 @@ use axum::Router;
 pub use model::State;
 pub use seed::seed;
 
-use crate::state::Shared;
+use crate::state::{SeedOptions, Shared};
+use crate::vendor::Vendor;
 use error::ScwError;
 
-/// The seeded owner's key and the ids a client needs to pick a bearer and a project.
-pub fn manifest(state: &State, base_url: &str) -> serde_json::Value {
-    serde_json::json!({
-        "base_url": base_url,
-        "access_key": state.admin.access_key,
-        "secret_key": state.admin.secret_key,
-        "organization_id": state.organization_id,
-        "project_id": state.organization_id,
-        "user_id": state.admin.user_id,
-        "application_id": state.admin.application_id,
-    })
+pub struct Scaleway;
+
+impl Vendor for Scaleway {
+    const NAME: &'static str = "scaleway";
+    type State = State;
+
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed(state, opts);
+    }
+
+    /// The seeded owner's key and the ids a client needs to pick a bearer and a project.
+    fn manifest(state: &State, base_url: &str) -> serde_json::Value {
+        serde_json::json!({
+            "base_url": base_url,
+            "access_key": state.admin.access_key,
+            "secret_key": state.admin.secret_key,
+            "organization_id": state.organization_id,
+            "project_id": state.organization_id,
+            "user_id": state.admin.user_id,
+            "application_id": state.admin.application_id,
+        })
+    }
+
+    fn routes() -> Router<Shared> {
+        routes()
+    }
+
+    fn owns_path(path: &str) -> bool {
+        path.starts_with("/iam/v1alpha1/") || path.starts_with("/account/v3/")
+    }
+
+    fn error_envelope(
+        _: &str,
+        status: StatusCode,
+        message: &str,
+        retry_after: Option<u64>,
+    ) -> Response {
+        error::envelope(status, message, retry_after)
+    }
 }
 
-pub fn routes() -> Router<Shared> {
+fn routes() -> Router<Shared> {
     let iam = "/iam/v1alpha1";
     Router::new()
         .route(

@@ -1,5 +1,5 @@
 //! IBM Cloud IAM Identity: API keys (`/v1/apikeys…`), the identity limits endpoint and the
-//! apikey token exchange (`/identity/token`), written from `shared/vendors/ibm.md`.
+//! apikey token exchange (`/identity/token`), written from IBM's API documentation.
 
 mod apikeys;
 mod auth;
@@ -14,32 +14,55 @@ mod time;
 mod token;
 mod wire;
 
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::{SeedOptions, Shared};
+use crate::vendor::Vendor;
 
-pub use errors::generic_error;
 pub use model::{ApiKey, HistoryRecord, Identity, IdentityKind, State};
 
 /// Every identity may own at most this many API keys unless the state says otherwise.
 pub const DEFAULT_APIKEYS_PER_IDENTITY: u32 = 20;
 
-pub fn seed(state: &mut State, opts: &SeedOptions) {
-    seed::seed(state, opts);
+pub struct Ibm;
+
+impl Vendor for Ibm {
+    const NAME: &'static str = "ibm";
+    type State = State;
+
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed::seed(state, opts);
+    }
+
+    fn manifest(state: &State, base_url: &str) -> serde_json::Value {
+        serde_json::json!({
+            "iam_url": base_url,
+            "base_url": base_url,
+            "api_key": state.admin_api_key,
+            "account_id": state.account_id,
+            "iam_id": state.admin_iam_id,
+        })
+    }
+
+    fn routes() -> Router<Shared> {
+        routes()
+    }
+
+    fn owns_path(path: &str) -> bool {
+        ["/identity/", "/v1/apikeys", "/v1/accounts/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+    }
+
+    fn error_envelope(path: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
+        errors::envelope(path, status, message)
+    }
 }
 
-pub fn manifest(state: &State, base_url: &str) -> serde_json::Value {
-    serde_json::json!({
-        "iam_url": base_url,
-        "base_url": base_url,
-        "api_key": state.admin_api_key,
-        "account_id": state.account_id,
-        "iam_id": state.admin_iam_id,
-    })
-}
-
-pub fn routes() -> Router<Shared> {
+fn routes() -> Router<Shared> {
     Router::new()
         .route("/identity/token", post(token::exchange))
         .route("/v1/apikeys", get(list::list).post(apikeys::create))
