@@ -1,4 +1,5 @@
-//! Scaleway IAM emulator: every rule it enforces, over HTTP, against `shared/vendors/scaleway.md`.
+//! Scaleway IAM emulator: every rule it enforces, over HTTP, as Scaleway's API documentation
+//! states it.
 
 use keyrack_emulator::{start, Emulator, EmulatorOptions, SeedOptions};
 use reqwest::Method;

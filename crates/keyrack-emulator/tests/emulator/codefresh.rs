@@ -1,4 +1,5 @@
-//! Codefresh emulator: every rule it enforces, over HTTP, against `shared/vendors/codefresh.md`.
+//! Codefresh emulator: every rule it enforces, over HTTP, as Codefresh's API documentation
+//! states it.
 
 use keyrack_emulator::{start, Emulator, EmulatorOptions, SeedOptions};
 use reqwest::Method;

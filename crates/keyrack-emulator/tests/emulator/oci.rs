@@ -2,7 +2,6 @@
 //! lifecycle, and every rule the emulator enforces (signatures, the 3-key limit, upload
 //! validation, who may manage whose keys, request ids).
 
-#[path = "oci/support.rs"]
 mod support;
 
 use chrono::{TimeZone, Utc};

@@ -1,11 +1,9 @@
 //! Fault injection through the control API: status (with each vendor's envelope), latency,
 //! reset, malformed, counts and rates, listing and clearing.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{add_fault, client, emulator, ibm_admin_token, json};
+use crate::common::{add_fault, client, emulator, ibm_admin_token, json};
 use serde_json::json;
 
 #[tokio::test]

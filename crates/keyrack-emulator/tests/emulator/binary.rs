@@ -1,13 +1,11 @@
 //! The `keyrack-emulator` binary: one manifest line on stdout, `--manifest`, `--state`,
 //! `--empty`, `--seed-keys`, `--latency-ms`, and a clean exit on SIGTERM and SIGINT.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{client, ibm_token, json};
+use crate::common::{client, ibm_token, json};
 use serde_json::Value;
 
 struct Running {

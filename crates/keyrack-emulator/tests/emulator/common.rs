@@ -1,24 +1,11 @@
 //! Shared helpers of the emulator's own integration tests.
-#![allow(dead_code)] // each test file uses a different subset
 
-use keyrack_emulator::{start, Emulator, EmulatorOptions, SeedOptions};
+use keyrack_emulator::{start, Emulator, EmulatorOptions};
 use serde_json::Value;
 
 /// A seeded emulator on a free port.
 pub async fn emulator() -> Emulator {
     with_options(EmulatorOptions::default()).await
-}
-
-/// An emulator seeded with the admin identities only.
-pub async fn empty_emulator() -> Emulator {
-    with_options(EmulatorOptions {
-        seed: SeedOptions {
-            empty: true,
-            extra_keys: 0,
-        },
-        ..EmulatorOptions::default()
-    })
-    .await
 }
 
 pub async fn with_options(options: EmulatorOptions) -> Emulator {

@@ -1,11 +1,9 @@
-//! IBM Cloud IAM emulation, checked against `shared/vendors/ibm.md`: token exchange, bearer auth,
+//! IBM Cloud IAM emulation, checked against IBM's API documentation: token exchange, bearer auth,
 //! the API-key lifecycle, listing and paging, the limits endpoint, and every documented error.
 
-mod common;
-
+use crate::common::{client, json, with_options};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::{client, json, with_options};
 use keyrack_emulator::vendors::ibm::{jwt, IdentityKind};
 use keyrack_emulator::{Emulator, EmulatorOptions, SeedOptions};
 use reqwest::header::HeaderMap;
@@ -84,7 +82,7 @@ impl Ibm {
         .await;
         let m = emu.manifest()["ibm"].clone();
         let apikey = m["api_key"].as_str().unwrap().to_owned();
-        let token = common::ibm_token(&emu.base_url, &apikey).await;
+        let token = crate::common::ibm_token(&emu.base_url, &apikey).await;
         Ibm {
             base: emu.base_url.clone(),
             token,
@@ -288,7 +286,7 @@ async fn admin_key_exchanges_for_a_decodable_jwt() {
 async fn service_id_keys_exchange_too() {
     let ibm = Ibm::start().await;
     let secret = ibm.secret_of("ci-nightly");
-    let token = common::ibm_token(&ibm.base, &secret).await;
+    let token = crate::common::ibm_token(&ibm.base, &secret).await;
     let c = claims(&token);
     assert_eq!(c["iam_id"], ibm.service_id("ci-pipeline"));
     assert_eq!(c["sub_type"], "ServiceId");
@@ -363,7 +361,7 @@ async fn disabled_and_expired_keys_get_no_token() {
     assert_eq!(code, "BXNIM0415E");
     assert!(message.contains("expired"), "{message}");
     // Expiring in three days is still fine.
-    common::ibm_token(&ibm.base, &ibm.secret_of("ci-deploy")).await;
+    crate::common::ibm_token(&ibm.base, &ibm.secret_of("ci-deploy")).await;
 }
 
 #[tokio::test]
@@ -375,7 +373,7 @@ async fn token_exchanges_are_counted_as_activity() {
         .await
         .body();
     assert_eq!(before["activity"]["authn_count"], 0);
-    common::ibm_token(&ibm.base, &ibm.secret_of("ci-nightly")).await;
+    crate::common::ibm_token(&ibm.base, &ibm.secret_of("ci-nightly")).await;
     let after = ibm
         .get(&format!("/v1/apikeys/{id}?include_activity=true"))
         .await
@@ -464,7 +462,7 @@ async fn v1_requires_a_valid_unexpired_bearer_token() {
 async fn a_token_outlives_the_deletion_of_its_key() {
     let ibm = Ibm::start().await;
     let created = ibm.create_ok("short-lived").await;
-    let token = common::ibm_token(&ibm.base, created["apikey"].as_str().unwrap()).await;
+    let token = crate::common::ibm_token(&ibm.base, created["apikey"].as_str().unwrap()).await;
     let id = created["id"].as_str().unwrap();
     assert_eq!(
         ibm.call(Method::DELETE, &format!("/v1/apikeys/{id}"), None, &[])
@@ -533,7 +531,7 @@ async fn full_lifecycle() {
     assert_eq!(r.headers["etag"], created["entity_tag"].as_str().unwrap());
 
     // The new secret works at once.
-    let c = claims(&common::ibm_token(&ibm.base, &secret).await);
+    let c = claims(&crate::common::ibm_token(&ibm.base, &secret).await);
     assert_eq!(c["iam_id"], ibm.iam_id);
 
     // Get: value hidden as "", ETag = entity_tag.
@@ -648,7 +646,7 @@ async fn full_lifecycle() {
             .status,
         204
     );
-    common::ibm_token(&ibm.base, &secret).await;
+    crate::common::ibm_token(&ibm.base, &secret).await;
 
     // History records every write.
     let history = ibm
@@ -886,7 +884,7 @@ async fn caller_supplied_values_must_be_long_and_unique() {
         .await;
     assert_eq!(r.status, 201);
     assert_eq!(r.body()["apikey"], value);
-    common::ibm_token(&ibm.base, value).await;
+    crate::common::ibm_token(&ibm.base, value).await;
     let r = ibm
         .create(json!({"name": "again", "iam_id": ibm.iam_id, "apikey": value}))
         .await;

@@ -1,11 +1,9 @@
 //! The shared server: manifest, routing of unknown paths, body limit, request log, state file,
 //! reset and global latency.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{client, emulator, ibm_admin_token, json, with_options};
+use crate::common::{client, emulator, ibm_admin_token, json, with_options};
 use keyrack_emulator::{EmulatorOptions, SeedOptions};
 use serde_json::{json, Value};
 
@@ -287,7 +285,7 @@ async fn state_file_keeps_keys_and_admin_credentials_across_restarts() {
     assert_eq!(r.status(), 200);
     assert_eq!(json(r).await["name"], "survives-restart");
     // And the new key's secret still exchanges for a token.
-    common::ibm_token(&emu.base_url, created["apikey"].as_str().unwrap()).await;
+    crate::common::ibm_token(&emu.base_url, created["apikey"].as_str().unwrap()).await;
     emu.shutdown().await;
 }
 
