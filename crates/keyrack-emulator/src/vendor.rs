@@ -22,14 +22,11 @@ pub trait Vendor {
     /// older state file.
     type State: Default + Clone + Debug + Serialize + DeserializeOwned;
 
-    /// The seeded admin identity and, unless `opts.empty`, the demo keys.
-    fn seed(state: &mut Self::State, opts: &SeedOptions);
-
     /// This vendor's part of the sandbox manifest: the seeded admin's credentials.
     fn manifest(state: &Self::State, base_url: &str) -> serde_json::Value;
 
-    /// Handlers at the vendor's real, absolute paths.
-    fn routes() -> Router<Shared>;
+    /// The seeded admin identity and, unless `opts.empty`, the demo keys.
+    fn seed(state: &mut Self::State, opts: &SeedOptions);
 
     /// Whether a request path is this vendor's, so that faults, the request log and the shared
     /// error answers can tell whose request it is. No path may belong to two vendors.
@@ -45,6 +42,9 @@ pub trait Vendor {
         message: &str,
         retry_after: Option<u64>,
     ) -> Response;
+
+    /// Handlers at the vendor's real, absolute paths.
+    fn routes() -> Router<Shared>;
 }
 
 /// Where a listed vendor's state lives in the `Store`. Implemented by the list for every vendor

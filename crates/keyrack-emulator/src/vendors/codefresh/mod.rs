@@ -27,10 +27,6 @@ impl Vendor for Codefresh {
     const NAME: &'static str = "codefresh";
     type State = State;
 
-    fn seed(state: &mut State, opts: &SeedOptions) {
-        seed(state, opts);
-    }
-
     /// The seeded admin's token; `base_url` includes `/api`, as Codefresh clients expect.
     fn manifest(state: &State, base_url: &str) -> serde_json::Value {
         serde_json::json!({
@@ -41,8 +37,8 @@ impl Vendor for Codefresh {
         })
     }
 
-    fn routes() -> Router<Shared> {
-        routes()
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed(state, opts);
     }
 
     fn owns_path(path: &str) -> bool {
@@ -52,57 +48,57 @@ impl Vendor for Codefresh {
     fn error_envelope(_: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
         CfError::of_status(status, message).into_response()
     }
-}
 
-fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/api/auth/keys", json_405(get(keys::list)))
-        .route("/api/auth/key", json_405(post(keys::create)))
-        .route(
-            "/api/auth/key/{id}",
-            json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
-        )
-        .route(
-            "/api/auth/key/service-user/{service_user_id}",
-            json_405(post(keys::create_for_service_user)),
-        )
-        .route(
-            "/api/auth/key/service-user/{service_user_id}/{id}",
-            json_405(
-                get(keys::get_for_service_user)
-                    .patch(keys::update_for_service_user)
-                    .delete(keys::delete_for_service_user),
-            ),
-        )
-        .route("/api/user", json_405(get(users::current_user)))
-        .route(
-            "/api/execution-contexts/current",
-            json_405(get(users::current_execution_context)),
-        )
-        .route(
-            "/api/service-users",
-            json_405(get(users::list_service_users).post(users::create_service_user)),
-        )
-        .route(
-            "/api/service-users/{id}",
-            json_405(
-                get(users::get_service_user)
-                    .patch(users::update_service_user)
-                    .delete(users::delete_service_user),
-            ),
-        )
-        .route(
-            "/api/admin/accounts/{account_id}",
-            json_405(get(admin::get_account)),
-        )
-        .route(
-            "/api/admin/user/loginAsUser",
-            json_405(get(admin::login_as_user)),
-        )
-        .route(
-            "/api/user/changeaccount/{account_id}",
-            json_405(post(admin::change_account)),
-        )
+    fn routes() -> Router<Shared> {
+        Router::new()
+            .route("/api/auth/keys", json_405(get(keys::list)))
+            .route("/api/auth/key", json_405(post(keys::create)))
+            .route(
+                "/api/auth/key/{id}",
+                json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
+            )
+            .route(
+                "/api/auth/key/service-user/{service_user_id}",
+                json_405(post(keys::create_for_service_user)),
+            )
+            .route(
+                "/api/auth/key/service-user/{service_user_id}/{id}",
+                json_405(
+                    get(keys::get_for_service_user)
+                        .patch(keys::update_for_service_user)
+                        .delete(keys::delete_for_service_user),
+                ),
+            )
+            .route("/api/user", json_405(get(users::current_user)))
+            .route(
+                "/api/execution-contexts/current",
+                json_405(get(users::current_execution_context)),
+            )
+            .route(
+                "/api/service-users",
+                json_405(get(users::list_service_users).post(users::create_service_user)),
+            )
+            .route(
+                "/api/service-users/{id}",
+                json_405(
+                    get(users::get_service_user)
+                        .patch(users::update_service_user)
+                        .delete(users::delete_service_user),
+                ),
+            )
+            .route(
+                "/api/admin/accounts/{account_id}",
+                json_405(get(admin::get_account)),
+            )
+            .route(
+                "/api/admin/user/loginAsUser",
+                json_405(get(admin::login_as_user)),
+            )
+            .route(
+                "/api/user/changeaccount/{account_id}",
+                json_405(post(admin::change_account)),
+            )
+    }
 }
 
 /// Wrong method on a known path: still a JSON error body.

@@ -33,10 +33,6 @@ impl Vendor for Ibm {
     const NAME: &'static str = "ibm";
     type State = State;
 
-    fn seed(state: &mut State, opts: &SeedOptions) {
-        seed::seed(state, opts);
-    }
-
     fn manifest(state: &State, base_url: &str) -> serde_json::Value {
         serde_json::json!({
             "iam_url": base_url,
@@ -47,8 +43,8 @@ impl Vendor for Ibm {
         })
     }
 
-    fn routes() -> Router<Shared> {
-        routes()
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed::seed(state, opts);
     }
 
     fn owns_path(path: &str) -> bool {
@@ -60,30 +56,31 @@ impl Vendor for Ibm {
     fn error_envelope(path: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
         errors::envelope(path, status, message)
     }
+
+    fn routes() -> Router<Shared> {
+        Router::new()
+            .route("/identity/token", post(token::exchange))
+            .route("/v1/apikeys", get(list::list).post(apikeys::create))
+            // A literal segment outranks `{id}` in the router, as IBM's own routing requires.
+            .route("/v1/apikeys/details", get(apikeys::details))
+            .route(
+                "/v1/apikeys/{id}",
+                get(apikeys::get)
+                    .put(apikeys::update)
+                    .delete(apikeys::delete),
+            )
+            .route(
+                "/v1/apikeys/{id}/lock",
+                post(apikeys::lock).delete(apikeys::unlock),
+            )
+            .route(
+                "/v1/apikeys/{id}/disable",
+                post(apikeys::disable).delete(apikeys::enable),
+            )
+            .route(
+                "/v1/accounts/{account_id}/limits/identity",
+                get(limits::identity_limits),
+            )
+    }
 }
 
-fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/identity/token", post(token::exchange))
-        .route("/v1/apikeys", get(list::list).post(apikeys::create))
-        // A literal segment outranks `{id}` in the router, as IBM's own routing requires.
-        .route("/v1/apikeys/details", get(apikeys::details))
-        .route(
-            "/v1/apikeys/{id}",
-            get(apikeys::get)
-                .put(apikeys::update)
-                .delete(apikeys::delete),
-        )
-        .route(
-            "/v1/apikeys/{id}/lock",
-            post(apikeys::lock).delete(apikeys::unlock),
-        )
-        .route(
-            "/v1/apikeys/{id}/disable",
-            post(apikeys::disable).delete(apikeys::enable),
-        )
-        .route(
-            "/v1/accounts/{account_id}/limits/identity",
-            get(limits::identity_limits),
-        )
-}

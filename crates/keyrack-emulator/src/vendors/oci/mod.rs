@@ -26,10 +26,6 @@ impl Vendor for Oci {
     const NAME: &'static str = "oci";
     type State = State;
 
-    fn seed(state: &mut State, opts: &SeedOptions) {
-        seed(state, opts);
-    }
-
     /// The seeded admin's credentials, as an OCI client config needs them.
     fn manifest(state: &State, base_url: &str) -> serde_json::Value {
         serde_json::json!({
@@ -42,8 +38,8 @@ impl Vendor for Oci {
         })
     }
 
-    fn routes() -> Router<Shared> {
-        routes()
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed(state, opts);
     }
 
     fn owns_path(path: &str) -> bool {
@@ -52,6 +48,24 @@ impl Vendor for Oci {
 
     fn error_envelope(_: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
         error::envelope(status, message)
+    }
+
+    fn routes() -> Router<Shared> {
+        Router::new()
+            .route(
+                "/20160918/users/{user_id}/apiKeys",
+                any(handlers::collection),
+            )
+            .route(
+                "/20160918/users/{user_id}/apiKeys/",
+                any(handlers::collection),
+            )
+            .route(
+                "/20160918/users/{user_id}/apiKeys/{fingerprint}",
+                any(handlers::item),
+            )
+            .route("/20160918/{*rest}", any(handlers::unknown_operation))
+            .layer(axum::middleware::from_fn(handlers::request_id))
     }
 }
 
@@ -199,20 +213,3 @@ impl State {
     }
 }
 
-fn routes() -> Router<Shared> {
-    Router::new()
-        .route(
-            "/20160918/users/{user_id}/apiKeys",
-            any(handlers::collection),
-        )
-        .route(
-            "/20160918/users/{user_id}/apiKeys/",
-            any(handlers::collection),
-        )
-        .route(
-            "/20160918/users/{user_id}/apiKeys/{fingerprint}",
-            any(handlers::item),
-        )
-        .route("/20160918/{*rest}", any(handlers::unknown_operation))
-        .layer(axum::middleware::from_fn(handlers::request_id))
-}

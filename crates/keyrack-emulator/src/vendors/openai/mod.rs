@@ -31,10 +31,6 @@ impl Vendor for OpenAi {
     const NAME: &'static str = "openai";
     type State = State;
 
-    fn seed(state: &mut State, opts: &SeedOptions) {
-        seed(state, opts);
-    }
-
     fn manifest(state: &State, base_url: &str) -> serde_json::Value {
         serde_json::json!({
             "base_url": format!("{base_url}/v1"),
@@ -44,8 +40,8 @@ impl Vendor for OpenAi {
         })
     }
 
-    fn routes() -> Router<Shared> {
-        routes()
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed(state, opts);
     }
 
     fn owns_path(path: &str) -> bool {
@@ -54,6 +50,50 @@ impl Vendor for OpenAi {
 
     fn error_envelope(_: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
         error::envelope(status, message)
+    }
+
+    fn routes() -> Router<Shared> {
+        const P: &str = "/v1/organization/projects";
+        Router::new()
+            .route(P, get(projects::list).post(projects::create))
+            .route(
+                &format!("{P}/{{project_id}}"),
+                get(projects::retrieve).post(projects::modify),
+            )
+            .route(
+                &format!("{P}/{{project_id}}/archive"),
+                post(projects::archive),
+            )
+            .route(&format!("{P}/{{project_id}}/api_keys"), get(api_keys::list))
+            .route(
+                &format!("{P}/{{project_id}}/api_keys/{{key_id}}"),
+                get(api_keys::retrieve)
+                    .post(api_keys::update)
+                    .delete(api_keys::delete),
+            )
+            .route(
+                &format!("{P}/{{project_id}}/service_accounts"),
+                get(service_accounts::list).post(service_accounts::create),
+            )
+            .route(
+                &format!("{P}/{{project_id}}/service_accounts/{{service_account_id}}"),
+                get(service_accounts::retrieve)
+                    .post(service_accounts::update)
+                    .delete(service_accounts::delete),
+            )
+            .route(
+                &format!("{P}/{{project_id}}/service_accounts/{{service_account_id}}/api_keys"),
+                post(service_accounts::create_key),
+            )
+            .route(
+                "/v1/organization/admin_api_keys",
+                get(admin_keys::list).post(admin_keys::create),
+            )
+            .route(
+                "/v1/organization/admin_api_keys/{key_id}",
+                get(admin_keys::retrieve).delete(admin_keys::delete),
+            )
+            .layer(axum::middleware::from_fn(request_id))
     }
 }
 
@@ -266,46 +306,3 @@ async fn request_id(req: axum::extract::Request, next: axum::middleware::Next) -
     resp
 }
 
-fn routes() -> Router<Shared> {
-    const P: &str = "/v1/organization/projects";
-    Router::new()
-        .route(P, get(projects::list).post(projects::create))
-        .route(
-            &format!("{P}/{{project_id}}"),
-            get(projects::retrieve).post(projects::modify),
-        )
-        .route(
-            &format!("{P}/{{project_id}}/archive"),
-            post(projects::archive),
-        )
-        .route(&format!("{P}/{{project_id}}/api_keys"), get(api_keys::list))
-        .route(
-            &format!("{P}/{{project_id}}/api_keys/{{key_id}}"),
-            get(api_keys::retrieve)
-                .post(api_keys::update)
-                .delete(api_keys::delete),
-        )
-        .route(
-            &format!("{P}/{{project_id}}/service_accounts"),
-            get(service_accounts::list).post(service_accounts::create),
-        )
-        .route(
-            &format!("{P}/{{project_id}}/service_accounts/{{service_account_id}}"),
-            get(service_accounts::retrieve)
-                .post(service_accounts::update)
-                .delete(service_accounts::delete),
-        )
-        .route(
-            &format!("{P}/{{project_id}}/service_accounts/{{service_account_id}}/api_keys"),
-            post(service_accounts::create_key),
-        )
-        .route(
-            "/v1/organization/admin_api_keys",
-            get(admin_keys::list).post(admin_keys::create),
-        )
-        .route(
-            "/v1/organization/admin_api_keys/{key_id}",
-            get(admin_keys::retrieve).delete(admin_keys::delete),
-        )
-        .layer(axum::middleware::from_fn(request_id))
-}

@@ -28,10 +28,6 @@ impl Vendor for Scaleway {
     const NAME: &'static str = "scaleway";
     type State = State;
 
-    fn seed(state: &mut State, opts: &SeedOptions) {
-        seed(state, opts);
-    }
-
     /// The seeded owner's key and the ids a client needs to pick a bearer and a project.
     fn manifest(state: &State, base_url: &str) -> serde_json::Value {
         serde_json::json!({
@@ -45,8 +41,8 @@ impl Vendor for Scaleway {
         })
     }
 
-    fn routes() -> Router<Shared> {
-        routes()
+    fn seed(state: &mut State, opts: &SeedOptions) {
+        seed(state, opts);
     }
 
     fn owns_path(path: &str) -> bool {
@@ -61,48 +57,48 @@ impl Vendor for Scaleway {
     ) -> Response {
         error::envelope(status, message, retry_after)
     }
-}
 
-fn routes() -> Router<Shared> {
-    let iam = "/iam/v1alpha1";
-    Router::new()
-        .route(
-            &format!("{iam}/api-keys"),
-            json_405(get(keys::list).post(keys::create)),
-        )
-        .route(
-            &format!("{iam}/api-keys/{{access_key}}"),
-            json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
-        )
-        .route(
-            &format!("{iam}/users"),
-            json_405(get(identities::list_users)),
-        )
-        .route(
-            &format!("{iam}/users/{{user_id}}"),
-            json_405(get(identities::get_user)),
-        )
-        .route(
-            &format!("{iam}/applications"),
-            json_405(get(identities::list_applications).post(identities::create_application)),
-        )
-        .route(
-            &format!("{iam}/applications/{{application_id}}"),
-            json_405(
-                get(identities::get_application)
-                    .patch(identities::update_application)
-                    .delete(identities::delete_application),
-            ),
-        )
-        .route(
-            "/account/v3/projects",
-            json_405(get(identities::list_projects)),
-        )
-        .route(
-            "/account/v3/projects/{project_id}",
-            json_405(get(identities::get_project)),
-        )
-        .layer(axum::middleware::map_response(request_id))
+    fn routes() -> Router<Shared> {
+        let iam = "/iam/v1alpha1";
+        Router::new()
+            .route(
+                &format!("{iam}/api-keys"),
+                json_405(get(keys::list).post(keys::create)),
+            )
+            .route(
+                &format!("{iam}/api-keys/{{access_key}}"),
+                json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
+            )
+            .route(
+                &format!("{iam}/users"),
+                json_405(get(identities::list_users)),
+            )
+            .route(
+                &format!("{iam}/users/{{user_id}}"),
+                json_405(get(identities::get_user)),
+            )
+            .route(
+                &format!("{iam}/applications"),
+                json_405(get(identities::list_applications).post(identities::create_application)),
+            )
+            .route(
+                &format!("{iam}/applications/{{application_id}}"),
+                json_405(
+                    get(identities::get_application)
+                        .patch(identities::update_application)
+                        .delete(identities::delete_application),
+                ),
+            )
+            .route(
+                "/account/v3/projects",
+                json_405(get(identities::list_projects)),
+            )
+            .route(
+                "/account/v3/projects/{project_id}",
+                json_405(get(identities::get_project)),
+            )
+            .layer(axum::middleware::map_response(request_id))
+    }
 }
 
 /// Wrong method on a known path: still a JSON error body.
