@@ -21,6 +21,7 @@
 pub mod control;
 pub mod envelope;
 pub mod faults;
+pub mod handler;
 pub mod middleware;
 pub mod request_log;
 pub mod server;

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Duration;
 
-use super::signature::{self, KeyId, Received};
 use super::error::OciError;
+use super::signature::{self, KeyId, Received};
 use super::{keys, RetryToken, State, StoredKey};
 use crate::state::Shared;
 

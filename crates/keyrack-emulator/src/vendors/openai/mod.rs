@@ -305,4 +305,3 @@ async fn request_id(req: axum::extract::Request, next: axum::middleware::Next) -
     }
     resp
 }
-

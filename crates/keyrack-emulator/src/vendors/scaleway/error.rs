@@ -67,6 +67,19 @@ impl ScwError {
         }
     }
 
+    /// `permissions_denied` for `action` on `resource` unless `allowed`.
+    pub fn deny_unless(
+        allowed: bool,
+        resource: &'static str,
+        action: &'static str,
+    ) -> Result<(), Self> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(ScwError::PermissionsDenied { resource, action })
+        }
+    }
+
     pub fn invalid(arg: ArgError) -> Self {
         ScwError::InvalidArguments(vec![arg])
     }

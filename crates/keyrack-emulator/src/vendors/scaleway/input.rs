@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::error::{ArgError, ScwError};
+use super::error::{check, ArgError, ScwError};
 
 pub const MAX_PAGE_SIZE: u64 = 100;
 /// Not stated by the SDK; Scaleway APIs generally default to 20.
@@ -179,8 +179,53 @@ impl Params {
     }
 }
 
+/// A list request: its query, the `page`/`page_size` and `order_by` it asked for, and every
+/// argument problem found so far (the filters add theirs before `check`).
+pub struct ListQuery {
+    pub params: Params,
+    pub errors: Vec<ArgError>,
+    paging: Paging,
+    order: Order,
+}
+
+impl ListQuery {
+    /// `order_fields` are the list's `order_by` fields, the default first.
+    pub fn parse(raw: Option<&str>, order_fields: &[&str]) -> Result<Self, ScwError> {
+        let params = Params::parse(raw)?;
+        let mut errors = Vec::new();
+        let paging = params.paging(&mut errors);
+        let order = params.order(order_fields, &mut errors);
+        Ok(ListQuery {
+            params,
+            errors,
+            paging,
+            order,
+        })
+    }
+
+    /// Refuse the request if any argument was bad.
+    pub fn check(&mut self) -> Result<(), ScwError> {
+        check(std::mem::take(&mut self.errors))
+    }
+
+    /// The requested page of `items` in the requested order, and how many items there are in
+    /// all. `by` compares two items on an `order_by` field; ties go by `id`, ascending or not
+    /// as the order says.
+    pub fn page<'a, T, I: Ord + ?Sized>(
+        &self,
+        mut items: Vec<&'a T>,
+        by: impl Fn(&str, &T, &T) -> Ordering,
+        id: impl Fn(&T) -> &I,
+    ) -> (Vec<&'a T>, usize) {
+        let order = &self.order;
+        items.sort_by(|a, b| order.apply(by(&order.field, a, b).then_with(|| id(a).cmp(id(b)))));
+        let total = items.len();
+        (page_of(items, self.paging), total)
+    }
+}
+
 /// The items of one page; past the last page, none.
-pub fn page_of<T>(items: Vec<T>, paging: Paging) -> Vec<T> {
+fn page_of<T>(items: Vec<T>, paging: Paging) -> Vec<T> {
     let skip = (paging.page - 1).saturating_mul(paging.page_size);
     let skip = usize::try_from(skip).unwrap_or(usize::MAX);
     items

@@ -1,17 +1,19 @@
 //! `/iam/v1alpha1/api-keys`: list, create, get, update, delete.
 
+use std::cmp::Ordering;
+
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State as Extract};
+use axum::extract::{Path, RawQuery};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chrono::{DateTime, Utc};
 
-use super::auth::authenticate;
 use super::error::{check, ArgError, ScwError};
-use super::input::{page_of, Body, Params, MAX_DESCRIPTION};
+use super::input::{Body, ListQuery, Params, MAX_DESCRIPTION};
 use super::model::{hash_secret, now, ApiKey, Bearer, State};
-use super::wire::{ApiKeyWire, ListApiKeys};
-use crate::state::Shared;
+use super::wire::{ApiKeyWire, Page};
+use super::Call;
 
 const ORDER_FIELDS: &[&str] = &["created_at", "updated_at", "expires_at", "access_key"];
 const BEARER_TYPES: &[&str] = &["unknown_bearer_type", "user", "application"];
@@ -88,214 +90,139 @@ impl Filter {
     }
 }
 
-pub async fn list(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ScwError> {
-    let store = shared.store();
-    let state = &store.scaleway;
-    authenticate(state, &headers)?;
-    let params = Params::parse(query.as_deref())?;
-    let mut errors = Vec::new();
-    let paging = params.paging(&mut errors);
-    let order = params.order(ORDER_FIELDS, &mut errors);
-    let filter = Filter::from_params(&params, &mut errors);
-    check(errors)?;
-
-    let now = now();
-    let mut keys: Vec<&ApiKey> = state
-        .api_keys
-        .iter()
-        .filter(|k| filter.matches(state, k, now))
-        .collect();
-    keys.sort_by(|a, b| {
-        let ord = match order.field.as_str() {
-            "created_at" => a.created_at.cmp(&b.created_at),
-            "updated_at" => a.updated_at.cmp(&b.updated_at),
-            // Keys without an expiry sort after every dated one, ascending.
-            "expires_at" => {
-                (a.expires_at.is_none(), a.expires_at).cmp(&(b.expires_at.is_none(), b.expires_at))
-            }
-            _ => std::cmp::Ordering::Equal,
-        };
-        order.apply(ord.then_with(|| a.access_key.cmp(&b.access_key)))
-    });
-    let total_count = keys.len();
-    let api_keys = page_of(keys, paging)
-        .into_iter()
-        .map(|k| ApiKeyWire::new(k, None))
-        .collect();
-    Ok(Json(ListApiKeys {
-        api_keys,
-        total_count,
+pub async fn list(call: Call, RawQuery(query): RawQuery) -> Result<Response, ScwError> {
+    call.read(|state, _| {
+        let mut query = ListQuery::parse(query.as_deref(), ORDER_FIELDS)?;
+        let filter = Filter::from_params(&query.params, &mut query.errors);
+        query.check()?;
+        let now = now();
+        let keys = state
+            .api_keys
+            .iter()
+            .filter(|k| filter.matches(state, k, now))
+            .collect();
+        let (keys, total_count) = query.page(keys, compare, |k| k.access_key.as_str());
+        let api_keys = keys.into_iter().map(|k| ApiKeyWire::new(k, None)).collect();
+        Ok(Json(Page::new("api_keys", api_keys, total_count)).into_response())
     })
-    .into_response())
 }
 
-pub async fn create(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ScwError> {
-    let mut store = shared.store();
-    let state = &mut store.scaleway;
-    let caller = authenticate(state, &headers)?;
-    let body = Body::parse(&body)?;
-    let mut errors = Vec::new();
-    let user_id = body.uuid("user_id", &mut errors);
-    let application_id = body.uuid("application_id", &mut errors);
-    let description = body.bounded("description", MAX_DESCRIPTION, &mut errors);
-    let expires_at = body.time("expires_at", &mut errors);
-    let default_project_id = body.uuid("default_project_id", &mut errors);
-    if user_id.is_some() && application_id.is_some() {
-        for name in ["application_id", "user_id"] {
-            errors.push(ArgError::constraint(
-                name,
-                "only one of application_id and user_id may be set",
-            ));
+fn compare(field: &str, a: &ApiKey, b: &ApiKey) -> Ordering {
+    match field {
+        "created_at" => a.created_at.cmp(&b.created_at),
+        "updated_at" => a.updated_at.cmp(&b.updated_at),
+        // Keys without an expiry sort after every dated one, ascending.
+        "expires_at" => {
+            (a.expires_at.is_none(), a.expires_at).cmp(&(b.expires_at.is_none(), b.expires_at))
         }
+        _ => Ordering::Equal,
     }
-    let now = now();
-    if expires_at.is_some_and(|t| t <= now) {
-        errors.push(ArgError::constraint("expires_at", "must be in the future"));
-    }
-    check(errors)?;
-
-    // With neither bearer given, the key goes to the caller's own bearer.
-    let bearer = match (user_id, application_id) {
-        (Some(id), _) => {
-            state
-                .user(&id)
-                .ok_or_else(|| ScwError::not_found("user", &id))?;
-            Bearer::User(id)
-        }
-        (None, Some(id)) => {
-            state
-                .application(&id)
-                .ok_or_else(|| ScwError::not_found("application", &id))?;
-            Bearer::Application(id)
-        }
-        (None, None) => caller.bearer,
-    };
-    let default_project_id = match default_project_id {
-        Some(id) => {
-            state
-                .project(&id)
-                .ok_or_else(|| ScwError::not_found("project", &id))?;
-            id
-        }
-        // The organization's default project shares the organization's id.
-        None => state.organization_id.clone(),
-    };
-
-    let secret_key = crate::util::uuid();
-    let key = ApiKey {
-        access_key: state.new_access_key(),
-        secret_sha256: hash_secret(&secret_key),
-        bearer,
-        description: description.unwrap_or_default(),
-        created_at: now,
-        updated_at: now,
-        expires_at,
-        default_project_id,
-        editable: true,
-        deletable: true,
-        managed: false,
-        creation_ip: client_ip(&headers),
-    };
-    let wire = ApiKeyWire::new(&key, Some(secret_key));
-    state.api_keys.push(key);
-    shared.persist_locked(&store);
-    Ok(Json(wire).into_response())
 }
 
-pub async fn get(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path(access_key): Path<String>,
-) -> Result<Response, ScwError> {
-    let store = shared.store();
-    let state = &store.scaleway;
-    authenticate(state, &headers)?;
-    let key = state
-        .key(&access_key)
-        .ok_or_else(|| ScwError::not_found("access_key", &access_key))?;
-    Ok(Json(ApiKeyWire::new(key, None)).into_response())
+pub async fn create(call: Call, body: Bytes) -> Result<Response, ScwError> {
+    call.write(|state, caller| {
+        let body = Body::parse(&body)?;
+        let mut errors = Vec::new();
+        let user_id = body.uuid("user_id", &mut errors);
+        let application_id = body.uuid("application_id", &mut errors);
+        let description = body.bounded("description", MAX_DESCRIPTION, &mut errors);
+        let expires_at = body.time("expires_at", &mut errors);
+        let default_project_id = body.uuid("default_project_id", &mut errors);
+        if user_id.is_some() && application_id.is_some() {
+            for name in ["application_id", "user_id"] {
+                errors.push(ArgError::constraint(
+                    name,
+                    "only one of application_id and user_id may be set",
+                ));
+            }
+        }
+        check_future(expires_at, &mut errors);
+        check(errors)?;
+
+        // With neither bearer given, the key goes to the caller's own bearer.
+        let bearer = match (user_id, application_id) {
+            (Some(id), _) => Bearer::User(state.user(&id)?.id.clone()),
+            (None, Some(id)) => Bearer::Application(state.application(&id)?.id.clone()),
+            (None, None) => caller.bearer,
+        };
+        let default_project_id = match default_project_id {
+            Some(id) => state.project(&id)?.id.clone(),
+            // The organization's default project shares the organization's id.
+            None => state.organization_id.clone(),
+        };
+
+        let now = now();
+        let secret_key = crate::util::uuid();
+        let key = ApiKey {
+            access_key: state.new_access_key(),
+            secret_sha256: hash_secret(&secret_key),
+            bearer,
+            description: description.unwrap_or_default(),
+            created_at: now,
+            updated_at: now,
+            expires_at,
+            default_project_id,
+            editable: true,
+            deletable: true,
+            managed: false,
+            creation_ip: client_ip(call.headers()),
+        };
+        let wire = ApiKeyWire::new(&key, Some(secret_key));
+        state.api_keys.push(key);
+        Ok(Json(wire).into_response())
+    })
+}
+
+pub async fn get(call: Call, Path(access_key): Path<String>) -> Result<Response, ScwError> {
+    call.read(|state, _| Ok(Json(ApiKeyWire::new(state.key(&access_key)?, None)).into_response()))
 }
 
 pub async fn update(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
+    call: Call,
     Path(access_key): Path<String>,
     body: Bytes,
 ) -> Result<Response, ScwError> {
-    let mut store = shared.store();
-    let state = &mut store.scaleway;
-    authenticate(state, &headers)?;
-    let key = state
-        .key(&access_key)
-        .ok_or_else(|| ScwError::not_found("access_key", &access_key))?;
-    if !key.editable {
-        return Err(ScwError::PermissionsDenied {
-            resource: "api_key",
-            action: "write",
-        });
-    }
-    let body = Body::parse(&body)?;
-    let mut errors = Vec::new();
-    let description = body.bounded("description", MAX_DESCRIPTION, &mut errors);
-    let default_project_id = body.uuid("default_project_id", &mut errors);
-    let expires_at = body.time("expires_at", &mut errors);
-    let now = now();
-    if expires_at.is_some_and(|t| t <= now) {
-        errors.push(ArgError::constraint("expires_at", "must be in the future"));
-    }
-    check(errors)?;
-    if let Some(id) = &default_project_id {
-        if state.project(id).is_none() {
-            return Err(ScwError::not_found("project", id));
+    call.write(|state, _| {
+        ScwError::deny_unless(state.key(&access_key)?.editable, "api_key", "write")?;
+        let body = Body::parse(&body)?;
+        let mut errors = Vec::new();
+        let description = body.bounded("description", MAX_DESCRIPTION, &mut errors);
+        let default_project_id = body.uuid("default_project_id", &mut errors);
+        let expires_at = body.time("expires_at", &mut errors);
+        check_future(expires_at, &mut errors);
+        check(errors)?;
+        if let Some(id) = &default_project_id {
+            state.project(id)?;
         }
-    }
 
-    let key = state
-        .key_mut(&access_key)
-        .ok_or_else(|| ScwError::not_found("access_key", &access_key))?;
-    if let Some(d) = description {
-        key.description = d;
-    }
-    if let Some(p) = default_project_id {
-        key.default_project_id = p;
-    }
-    if let Some(t) = expires_at {
-        key.expires_at = Some(t);
-    }
-    key.updated_at = now;
-    let wire = ApiKeyWire::new(key, None);
-    shared.persist_locked(&store);
-    Ok(Json(wire).into_response())
+        let key = state.key_mut(&access_key)?;
+        if let Some(d) = description {
+            key.description = d;
+        }
+        if let Some(p) = default_project_id {
+            key.default_project_id = p;
+        }
+        if let Some(t) = expires_at {
+            key.expires_at = Some(t);
+        }
+        key.updated_at = now();
+        Ok(Json(ApiKeyWire::new(key, None)).into_response())
+    })
 }
 
-pub async fn delete(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path(access_key): Path<String>,
-) -> Result<Response, ScwError> {
-    let mut store = shared.store();
-    let state = &mut store.scaleway;
-    authenticate(state, &headers)?;
-    let key = state
-        .key(&access_key)
-        .ok_or_else(|| ScwError::not_found("access_key", &access_key))?;
-    if !key.deletable {
-        return Err(ScwError::PermissionsDenied {
-            resource: "api_key",
-            action: "delete",
-        });
+pub async fn delete(call: Call, Path(access_key): Path<String>) -> Result<Response, ScwError> {
+    call.write(|state, _| {
+        ScwError::deny_unless(state.key(&access_key)?.deletable, "api_key", "delete")?;
+        state.api_keys.retain(|k| k.access_key != access_key);
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+}
+
+/// A key's new `expires_at` must lie in the future.
+fn check_future(expires_at: Option<DateTime<Utc>>, errors: &mut Vec<ArgError>) {
+    if expires_at.is_some_and(|t| t <= now()) {
+        errors.push(ArgError::constraint("expires_at", "must be in the future"));
     }
-    state.api_keys.retain(|k| k.access_key != access_key);
-    shared.persist_locked(&store);
-    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The address recorded as `creation_ip`: the first `X-Forwarded-For` hop when a proxy sets it,

@@ -1,13 +1,15 @@
 //! Scaleway IAM API keys (`/iam/v1alpha1/…`) and the Account API's projects, written from
 //! Scaleway's API documentation.
 
+mod applications;
 mod auth;
 mod error;
-mod identities;
 mod input;
 mod keys;
 mod model;
+mod projects;
 mod seed;
+mod users;
 mod wire;
 
 use axum::http::{HeaderValue, StatusCode};
@@ -23,6 +25,9 @@ use crate::vendor::Vendor;
 use error::ScwError;
 
 pub struct Scaleway;
+
+/// A request to a Scaleway handler.
+type Call = crate::handler::Call<Scaleway>;
 
 impl Vendor for Scaleway {
     const NAME: &'static str = "scaleway";
@@ -69,33 +74,27 @@ impl Vendor for Scaleway {
                 &format!("{iam}/api-keys/{{access_key}}"),
                 json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
             )
-            .route(
-                &format!("{iam}/users"),
-                json_405(get(identities::list_users)),
-            )
+            .route(&format!("{iam}/users"), json_405(get(users::list)))
             .route(
                 &format!("{iam}/users/{{user_id}}"),
-                json_405(get(identities::get_user)),
+                json_405(get(users::get)),
             )
             .route(
                 &format!("{iam}/applications"),
-                json_405(get(identities::list_applications).post(identities::create_application)),
+                json_405(get(applications::list).post(applications::create)),
             )
             .route(
                 &format!("{iam}/applications/{{application_id}}"),
                 json_405(
-                    get(identities::get_application)
-                        .patch(identities::update_application)
-                        .delete(identities::delete_application),
+                    get(applications::get)
+                        .patch(applications::update)
+                        .delete(applications::delete),
                 ),
             )
-            .route(
-                "/account/v3/projects",
-                json_405(get(identities::list_projects)),
-            )
+            .route("/account/v3/projects", json_405(get(projects::list)))
             .route(
                 "/account/v3/projects/{project_id}",
-                json_405(get(identities::get_project)),
+                json_405(get(projects::get)),
             )
             .layer(axum::middleware::map_response(request_id))
     }

@@ -6,6 +6,8 @@ use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::error::ScwError;
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
     pub organization_id: String,
@@ -95,6 +97,7 @@ pub struct User {
     pub locked: bool,
 }
 
+/// Serialized as the API sends it, too, but for `nb_api_keys`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Application {
     pub id: String,
@@ -109,6 +112,7 @@ pub struct Application {
     pub tags: Vec<String>,
 }
 
+/// Serialized as the API sends it, too.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Project {
     pub id: String,
@@ -120,26 +124,46 @@ pub struct Project {
 }
 
 impl State {
-    pub fn key(&self, access_key: &str) -> Option<&ApiKey> {
-        self.api_keys.iter().find(|k| k.access_key == access_key)
+    pub fn key(&self, access_key: &str) -> Result<&ApiKey, ScwError> {
+        found(
+            self.api_keys.iter().find(|k| k.access_key == access_key),
+            "access_key",
+            access_key,
+        )
     }
 
-    pub fn key_mut(&mut self, access_key: &str) -> Option<&mut ApiKey> {
-        self.api_keys
-            .iter_mut()
-            .find(|k| k.access_key == access_key)
+    pub fn key_mut(&mut self, access_key: &str) -> Result<&mut ApiKey, ScwError> {
+        found(
+            self.api_keys
+                .iter_mut()
+                .find(|k| k.access_key == access_key),
+            "access_key",
+            access_key,
+        )
     }
 
-    pub fn user(&self, id: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.id == id)
+    pub fn user(&self, id: &str) -> Result<&User, ScwError> {
+        found(self.users.iter().find(|u| u.id == id), "user", id)
     }
 
-    pub fn application(&self, id: &str) -> Option<&Application> {
-        self.applications.iter().find(|a| a.id == id)
+    pub fn application(&self, id: &str) -> Result<&Application, ScwError> {
+        found(
+            self.applications.iter().find(|a| a.id == id),
+            "application",
+            id,
+        )
     }
 
-    pub fn project(&self, id: &str) -> Option<&Project> {
-        self.projects.iter().find(|p| p.id == id)
+    pub fn application_mut(&mut self, id: &str) -> Result<&mut Application, ScwError> {
+        found(
+            self.applications.iter_mut().find(|a| a.id == id),
+            "application",
+            id,
+        )
+    }
+
+    pub fn project(&self, id: &str) -> Result<&Project, ScwError> {
+        found(self.projects.iter().find(|p| p.id == id), "project", id)
     }
 
     /// The organization's owner: `account_root_user_id` of every user.
@@ -162,11 +186,16 @@ impl State {
     pub fn new_access_key(&self) -> String {
         loop {
             let candidate = format!("SCW{}", crate::util::random_upper_alnum(17));
-            if self.key(&candidate).is_none() {
+            if self.key(&candidate).is_err() {
                 return candidate;
             }
         }
     }
+}
+
+/// What a lookup found, or Scaleway's `not_found` for the resource asked for.
+fn found<T>(item: Option<T>, resource: &'static str, id: &str) -> Result<T, ScwError> {
+    item.ok_or_else(|| ScwError::not_found(resource, id))
 }
 
 pub fn hash_secret(secret: &str) -> String {
@@ -179,7 +208,8 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// RFC 3339 in UTC with as many sub-second digits as needed (`…40.674053Z`, `…00Z`), as the
-/// API echoes them.
+/// API echoes them: the way chrono serializes a `DateTime<Utc>`, which is why applications and
+/// projects can be sent as they are stored.
 pub fn timestamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }

@@ -2,9 +2,10 @@
 //! Absent optional values are JSON `null`, except the bearer ids, of which only the one that
 //! applies is present.
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
-use super::model::{timestamp, ApiKey, Application, Bearer, Project, State, User};
+use super::model::{timestamp, ApiKey, Application, Bearer, State, User};
 
 #[derive(Serialize)]
 pub struct ApiKeyWire {
@@ -51,131 +52,109 @@ impl ApiKeyWire {
 }
 
 #[derive(Serialize)]
-pub struct ListApiKeys {
-    pub api_keys: Vec<ApiKeyWire>,
-    pub total_count: usize,
-}
-
-#[derive(Serialize)]
-pub struct UserWire {
-    pub id: String,
-    pub email: String,
-    pub username: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub phone_number: String,
-    pub locale: String,
+pub struct UserWire<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub username: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub phone_number: &'a str,
+    pub locale: &'a str,
     pub created_at: String,
     pub updated_at: String,
-    pub organization_id: String,
+    pub organization_id: &'a str,
     pub deletable: bool,
     pub last_login_at: Option<String>,
     #[serde(rename = "type")]
-    pub user_type: String,
+    pub user_type: &'a str,
     pub two_factor_enabled: bool,
     pub status: &'static str,
     pub mfa: bool,
-    pub account_root_user_id: String,
-    pub tags: Vec<String>,
+    pub account_root_user_id: &'a str,
+    pub tags: &'a [String],
     pub locked: bool,
 }
 
-impl UserWire {
-    pub fn new(user: &User, state: &State) -> Self {
+impl<'a> UserWire<'a> {
+    pub fn new(user: &'a User, state: &'a State) -> Self {
         UserWire {
-            id: user.id.clone(),
-            email: user.email.clone(),
-            username: user.username.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            phone_number: user.phone_number.clone(),
-            locale: user.locale.clone(),
+            id: &user.id,
+            email: &user.email,
+            username: &user.username,
+            first_name: &user.first_name,
+            last_name: &user.last_name,
+            phone_number: &user.phone_number,
+            locale: &user.locale,
             created_at: timestamp(&user.created_at),
             updated_at: timestamp(&user.updated_at),
-            organization_id: user.organization_id.clone(),
+            organization_id: &user.organization_id,
             deletable: user.deletable,
             last_login_at: user.last_login_at.as_ref().map(timestamp),
-            user_type: user.user_type.clone(),
+            user_type: &user.user_type,
             two_factor_enabled: user.mfa,
             status: "activated",
             mfa: user.mfa,
-            account_root_user_id: state.root_user_id().to_string(),
-            tags: user.tags.clone(),
+            account_root_user_id: state.root_user_id(),
+            tags: &user.tags,
             locked: user.locked,
         }
     }
 }
 
+/// The stored application as it is, plus how many keys it bears.
 #[derive(Serialize)]
-pub struct ListUsers {
-    pub users: Vec<UserWire>,
-    pub total_count: usize,
-}
-
-#[derive(Serialize)]
-pub struct ApplicationWire {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub organization_id: String,
-    pub editable: bool,
-    pub deletable: bool,
-    pub managed: bool,
+pub struct ApplicationWire<'a> {
+    #[serde(flatten)]
+    pub app: &'a Application,
     pub nb_api_keys: usize,
-    pub tags: Vec<String>,
 }
 
-impl ApplicationWire {
-    pub fn new(app: &Application, state: &State) -> Self {
+impl<'a> ApplicationWire<'a> {
+    pub fn new(app: &'a Application, state: &State) -> Self {
         ApplicationWire {
-            id: app.id.clone(),
-            name: app.name.clone(),
-            description: app.description.clone(),
-            created_at: timestamp(&app.created_at),
-            updated_at: timestamp(&app.updated_at),
-            organization_id: app.organization_id.clone(),
-            editable: app.editable,
-            deletable: app.deletable,
-            managed: app.managed,
+            app,
             nb_api_keys: state.nb_api_keys(&app.id),
-            tags: app.tags.clone(),
         }
     }
 }
 
-#[derive(Serialize)]
-pub struct ListApplications {
-    pub applications: Vec<ApplicationWire>,
-    pub total_count: usize,
+/// One page of a list, under the list's own name, with the count of every item that matched.
+pub struct Page<T> {
+    name: &'static str,
+    items: Vec<T>,
+    total_count: usize,
+    count_first: bool,
 }
 
-#[derive(Serialize)]
-pub struct ProjectWire {
-    pub id: String,
-    pub name: String,
-    pub organization_id: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub description: String,
-}
+impl<T: Serialize> Page<T> {
+    pub fn new(name: &'static str, items: Vec<T>, total_count: usize) -> Self {
+        Page {
+            name,
+            items,
+            total_count,
+            count_first: false,
+        }
+    }
 
-impl ProjectWire {
-    pub fn new(project: &Project) -> Self {
-        ProjectWire {
-            id: project.id.clone(),
-            name: project.name.clone(),
-            organization_id: project.organization_id.clone(),
-            created_at: timestamp(&project.created_at),
-            updated_at: timestamp(&project.updated_at),
-            description: project.description.clone(),
+    /// The Account API sends `total_count` before the items.
+    pub fn count_first(self) -> Self {
+        Page {
+            count_first: true,
+            ..self
         }
     }
 }
 
-#[derive(Serialize)]
-pub struct ListProjects {
-    pub total_count: usize,
-    pub projects: Vec<ProjectWire>,
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        if self.count_first {
+            map.serialize_entry("total_count", &self.total_count)?;
+        }
+        map.serialize_entry(self.name, &self.items)?;
+        if !self.count_first {
+            map.serialize_entry("total_count", &self.total_count)?;
+        }
+        map.end()
+    }
 }
