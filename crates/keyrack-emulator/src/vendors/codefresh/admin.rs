@@ -3,8 +3,7 @@
 //! user) → `POST /user/changeaccount/{accountId}` (a session token scoped to that account) →
 //! `POST /auth/key` with `x-access-token`. Here "admin" means an admin of the caller's account.
 
-use axum::extract::{Path, RawQuery, State as Extract};
-use axum::http::HeaderMap;
+use axum::extract::{Path, RawQuery};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,85 +11,72 @@ use base64::Engine;
 use chrono::Duration;
 use serde_json::json;
 
-use super::auth::authenticate;
 use super::error::CfError;
 use super::model::{sha256_hex, Owner, Session, State};
-use super::users::require_admin;
 use super::wire::AccountWire;
-use crate::state::Shared;
+use super::Call;
 
 const SESSION_LIFETIME_HOURS: i64 = 12;
 
-pub async fn get_account(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path(account_id): Path<String>,
-) -> Result<Response, CfError> {
-    let store = shared.store();
-    let state = &store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    require_admin(state, &caller)?;
-    let account = state
-        .account(&account_id)
-        .ok_or_else(|| CfError::not_found("Account not found"))?;
-    Ok(Json(AccountWire::new(account)).into_response())
+pub async fn get_account(call: Call, Path(account_id): Path<String>) -> Result<Response, CfError> {
+    call.read(|state, caller| {
+        caller.require_admin(state)?;
+        let account = state
+            .account(&account_id)
+            .ok_or_else(|| CfError::not_found("Account not found"))?;
+        Ok(Json(AccountWire::new(account)).into_response())
+    })
 }
 
-pub async fn login_as_user(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    require_admin(state, &caller)?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|_| CfError::bad_request("Malformed query string"))?;
-    let user_id = pairs
-        .into_iter()
-        .find(|(k, v)| k == "userId" && !v.is_empty())
-        .map(|(_, v)| v)
-        .ok_or_else(|| CfError::bad_request("'userId' is required"))?;
-    let user = state
-        .user(&user_id)
-        .filter(|u| u.account_ids.contains(&caller.account_id))
-        .ok_or_else(|| CfError::not_found("User not found"))?
-        .clone();
-    let token = open_session(state, &user.id, &caller.account_id);
-    shared.persist_locked(&store);
-    Ok(Json(json!({
-        "accessToken": token,
-        "user": { "_id": user.id, "userName": user.user_name, "email": user.email },
-    }))
-    .into_response())
+pub async fn login_as_user(call: Call, RawQuery(query): RawQuery) -> Result<Response, CfError> {
+    call.write(|state, caller| {
+        caller.require_admin(state)?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+                .map_err(|_| CfError::bad_request("Malformed query string"))?;
+        let user_id = pairs
+            .into_iter()
+            .find(|(k, v)| k == "userId" && !v.is_empty())
+            .map(|(_, v)| v)
+            .ok_or_else(|| CfError::bad_request("'userId' is required"))?;
+        let user = state
+            .user(&user_id)
+            .filter(|u| u.account_ids.contains(&caller.account_id))
+            .ok_or_else(|| CfError::not_found("User not found"))?
+            .clone();
+        let token = open_session(state, &user.id, &caller.account_id);
+        Ok(Json(json!({
+            "accessToken": token,
+            "user": { "_id": user.id, "userName": user.user_name, "email": user.email },
+        }))
+        .into_response())
+    })
 }
 
 pub async fn change_account(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
+    call: Call,
     Path(account_id): Path<String>,
 ) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let Owner::User(user_id) = caller.owner else {
-        return Err(CfError::forbidden("Service users cannot change account"));
-    };
-    let account = state
-        .account(&account_id)
-        .ok_or_else(|| CfError::not_found("Account not found"))?;
-    let account_name = account.name.clone();
-    let member = state
-        .user(&user_id)
-        .is_some_and(|u| u.account_ids.contains(&account_id));
-    if !member {
-        return Err(CfError::forbidden("User is not a member of this account"));
-    }
-    let token = open_session(state, &user_id, &account_id);
-    shared.persist_locked(&store);
-    Ok(Json(json!({ "accessToken": token, "activeAccountName": account_name })).into_response())
+    call.write(|state, caller| {
+        let Owner::User(user_id) = caller.owner else {
+            return Err(CfError::forbidden("Service users cannot change account"));
+        };
+        let account = state
+            .account(&account_id)
+            .ok_or_else(|| CfError::not_found("Account not found"))?;
+        let account_name = account.name.clone();
+        let member = state
+            .user(&user_id)
+            .is_some_and(|u| u.account_ids.contains(&account_id));
+        if !member {
+            return Err(CfError::forbidden("User is not a member of this account"));
+        }
+        let token = open_session(state, &user_id, &account_id);
+        Ok(
+            Json(json!({ "accessToken": token, "activeAccountName": account_name }))
+                .into_response(),
+        )
+    })
 }
 
 /// A JWT-shaped session token (clients may decode its claims; nothing verifies its signature

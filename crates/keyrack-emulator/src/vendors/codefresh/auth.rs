@@ -5,6 +5,8 @@ use axum::http::HeaderMap;
 
 use super::error::CfError;
 use super::model::{sha256_hex, Owner, State};
+use super::Codefresh;
+use crate::handler::HeaderAuth;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -27,15 +29,32 @@ impl Caller {
     }
 }
 
-pub fn authenticate(state: &State, headers: &HeaderMap) -> Result<Caller, CfError> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(token) = header("authorization") {
-        return api_key(state, token).ok_or_else(CfError::unauthorized);
+impl HeaderAuth for Codefresh {
+    type Caller = Caller;
+    type Error = CfError;
+
+    fn authenticate(state: &mut State, headers: &HeaderMap) -> Result<Caller, CfError> {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let caller = if let Some(token) = header("authorization") {
+            api_key(state, token)
+        } else if let Some(token) = header("x-access-token") {
+            session(state, token)
+        } else {
+            None
+        };
+        caller.ok_or_else(CfError::unauthorized)
     }
-    if let Some(token) = header("x-access-token") {
-        return session(state, token).ok_or_else(CfError::unauthorized);
+}
+
+impl Caller {
+    /// Only account admins may go on.
+    pub fn require_admin(&self, state: &State) -> Result<(), CfError> {
+        if self.is_account_admin(state) {
+            Ok(())
+        } else {
+            Err(CfError::forbidden("This action requires account admin"))
+        }
     }
-    Err(CfError::unauthorized())
 }
 
 /// `<keyId>.<secret>`: the id finds the key, the secret must match its digest.

@@ -2,162 +2,129 @@
 //! (`/auth/key/service-user/{serviceUserId}[/{keyId}]`).
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State as Extract};
-use axum::http::{header, HeaderMap};
+use axum::extract::{Path, RawQuery};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Deserialize;
 
-use super::auth::{authenticate, Caller};
+use super::auth::Caller;
 use super::error::CfError;
 use super::model::{sha256_hex, Key, Owner, State, Subject};
 use super::wire::{Body, KeyWire};
-use crate::state::Shared;
+use super::Call;
 
 const SUBJECT_TYPES: &[&str] = &["user", "runtime-environment", "agent"];
 
-pub async fn list(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-) -> Result<Response, CfError> {
-    let store = shared.store();
-    let state = &store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let keys: Vec<KeyWire> = state
-        .keys
-        .iter()
-        .filter(|k| k.owner == caller.owner && k.account_id == caller.account_id)
-        .map(KeyWire::new)
-        .collect();
-    Ok(Json(keys).into_response())
+/// Which key a route names: one of the caller's own (`/auth/key/{id}`), or one of a service
+/// user's (`/auth/key/service-user/{service_user_id}/{id}`).
+#[derive(Deserialize)]
+pub struct KeyPath {
+    service_user_id: Option<String>,
+    id: String,
+}
+
+impl KeyPath {
+    /// The index of the key, if its owner is who the path says and the caller may see it.
+    fn find(&self, state: &State, caller: &Caller) -> Result<usize, CfError> {
+        let owner = match &self.service_user_id {
+            None => caller.owner.clone(),
+            Some(id) => service_user_owner(state, caller, id)?,
+        };
+        state
+            .keys
+            .iter()
+            .position(|k| k.id == self.id && k.owner == owner && k.account_id == caller.account_id)
+            .ok_or_else(|| CfError::not_found("Token not found"))
+    }
+}
+
+pub async fn list(call: Call) -> Result<Response, CfError> {
+    call.read(|state, caller| {
+        let keys: Vec<KeyWire> = state
+            .keys
+            .iter()
+            .filter(|k| k.owner == caller.owner && k.account_id == caller.account_id)
+            .map(KeyWire::new)
+            .collect();
+        Ok(Json(keys).into_response())
+    })
 }
 
 /// `POST /auth/key[?subjectType=…&subjectReference=…]`: the token, as plain text.
 pub async fn create(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
+    call: Call,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let subject = subject_from_query(query.as_deref(), &caller)?;
-    let (name, scopes) = new_key_body(&body)?;
-    let token = mint(
-        state,
-        caller.owner,
-        &caller.account_id,
-        name,
-        scopes,
-        subject,
-    );
-    shared.persist_locked(&store);
-    Ok(plain_text(token))
-}
-
-pub async fn get(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Response, CfError> {
-    let store = shared.store();
-    let state = &store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let i = owned(state, &caller.owner, &caller.account_id, &id)?;
-    Ok(Json(KeyWire::new(&state.keys[i])).into_response())
-}
-
-pub async fn update(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let i = owned(state, &caller.owner, &caller.account_id, &id)?;
-    let wire = patch(&mut state.keys[i], &body)?;
-    shared.persist_locked(&store);
-    Ok(Json(wire).into_response())
-}
-
-pub async fn delete(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let i = owned(state, &caller.owner, &caller.account_id, &id)?;
-    let removed = state.keys.remove(i);
-    shared.persist_locked(&store);
-    Ok(Json(KeyWire::new(&removed)).into_response())
+    call.write(|state, caller| {
+        let subject = subject_from_query(query.as_deref(), &caller)?;
+        let (name, scopes) = new_key_body(&body)?;
+        let token = mint(
+            state,
+            caller.owner,
+            &caller.account_id,
+            name,
+            scopes,
+            subject,
+        );
+        Ok(plain_text(token))
+    })
 }
 
 pub async fn create_for_service_user(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
+    call: Call,
     Path(service_user_id): Path<String>,
     body: Bytes,
 ) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let owner = service_user_owner(state, &caller, &service_user_id)?;
-    let (name, scopes) = new_key_body(&body)?;
-    let subject = Subject {
-        kind: "user".to_string(),
-        reference: service_user_id,
-    };
-    let token = mint(state, owner, &caller.account_id, name, scopes, subject);
-    shared.persist_locked(&store);
-    Ok(plain_text(token))
+    call.write(|state, caller| {
+        let owner = service_user_owner(state, &caller, &service_user_id)?;
+        let (name, scopes) = new_key_body(&body)?;
+        let subject = Subject {
+            kind: "user".to_string(),
+            reference: service_user_id,
+        };
+        let token = mint(state, owner, &caller.account_id, name, scopes, subject);
+        Ok(plain_text(token))
+    })
 }
 
-pub async fn get_for_service_user(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path((service_user_id, id)): Path<(String, String)>,
-) -> Result<Response, CfError> {
-    let store = shared.store();
-    let state = &store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let owner = service_user_owner(state, &caller, &service_user_id)?;
-    let i = owned(state, &owner, &caller.account_id, &id)?;
-    Ok(Json(KeyWire::new(&state.keys[i])).into_response())
+pub async fn get(call: Call, Path(key): Path<KeyPath>) -> Result<Response, CfError> {
+    call.read(|state, caller| {
+        let i = key.find(state, &caller)?;
+        Ok(Json(KeyWire::new(&state.keys[i])).into_response())
+    })
 }
 
-pub async fn update_for_service_user(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path((service_user_id, id)): Path<(String, String)>,
+/// PATCH: `name` and/or `scopes` replace the stored ones; the secret never changes.
+pub async fn update(
+    call: Call,
+    Path(key): Path<KeyPath>,
     body: Bytes,
 ) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let owner = service_user_owner(state, &caller, &service_user_id)?;
-    let i = owned(state, &owner, &caller.account_id, &id)?;
-    let wire = patch(&mut state.keys[i], &body)?;
-    shared.persist_locked(&store);
-    Ok(Json(wire).into_response())
+    call.write(|state, caller| {
+        let i = key.find(state, &caller)?;
+        let body = Body::parse(&body)?;
+        let name = body.name("name")?;
+        let scopes = body.scopes()?;
+        let key = &mut state.keys[i];
+        if let Some(name) = name {
+            key.name = name;
+        }
+        if let Some(scopes) = scopes {
+            key.scopes = Some(scopes);
+            key.snapshot_date = crate::util::now();
+        }
+        Ok(Json(KeyWire::new(key)).into_response())
+    })
 }
 
-pub async fn delete_for_service_user(
-    Extract(shared): Extract<Shared>,
-    headers: HeaderMap,
-    Path((service_user_id, id)): Path<(String, String)>,
-) -> Result<Response, CfError> {
-    let mut store = shared.store();
-    let state = &mut store.codefresh;
-    let caller = authenticate(state, &headers)?;
-    let owner = service_user_owner(state, &caller, &service_user_id)?;
-    let i = owned(state, &owner, &caller.account_id, &id)?;
-    let removed = state.keys.remove(i);
-    shared.persist_locked(&store);
-    Ok(Json(KeyWire::new(&removed)).into_response())
+pub async fn delete(call: Call, Path(key): Path<KeyPath>) -> Result<Response, CfError> {
+    call.write(|state, caller| {
+        let i = key.find(state, &caller)?;
+        let removed = state.keys.remove(i);
+        Ok(Json(KeyWire::new(&removed)).into_response())
+    })
 }
 
 /// Store a new key and return its token, `<keyId>.<secret>` — the only time it is shown.
@@ -203,21 +170,6 @@ fn new_key_body(bytes: &[u8]) -> Result<(String, Option<Vec<String>>), CfError> 
     Ok((name, Some(scopes)))
 }
 
-/// PATCH: `name` and/or `scopes` replace the stored ones; the secret never changes.
-fn patch(key: &mut Key, bytes: &[u8]) -> Result<KeyWire, CfError> {
-    let body = Body::parse(bytes)?;
-    let name = body.name("name")?;
-    let scopes = body.scopes()?;
-    if let Some(name) = name {
-        key.name = name;
-    }
-    if let Some(scopes) = scopes {
-        key.scopes = Some(scopes);
-        key.snapshot_date = crate::util::now();
-    }
-    Ok(KeyWire::new(key))
-}
-
 fn subject_from_query(query: Option<&str>, caller: &Caller) -> Result<Subject, CfError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
         .map_err(|_| CfError::bad_request("Malformed query string"))?;
@@ -245,16 +197,6 @@ fn subject_from_query(query: Option<&str>, caller: &Caller) -> Result<Subject, C
         })?
     };
     Ok(Subject { kind, reference })
-}
-
-/// The index of key `id` if `owner` owns it in `account_id`; otherwise it does not exist for
-/// this caller.
-fn owned(state: &State, owner: &Owner, account_id: &str, id: &str) -> Result<usize, CfError> {
-    state
-        .keys
-        .iter()
-        .position(|k| k.id == id && k.owner == *owner && k.account_id == account_id)
-        .ok_or_else(|| CfError::not_found("Token not found"))
 }
 
 /// Only account admins manage service users' keys, and only in their own account.

@@ -23,6 +23,9 @@ use error::CfError;
 
 pub struct Codefresh;
 
+/// A request to a Codefresh handler.
+type Call = crate::handler::Call<Codefresh>;
+
 impl Vendor for Codefresh {
     const NAME: &'static str = "codefresh";
     type State = State;
@@ -63,11 +66,7 @@ impl Vendor for Codefresh {
             )
             .route(
                 "/api/auth/key/service-user/{service_user_id}/{id}",
-                json_405(
-                    get(keys::get_for_service_user)
-                        .patch(keys::update_for_service_user)
-                        .delete(keys::delete_for_service_user),
-                ),
+                json_405(get(keys::get).patch(keys::update).delete(keys::delete)),
             )
             .route("/api/user", json_405(get(users::current_user)))
             .route(
