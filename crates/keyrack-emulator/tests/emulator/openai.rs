@@ -865,7 +865,7 @@ async fn an_expired_admin_key_is_refused() {
             .iter_mut()
             .find(|k| k.id == created["id"])
             .unwrap();
-        key.expires_at = Some(chrono::Utc::now().timestamp() - 1);
+        key.issued.expires_at = Some(chrono::Utc::now().timestamp() - 1);
     }
     a.send("GET", "/organization/projects", None, Some(&value))
         .await

@@ -2,30 +2,22 @@
 //! here (only `redacted_value`); keys are minted by the service-account endpoints.
 
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State as AxState};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::extract::RawQuery;
+use axum::Json;
 
-use super::error::ApiError;
-use super::paging::{envelope, page, Query};
-use super::{body, now, path_param, read, run, wire, wrote, ProjectKey, State};
-use crate::state::Shared;
+use super::mint::now;
+use super::model::OfProject;
+use super::paging::ListQuery;
+use super::{body, path_param, wire, Answer, Call, IdPath, PairPath, ProjectKey};
 
 /// K1. Without `owner_project_access` only keys whose owner is active in the project are listed
 /// (the documented "membership-based visibility"); `any` lists every key.
-pub async fn list(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<String>, PathRejection>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn list(call: Call, p: IdPath, RawQuery(q): RawQuery) -> Answer {
+    call.read(|state, _| {
         let project_id = path_param(p)?;
         state.project(&project_id)?;
-        let q = Query::parse(q.as_deref())?;
-        let limit = q.limit()?;
-        let access = q.choice(
+        let q = ListQuery::parse(q.as_deref())?;
+        let access = q.query.choice(
             "owner_project_access",
             &["active", "inactive", "any"],
             "active",
@@ -36,83 +28,51 @@ pub async fn list(
             .filter(|k| k.project_id == project_id)
             .filter(|k| access == "any" || k.owner_project_access == access)
             .collect();
-        let (items, more) = page(keys, |k| k.id.as_str(), q.get("after"), limit);
-        read(envelope(
-            items
-                .into_iter()
-                .map(|k| wire::project_key(state, k))
-                .collect(),
-            more,
-        ))
+        let page = q.page(keys, |k| k.id.as_str(), |k| wire::project_key(state, k));
+        Ok(Json(page))
     })
 }
 
-fn find<'a>(state: &'a State, project_id: &str, key_id: &str) -> Result<&'a ProjectKey, ApiError> {
-    state
-        .api_keys
-        .iter()
-        .find(|k| k.project_id == project_id && k.id == key_id)
-        .ok_or_else(|| ApiError::not_found("API key", key_id))
-}
-
-pub async fn retrieve(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn retrieve(call: Call, p: PairPath) -> Answer {
+    call.read(|state, _| {
         let (project_id, key_id) = path_param(p)?;
         state.project(&project_id)?;
-        read(wire::project_key(state, find(state, &project_id, &key_id)?))
+        let key = ProjectKey::find(&state.api_keys, &project_id, &key_id)?;
+        Ok(Json(wire::project_key(state, key)))
     })
 }
 
 /// K3: revoke one key, user- or service-account-owned; a service account's other keys stay.
-pub async fn delete(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn delete(call: Call, p: PairPath) -> Answer {
+    call.write(|state, _| {
         let (project_id, key_id) = path_param(p)?;
         state.writable_project(&project_id)?;
-        find(state, &project_id, &key_id)?;
+        ProjectKey::find(&state.api_keys, &project_id, &key_id)?;
         state
             .api_keys
             .retain(|k| !(k.project_id == project_id && k.id == key_id));
-        wrote(wire::deleted(
-            "organization.project.api_key.deleted",
-            &key_id,
-        ))
+        let deleted = wire::deleted("organization.project.api_key.deleted", &key_id);
+        Ok(Json(deleted))
     })
 }
 
 /// K4 (`POST` to the key): replace `scopes` and/or set `expires_at` from now.
-pub async fn update(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<(String, String)>, PathRejection>,
-    bytes: Bytes,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn update(call: Call, p: PairPath, bytes: Bytes) -> Answer {
+    call.write(|state, _| {
         let (project_id, key_id) = path_param(p)?;
         state.writable_project(&project_id)?;
-        find(state, &project_id, &key_id)?;
+        ProjectKey::find(&state.api_keys, &project_id, &key_id)?;
         let fields = body::parse(&bytes, &["scopes", "expires_in_seconds"])?;
         let scopes = body::optional_strings(&fields, "scopes")?;
         let expires = body::expires_in(&fields, "expires_in_seconds")?;
-        let key = state
-            .api_keys
-            .iter_mut()
-            .find(|k| k.project_id == project_id && k.id == key_id)
-            .ok_or_else(|| ApiError::not_found("API key", &key_id))?;
+        let key = ProjectKey::find_mut(&mut state.api_keys, &project_id, &key_id)?;
         if let Some(scopes) = scopes {
             key.scopes = scopes;
         }
         if let Some(expires) = expires {
-            key.expires_at = expires.map(|s| now() + s);
+            key.issued.expires_at = expires.map(|s| now() + s);
         }
         let key = key.clone();
-        wrote(wire::project_key(state, &key))
+        Ok(Json(wire::project_key(state, &key)))
     })
 }

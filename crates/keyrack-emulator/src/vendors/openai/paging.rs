@@ -7,6 +7,31 @@ use super::error::ApiError;
 
 pub struct Query(Vec<(String, String)>);
 
+/// A list request: its query, with `limit` already checked.
+pub struct ListQuery {
+    pub query: Query,
+    limit: usize,
+}
+
+impl ListQuery {
+    pub fn parse(raw: Option<&str>) -> Result<ListQuery, ApiError> {
+        let query = Query::parse(raw)?;
+        let limit = query.limit()?;
+        Ok(ListQuery { query, limit })
+    }
+
+    /// The list envelope of the page after the `after` cursor, each item rendered by `render`.
+    pub fn page<T>(
+        &self,
+        items: Vec<T>,
+        id: impl Fn(&T) -> &str,
+        render: impl FnMut(T) -> Value,
+    ) -> Value {
+        let (items, has_more) = page(items, id, self.query.get("after"), self.limit);
+        envelope(items.into_iter().map(render).collect(), has_more)
+    }
+}
+
 impl Query {
     pub fn parse(raw: Option<&str>) -> Result<Query, ApiError> {
         serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
@@ -21,7 +46,7 @@ impl Query {
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn limit(&self) -> Result<usize, ApiError> {
+    fn limit(&self) -> Result<usize, ApiError> {
         let Some(raw) = self.get("limit") else {
             return Ok(20);
         };
@@ -88,7 +113,7 @@ impl Query {
 
 /// One page of `items` (already in list order) after the `after` cursor. An `after` that names
 /// no item in the list gives an empty last page.
-pub fn page<T>(
+fn page<T>(
     items: Vec<T>,
     id: impl Fn(&T) -> &str,
     after: Option<&str>,
@@ -108,7 +133,7 @@ pub fn page<T>(
 }
 
 /// The list envelope; `first_id`/`last_id` are the ids of this page's ends (null when empty).
-pub fn envelope(data: Vec<Value>, has_more: bool) -> Value {
+fn envelope(data: Vec<Value>, has_more: bool) -> Value {
     let first = data
         .first()
         .and_then(|v| v.get("id"))

@@ -1,44 +1,29 @@
 //! P1–P5: list, create, retrieve, modify and archive projects. Projects are never deleted.
 
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State as AxState};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::extract::RawQuery;
+use axum::Json;
 
 use super::error::ApiError;
-use super::paging::{envelope, page, Query};
-use super::{body, new_id, now, path_param, read, run, wire, wrote, Project};
-use crate::state::Shared;
+use super::mint::{new_id, now};
+use super::paging::ListQuery;
+use super::{body, path_param, wire, Answer, Call, IdPath, Project};
 
-pub async fn list(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    run(&shared, &headers, |state, _| {
-        let q = Query::parse(q.as_deref())?;
-        let limit = q.limit()?;
-        let include_archived = q.flag("include_archived")?;
+pub async fn list(call: Call, RawQuery(q): RawQuery) -> Answer {
+    call.read(|state, _| {
+        let q = ListQuery::parse(q.as_deref())?;
+        let include_archived = q.query.flag("include_archived")?;
         let visible: Vec<&Project> = state
             .projects
             .iter()
             .filter(|p| include_archived || p.archived_at.is_none())
             .collect();
-        let (items, more) = page(visible, |p| p.id.as_str(), q.get("after"), limit);
-        read(envelope(
-            items.into_iter().map(wire::project).collect(),
-            more,
-        ))
+        Ok(Json(q.page(visible, |p| p.id.as_str(), wire::project)))
     })
 }
 
-pub async fn create(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn create(call: Call, bytes: Bytes) -> Answer {
+    call.write(|state, _| {
         let fields = body::parse(&bytes, &["name", "residency", "external_key_id"])?;
         let project = Project {
             id: new_id("proj_"),
@@ -51,67 +36,47 @@ pub async fn create(
         };
         let out = wire::project(&project);
         state.projects.push(project);
-        wrote(out)
+        Ok(Json(out))
     })
 }
 
-pub async fn retrieve(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<String>, PathRejection>,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn retrieve(call: Call, p: IdPath) -> Answer {
+    call.read(|state, _| {
         let id = path_param(p)?;
-        read(wire::project(state.project(&id)?))
+        Ok(Json(wire::project(state.project(&id)?)))
     })
 }
 
 /// P4: rename. The default project and archived projects refuse.
-pub async fn modify(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<String>, PathRejection>,
-    bytes: Bytes,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn modify(call: Call, p: IdPath, bytes: Bytes) -> Answer {
+    call.write(|state, _| {
         let id = path_param(p)?;
-        let project = state.writable_project(&id)?;
-        if project.is_default {
-            return Err(ApiError::bad_request(
-                "The default project cannot be modified.",
-            ));
-        }
+        refuse_default(state.writable_project(&id)?, "modified")?;
         let fields = body::parse(&bytes, &["name"])?;
         let name = body::required_string(&fields, "name")?;
-        let project = state
-            .projects
-            .iter_mut()
-            .find(|p| p.id == id)
-            .ok_or_else(|| ApiError::not_found("project", &id))?;
+        let project = state.project_mut(&id)?;
         project.name = name;
-        wrote(wire::project(project))
+        Ok(Json(wire::project(project)))
     })
 }
 
 /// P5: archive (no body). Archiving twice, or the default project, is refused.
-pub async fn archive(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<String>, PathRejection>,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn archive(call: Call, p: IdPath) -> Answer {
+    call.write(|state, _| {
         let id = path_param(p)?;
-        if state.writable_project(&id)?.is_default {
-            return Err(ApiError::bad_request(
-                "The default project cannot be archived.",
-            ));
-        }
-        let project = state
-            .projects
-            .iter_mut()
-            .find(|p| p.id == id)
-            .ok_or_else(|| ApiError::not_found("project", &id))?;
+        refuse_default(state.writable_project(&id)?, "archived")?;
+        let project = state.project_mut(&id)?;
         project.archived_at = Some(now());
-        wrote(wire::project(project))
+        Ok(Json(wire::project(project)))
     })
+}
+
+/// The organization's default project cannot be changed.
+fn refuse_default(project: &Project, done: &str) -> Result<(), ApiError> {
+    if project.is_default {
+        return Err(ApiError::bad_request(format!(
+            "The default project cannot be {done}."
+        )));
+    }
+    Ok(())
 }

@@ -1,11 +1,9 @@
 //! The seeded organization: an owner with the admin key the manifest hands out, a default
 //! project, and a sandbox project holding user- and service-account-owned keys.
 
+use super::mint::{issue, new_id, now};
 use super::service_accounts::new_key;
-use super::{
-    mint, new_id, now, AdminKey, KeyOwner, OrgUser, Project, ProjectKey, SecretValue,
-    ServiceAccount, State,
-};
+use super::{AdminKey, KeyOwner, OrgUser, Project, ProjectKey, SecretValue, ServiceAccount, State};
 use crate::state::SeedOptions;
 
 const DAY: i64 = 24 * 3600;
@@ -32,15 +30,10 @@ pub fn seed(state: &mut State, opts: &SeedOptions) {
         created_at: at(1),
     };
 
-    let admin_secret = mint("sk-admin-", 8);
+    let (issued, admin_secret) = issue("sk-admin-", 8, "sandbox-admin", at(2), None);
     let admin_key = AdminKey {
         id: new_id("key_"),
-        name: "sandbox-admin".into(),
-        redacted_value: admin_secret.redacted,
-        value_sha256: admin_secret.sha256,
-        created_at: at(2),
-        last_used_at: None,
-        expires_at: None,
+        issued,
         owner_user_id: jane.id.clone(),
     };
 
@@ -54,7 +47,7 @@ pub fn seed(state: &mut State, opts: &SeedOptions) {
         projects: vec![default.clone(), sandbox.clone()],
         service_accounts: Vec::new(),
         api_keys: Vec::new(),
-        manifest_admin_key: SecretValue(admin_secret.value),
+        manifest_admin_key: SecretValue(admin_secret),
         manifest_project_id: sandbox.id.clone(),
     };
 
@@ -135,16 +128,12 @@ fn user_key(
     created_at: i64,
     access: &str,
 ) -> ProjectKey {
-    let secret = mint("sk-proj-", 6);
+    let (mut issued, _value) = issue("sk-proj-", 6, name, created_at, None);
+    issued.last_used_at = Some(created_at + DAY);
     ProjectKey {
         id: new_id("key_"),
         project_id: project_id.into(),
-        name: name.into(),
-        redacted_value: secret.redacted,
-        value_sha256: secret.sha256,
-        created_at,
-        last_used_at: Some(created_at + DAY),
-        expires_at: None,
+        issued,
         owner: KeyOwner::User {
             user_id: user.id.clone(),
             role: role.into(),
@@ -157,6 +146,6 @@ fn user_key(
 /// A service-account key whose value is dropped at once: nobody ever saw it.
 fn sa_key(project_id: &str, sa: &ServiceAccount, name: &str, created_at: i64) -> ProjectKey {
     let (mut key, _value) = new_key(project_id, &sa.id, name, None, Vec::new());
-    key.created_at = created_at;
+    key.issued.created_at = created_at;
     key
 }

@@ -2,44 +2,34 @@
 //! project key through the API). A key's secret is in its create response and nowhere else.
 
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State as AxState};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::extract::RawQuery;
+use axum::Json;
 
 use super::error::ApiError;
-use super::paging::{envelope, page, Query};
+use super::mint::{issue, new_id, now};
+use super::model::OfProject;
+use super::paging::ListQuery;
 use super::{
-    body, mint, new_id, now, path_param, read, run, wire, wrote, KeyOwner, ProjectKey,
-    ServiceAccount, State,
+    body, path_param, wire, Answer, Call, IdPath, KeyOwner, PairPath, ProjectKey, ServiceAccount,
+    State,
 };
-use crate::state::Shared;
 
 /// The name the API gives a service account's initial key (the request cannot choose it).
 const INITIAL_KEY_NAME: &str = "Secret Key";
 
 /// S1. Refused for an archived project, as documented.
-pub async fn list(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<String>, PathRejection>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn list(call: Call, p: IdPath, RawQuery(q): RawQuery) -> Answer {
+    call.read(|state, _| {
         let project_id = path_param(p)?;
         state.writable_project(&project_id)?;
-        let q = Query::parse(q.as_deref())?;
-        let limit = q.limit()?;
+        let q = ListQuery::parse(q.as_deref())?;
         let accounts: Vec<&ServiceAccount> = state
             .service_accounts
             .iter()
             .filter(|s| s.project_id == project_id)
             .collect();
-        let (items, more) = page(accounts, |s| s.id.as_str(), q.get("after"), limit);
-        read(envelope(
-            items.into_iter().map(wire::service_account).collect(),
-            more,
-        ))
+        let page = q.page(accounts, |s| s.id.as_str(), wire::service_account);
+        Ok(Json(page))
     })
 }
 
@@ -51,35 +41,24 @@ pub(crate) fn new_key(
     expires_in: Option<i64>,
     scopes: Vec<String>,
 ) -> (ProjectKey, String) {
-    let secret = mint("sk-svcacct-", 6);
-    let created = now();
+    let (issued, value) = issue("sk-svcacct-", 6, name, now(), expires_in);
     let key = ProjectKey {
         id: new_id("key_"),
         project_id: project_id.to_string(),
-        name: name.to_string(),
-        redacted_value: secret.redacted,
-        value_sha256: secret.sha256,
-        created_at: created,
-        last_used_at: None,
-        expires_at: expires_in.map(|s| created + s),
+        issued,
         owner: KeyOwner::ServiceAccount {
             service_account_id: service_account_id.to_string(),
         },
         owner_project_access: "active".to_string(),
         scopes,
     };
-    (key, secret.value)
+    (key, value)
 }
 
 /// S2: a service account, by default with role `member` and one key (returned once);
 /// `create_service_account_only` gives role `none` and `api_key: null`.
-pub async fn create(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<String>, PathRejection>,
-    bytes: Bytes,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn create(call: Call, p: IdPath, bytes: Bytes) -> Answer {
+    call.write(|state, _| {
         let project_id = path_param(p)?;
         state.writable_project(&project_id)?;
         let fields = body::parse(
@@ -116,35 +95,23 @@ pub async fn create(
             state.api_keys.push(key);
         }
         state.service_accounts.push(account);
-        wrote(out)
+        Ok(Json(out))
     })
 }
 
-pub async fn retrieve(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    run(&shared, &headers, |state, _| {
+pub async fn retrieve(call: Call, p: PairPath) -> Answer {
+    call.read(|state, _| {
         let (project_id, id) = path_param(p)?;
         state.project(&project_id)?;
-        read(wire::service_account(
-            state.service_account(&project_id, &id)?,
-        ))
+        let account = ServiceAccount::find(&state.service_accounts, &project_id, &id)?;
+        Ok(Json(wire::service_account(account)))
     })
 }
 
 /// S4: rename and/or change the role.
-pub async fn update(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<(String, String)>, PathRejection>,
-    bytes: Bytes,
-) -> Response {
-    run(&shared, &headers, |state, _| {
-        let (project_id, id) = path_param(p)?;
-        state.writable_project(&project_id)?;
-        state.service_account(&project_id, &id)?;
+pub async fn update(call: Call, p: PairPath, bytes: Bytes) -> Answer {
+    call.write(|state, _| {
+        let (project_id, id) = writable_account(state, p)?;
         let fields = body::parse(&bytes, &["name", "role"])?;
         let name = body::optional_string(&fields, "name")?;
         let role = body::optional_string(&fields, "role")?;
@@ -160,39 +127,21 @@ pub async fn update(
         if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
             return Err(ApiError::bad_request("Invalid 'name': empty string.").with_param("name"));
         }
-        let account = find_mut(state, &project_id, &id)?;
+        let account = ServiceAccount::find_mut(&mut state.service_accounts, &project_id, &id)?;
         if let Some(name) = name {
             account.name = name;
         }
         if let Some(role) = role {
             account.role = role;
         }
-        wrote(wire::service_account(account))
+        Ok(Json(wire::service_account(account)))
     })
 }
 
-fn find_mut<'a>(
-    state: &'a mut State,
-    project_id: &str,
-    id: &str,
-) -> Result<&'a mut ServiceAccount, ApiError> {
-    state
-        .service_accounts
-        .iter_mut()
-        .find(|s| s.project_id == project_id && s.id == id)
-        .ok_or_else(|| ApiError::not_found("service account", id))
-}
-
 /// S5: the service account and every key it owns.
-pub async fn delete(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    run(&shared, &headers, |state, _| {
-        let (project_id, id) = path_param(p)?;
-        state.writable_project(&project_id)?;
-        state.service_account(&project_id, &id)?;
+pub async fn delete(call: Call, p: PairPath) -> Answer {
+    call.write(|state, _| {
+        let (project_id, id) = writable_account(state, p)?;
         state
             .service_accounts
             .retain(|s| !(s.project_id == project_id && s.id == id));
@@ -200,24 +149,15 @@ pub async fn delete(
             service_account_id: id.clone(),
         };
         state.api_keys.retain(|k| k.owner != owner);
-        wrote(wire::deleted(
-            "organization.project.service_account.deleted",
-            &id,
-        ))
+        let deleted = wire::deleted("organization.project.service_account.deleted", &id);
+        Ok(Json(deleted))
     })
 }
 
 /// S6: another key for an existing service account; its value is returned once.
-pub async fn create_key(
-    AxState(shared): AxState<Shared>,
-    headers: HeaderMap,
-    p: Result<Path<(String, String)>, PathRejection>,
-    bytes: Bytes,
-) -> Response {
-    run(&shared, &headers, |state, _| {
-        let (project_id, id) = path_param(p)?;
-        state.writable_project(&project_id)?;
-        state.service_account(&project_id, &id)?;
+pub async fn create_key(call: Call, p: PairPath, bytes: Bytes) -> Answer {
+    call.write(|state, _| {
+        let (project_id, id) = writable_account(state, p)?;
         let fields = body::parse(&bytes, &["name", "scopes", "expires_in_seconds"])?;
         let name =
             body::optional_string(&fields, "name")?.unwrap_or_else(|| INITIAL_KEY_NAME.to_string());
@@ -226,6 +166,14 @@ pub async fn create_key(
         let (key, value) = new_key(&project_id, &id, &name, expires, scopes);
         let out = wire::service_account_key_created(&key, &value);
         state.api_keys.push(key);
-        wrote(out)
+        Ok(Json(out))
     })
+}
+
+/// The path's project and service account, both existing, the project not archived.
+fn writable_account(state: &State, p: PairPath) -> Result<(String, String), ApiError> {
+    let (project_id, id) = path_param(p)?;
+    state.writable_project(&project_id)?;
+    ServiceAccount::find(&state.service_accounts, &project_id, &id)?;
+    Ok((project_id, id))
 }

@@ -33,10 +33,10 @@ pub fn service_account_key_created(k: &ProjectKey, value: &str) -> Value {
     json!({
         "object": "organization.project.service_account.api_key",
         "value": value,
-        "name": k.name,
-        "created_at": k.created_at,
+        "name": k.issued.name,
+        "created_at": k.issued.created_at,
         "id": k.id,
-        "expires_at": k.expires_at,
+        "expires_at": k.issued.expires_at,
     })
 }
 
@@ -50,7 +50,7 @@ pub fn project_key(state: &State, k: &ProjectKey) -> Value {
                     "id": user_id,
                     "email": user.map(|u| u.email.as_str()).unwrap_or(""),
                     "name": user.map(|u| u.name.as_str()).unwrap_or(""),
-                    "created_at": user.map(|u| u.created_at).unwrap_or(k.created_at),
+                    "created_at": user.map(|u| u.created_at).unwrap_or(k.issued.created_at),
                     "role": role,
                 }
             })
@@ -65,7 +65,7 @@ pub fn project_key(state: &State, k: &ProjectKey) -> Value {
                 "service_account": {
                     "id": service_account_id,
                     "name": sa.map(|s| s.name.as_str()).unwrap_or(""),
-                    "created_at": sa.map(|s| s.created_at).unwrap_or(k.created_at),
+                    "created_at": sa.map(|s| s.created_at).unwrap_or(k.issued.created_at),
                     "role": sa.map(|s| s.role.as_str()).unwrap_or("member"),
                 }
             })
@@ -73,11 +73,11 @@ pub fn project_key(state: &State, k: &ProjectKey) -> Value {
     };
     json!({
         "object": "organization.project.api_key",
-        "redacted_value": k.redacted_value,
-        "name": k.name,
-        "created_at": k.created_at,
-        "last_used_at": k.last_used_at,
-        "expires_at": k.expires_at,
+        "redacted_value": k.issued.redacted_value,
+        "name": k.issued.name,
+        "created_at": k.issued.created_at,
+        "last_used_at": k.issued.last_used_at,
+        "expires_at": k.issued.expires_at,
         "id": k.id,
         "owner_project_access": k.owner_project_access,
         "owner": owner,
@@ -90,17 +90,17 @@ pub fn admin_key(state: &State, k: &AdminKey) -> Value {
     json!({
         "object": "organization.admin_api_key",
         "id": k.id,
-        "name": k.name,
-        "redacted_value": k.redacted_value,
-        "created_at": k.created_at,
-        "last_used_at": k.last_used_at,
-        "expires_at": k.expires_at,
+        "name": k.issued.name,
+        "redacted_value": k.issued.redacted_value,
+        "created_at": k.issued.created_at,
+        "last_used_at": k.issued.last_used_at,
+        "expires_at": k.issued.expires_at,
         "owner": {
             "type": "user",
             "object": "organization.user",
             "id": k.owner_user_id,
             "name": owner.map(|u| u.name.as_str()).unwrap_or(""),
-            "created_at": owner.map(|u| u.created_at).unwrap_or(k.created_at),
+            "created_at": owner.map(|u| u.created_at).unwrap_or(k.issued.created_at),
             "role": "owner",
         },
     })
