@@ -39,6 +39,11 @@ impl<V: HeaderAuth> Call<V> {
         &self.headers
     }
 
+    /// Where the emulator listens, for answers that link back to it.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
     /// Run a read as the authenticated caller.
     pub fn read<T>(
         &self,

@@ -2,33 +2,25 @@
 //! disable/enable (ibm.md §5.2–§5.7).
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, RawQuery};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
 
-use super::auth;
 use super::body::{self, boolean, string};
-use super::errors::IbmError;
+use super::errors::{respond, IbmError};
 use super::jwt::Caller;
-use super::model::{entity_tag, ApiKey, IdentityKind, State as IbmState};
+use super::model::{entity_tag, ApiKey, IdentityKind, State};
 use super::time;
 use super::wire::{self, Render};
-use crate::state::Shared;
+use super::Call;
 
 const ACTIONS_WHEN_LEAKED: [&str; 3] = ["none", "disable", "delete"];
 /// Caller-supplied key values must be at least this long (ibm.md §5.2).
 const MIN_APIKEY_LEN: usize = 32;
-
-fn respond(result: Result<Response, IbmError>, operation: &'static str) -> Response {
-    match result {
-        Ok(r) => r,
-        Err(e) => e.op(operation).into_response(),
-    }
-}
 
 /// A fresh key value: 44 URL-safe characters, like the live service's.
 pub fn new_key_value() -> String {
@@ -45,15 +37,12 @@ fn with_etag(status: StatusCode, key: &ApiKey, render: Render) -> Response {
     response
 }
 
-/// A key of the caller's account; keys elsewhere are as good as absent.
-fn visible_key<'a>(
-    state: &'a mut IbmState,
-    caller: &Caller,
-    id: &str,
-) -> Result<&'a mut ApiKey, IbmError> {
+/// Where in the state a key of the caller's account is; keys elsewhere are as good as absent.
+fn visible(state: &State, caller: &Caller, id: &str) -> Result<usize, IbmError> {
     state
-        .key_mut(id)
-        .filter(|k| k.account_id == caller.account_id)
+        .keys
+        .iter()
+        .position(|k| k.id == id && k.account_id == caller.account_id)
         .ok_or_else(|| IbmError::key_not_found(id))
 }
 
@@ -76,14 +65,20 @@ fn parse_expiry(value: &str) -> Result<chrono::DateTime<chrono::Utc>, IbmError> 
     })
 }
 
-pub async fn create(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    respond(create_inner(&shared, &headers, &body), "createApiKey")
+pub async fn create(call: Call, body: Bytes) -> Response {
+    let headers = call.headers().clone();
+    respond(
+        call.write(|state, caller| create_key(state, &caller, &headers, &body)),
+        "createApiKey",
+    )
 }
 
-fn create_inner(shared: &Shared, headers: &HeaderMap, raw: &[u8]) -> Result<Response, IbmError> {
-    let mut store = shared.store();
-    let state = &mut store.ibm;
-    let caller = auth::caller(state, headers)?;
+fn create_key(
+    state: &mut State,
+    caller: &Caller,
+    headers: &axum::http::HeaderMap,
+    raw: &[u8],
+) -> Result<Response, IbmError> {
     let map = body::object(raw)?;
 
     let name = string(&map, "name")?
@@ -204,97 +199,63 @@ fn create_inner(shared: &Shared, headers: &HeaderMap, raw: &[u8]) -> Result<Resp
         },
     );
     state.keys.push(key);
-    shared.persist_locked(&store);
     Ok(response)
 }
 
-pub async fn get(
-    State(shared): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
+pub async fn get(call: Call, Path(id): Path<String>, RawQuery(query): RawQuery) -> Response {
+    let key = call.read(|state, caller| {
+        let query = body::query_pairs(query.as_deref())?;
+        let render = Render {
+            reveal: false,
+            history: body::query_bool(&query, "include_history")?,
+            activity: body::query_bool(&query, "include_activity")?,
+        };
+        let key = &state.keys[visible(state, &caller, &id)?];
+        Ok(with_etag(StatusCode::OK, key, render))
+    });
+    respond(key, "getApiKey")
+}
+
+pub async fn details(call: Call, RawQuery(query): RawQuery) -> Response {
+    let details = call.read(|state, _| {
+        let query = body::query_pairs(query.as_deref())?;
+        let render = Render {
+            history: body::query_bool(&query, "include_history")?,
+            ..Render::default()
+        };
+        let value = call
+            .headers()
+            .get("iam-apikey")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| IbmError::bad_request("Header 'IAM-ApiKey' is required."))?;
+        let key = state
+            .key_by_value(value)
+            .ok_or_else(|| IbmError::not_found("API key not found."))?;
+        Ok(with_etag(StatusCode::OK, key, render))
+    });
+    respond(details, "getApiKeysDetails")
+}
+
+pub async fn update(call: Call, Path(id): Path<String>, body: Bytes) -> Response {
+    let headers = call.headers().clone();
     respond(
-        get_inner(&shared, &id, &headers, query.as_deref()),
-        "getApiKey",
+        call.write(|state, caller| update_key(state, &caller, &id, &headers, &body)),
+        "updateApiKey",
     )
 }
 
-fn get_inner(
-    shared: &Shared,
+fn update_key(
+    state: &mut State,
+    caller: &Caller,
     id: &str,
-    headers: &HeaderMap,
-    query: Option<&str>,
-) -> Result<Response, IbmError> {
-    let mut store = shared.store();
-    let state = &mut store.ibm;
-    let caller = auth::caller(state, headers)?;
-    let query = body::query_pairs(query)?;
-    let render = Render {
-        reveal: false,
-        history: body::query_bool(&query, "include_history")?,
-        activity: body::query_bool(&query, "include_activity")?,
-    };
-    let key = visible_key(state, &caller, id)?;
-    Ok(with_etag(StatusCode::OK, key, render))
-}
-
-pub async fn details(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
-    respond(
-        details_inner(&shared, &headers, query.as_deref()),
-        "getApiKeysDetails",
-    )
-}
-
-fn details_inner(
-    shared: &Shared,
-    headers: &HeaderMap,
-    query: Option<&str>,
-) -> Result<Response, IbmError> {
-    let store = shared.store();
-    let state = &store.ibm;
-    auth::caller(state, headers)?;
-    let query = body::query_pairs(query)?;
-    let render = Render {
-        history: body::query_bool(&query, "include_history")?,
-        ..Render::default()
-    };
-    let value = headers
-        .get("iam-apikey")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| IbmError::bad_request("Header 'IAM-ApiKey' is required."))?;
-    let key = state
-        .key_by_value(value)
-        .ok_or_else(|| IbmError::not_found("API key not found."))?;
-    Ok(with_etag(StatusCode::OK, key, render))
-}
-
-pub async fn update(
-    State(shared): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    respond(update_inner(&shared, &id, &headers, &body), "updateApiKey")
-}
-
-fn update_inner(
-    shared: &Shared,
-    id: &str,
-    headers: &HeaderMap,
+    headers: &axum::http::HeaderMap,
     raw: &[u8],
 ) -> Result<Response, IbmError> {
-    let mut store = shared.store();
-    let state = &mut store.ibm;
-    let caller = auth::caller(state, headers)?;
     let map = body::object(raw)?;
-    let owner = visible_key(state, &caller, id)?.iam_id.clone();
+    let i = visible(state, caller, id)?;
+    let owner = state.keys[i].iam_id.clone();
     let kind = state
         .identity(&owner)
         .map_or(IdentityKind::User, |i| i.kind);
@@ -324,7 +285,7 @@ fn update_inner(
         None => None,
     };
 
-    let key = visible_key(state, &caller, id)?;
+    let key = &mut state.keys[i];
     if key.locked {
         return Err(IbmError::locked(id));
     }
@@ -359,89 +320,53 @@ fn update_inner(
         changed.push("expires_at".to_owned());
     }
     key.touch(&caller.iam_id, &caller.account_id, "update", changed);
-    let response = with_etag(StatusCode::OK, key, Render::default());
-    shared.persist_locked(&store);
-    Ok(response)
+    Ok(with_etag(StatusCode::OK, key, Render::default()))
 }
 
-pub async fn delete(
-    State(shared): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    respond(delete_inner(&shared, &id, &headers), "deleteApiKey")
-}
-
-fn delete_inner(shared: &Shared, id: &str, headers: &HeaderMap) -> Result<Response, IbmError> {
-    let mut store = shared.store();
-    let state = &mut store.ibm;
-    let caller = auth::caller(state, headers)?;
-    if visible_key(state, &caller, id)?.locked {
-        return Err(IbmError::locked(id));
-    }
-    state.keys.retain(|k| k.id != id);
-    shared.persist_locked(&store);
-    Ok(StatusCode::NO_CONTENT.into_response())
+pub async fn delete(call: Call, Path(id): Path<String>) -> Response {
+    let deleted = call.write(|state, caller| {
+        let i = visible(state, &caller, &id)?;
+        if state.keys[i].locked {
+            return Err(IbmError::locked(&id));
+        }
+        state.keys.remove(i);
+        Ok(StatusCode::NO_CONTENT.into_response())
+    });
+    respond(deleted, "deleteApiKey")
 }
 
 /// Lock, unlock, disable and enable: set one flag, bump the version, answer 204 with no body.
 fn set_flag(
-    shared: &Shared,
+    call: Call,
     id: &str,
-    headers: &HeaderMap,
     action: &str,
     apply: fn(&mut ApiKey),
 ) -> Result<Response, IbmError> {
-    let mut store = shared.store();
-    let state = &mut store.ibm;
-    let caller = auth::caller(state, headers)?;
-    let key = visible_key(state, &caller, id)?;
-    apply(key);
-    key.touch(&caller.iam_id, &caller.account_id, action, Vec::new());
-    shared.persist_locked(&store);
-    Ok(StatusCode::NO_CONTENT.into_response())
+    call.write(|state, caller| {
+        let i = visible(state, &caller, id)?;
+        let key = &mut state.keys[i];
+        apply(key);
+        key.touch(&caller.iam_id, &caller.account_id, action, Vec::new());
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
 }
 
-pub async fn lock(
-    State(shared): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    respond(
-        set_flag(&shared, &id, &headers, "lock", |k| k.locked = true),
-        "lockApiKey",
-    )
+pub async fn lock(call: Call, Path(id): Path<String>) -> Response {
+    let locked = set_flag(call, &id, "lock", |k| k.locked = true);
+    respond(locked, "lockApiKey")
 }
 
-pub async fn unlock(
-    State(shared): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    respond(
-        set_flag(&shared, &id, &headers, "unlock", |k| k.locked = false),
-        "unlockApiKey",
-    )
+pub async fn unlock(call: Call, Path(id): Path<String>) -> Response {
+    let unlocked = set_flag(call, &id, "unlock", |k| k.locked = false);
+    respond(unlocked, "unlockApiKey")
 }
 
-pub async fn disable(
-    State(shared): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    respond(
-        set_flag(&shared, &id, &headers, "disable", |k| k.disabled = true),
-        "disableApiKey",
-    )
+pub async fn disable(call: Call, Path(id): Path<String>) -> Response {
+    let disabled = set_flag(call, &id, "disable", |k| k.disabled = true);
+    respond(disabled, "disableApiKey")
 }
 
-pub async fn enable(
-    State(shared): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    respond(
-        set_flag(&shared, &id, &headers, "enable", |k| k.disabled = false),
-        "enableApiKey",
-    )
+pub async fn enable(call: Call, Path(id): Path<String>) -> Response {
+    let enabled = set_flag(call, &id, "enable", |k| k.disabled = false);
+    respond(enabled, "enableApiKey")
 }

@@ -5,8 +5,19 @@ use axum::http::{header, HeaderMap};
 use super::errors::IbmError;
 use super::jwt::{self, Caller, Invalid};
 use super::model::State;
+use super::Ibm;
+use crate::handler::HeaderAuth;
 
-pub fn caller(state: &State, headers: &HeaderMap) -> Result<Caller, IbmError> {
+impl HeaderAuth for Ibm {
+    type Caller = Caller;
+    type Error = IbmError;
+
+    fn authenticate(state: &mut State, headers: &HeaderMap) -> Result<Caller, IbmError> {
+        caller(state, headers)
+    }
+}
+
+fn caller(state: &State, headers: &HeaderMap) -> Result<Caller, IbmError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .ok_or_else(|| IbmError::unauthorized("No authorization header found."))?

@@ -103,6 +103,11 @@ impl IbmError {
     }
 }
 
+/// The handler's answer, or its error naming the SDK operation that failed.
+pub fn respond(result: Result<Response, IbmError>, operation: &'static str) -> Response {
+    result.unwrap_or_else(|e| e.op(operation).into_response())
+}
+
 impl IntoResponse for IbmError {
     fn into_response(self) -> Response {
         let transaction_id = crate::util::random_hex(32);

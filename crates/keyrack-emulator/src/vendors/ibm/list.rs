@@ -3,43 +3,37 @@
 
 use std::cmp::Ordering;
 
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::extract::RawQuery;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::auth;
 use super::body::{self, query_get};
-use super::errors::IbmError;
-use super::model::{ApiKey, IdentityKind};
+use super::errors::{respond, IbmError};
+use super::jwt::Caller;
+use super::model::{ApiKey, IdentityKind, State};
 use super::wire::{self, Render};
-use crate::state::Shared;
+use super::Call;
 
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
 
-pub async fn list(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
-    match list_inner(&shared, &headers, query.as_deref()) {
-        Ok(r) => r,
-        Err(e) => e.op("listApiKeys").into_response(),
-    }
+pub async fn list(call: Call, RawQuery(query): RawQuery) -> Response {
+    let base_url = call.base_url().to_owned();
+    respond(
+        call.read(|state, caller| list_keys(state, &caller, &base_url, query.as_deref())),
+        "listApiKeys",
+    )
 }
 
-fn list_inner(
-    shared: &Shared,
-    headers: &HeaderMap,
+fn list_keys(
+    state: &State,
+    caller: &Caller,
+    base_url: &str,
     query: Option<&str>,
 ) -> Result<Response, IbmError> {
-    let store = shared.store();
-    let state = &store.ibm;
-    let caller = auth::caller(state, headers)?;
     let pairs = body::query_pairs(query)?;
 
     let account_id = match query_get(&pairs, "account_id") {
@@ -159,7 +153,7 @@ fn list_inner(
         .map(|k| wire::api_key(k, render))
         .collect();
 
-    let link = |offset: Option<usize>| page_link(&shared.base_url, &pairs, offset);
+    let link = |offset: Option<usize>| page_link(base_url, &pairs, offset);
     let mut body = json!({
         "offset": offset,
         "limit": pagesize,

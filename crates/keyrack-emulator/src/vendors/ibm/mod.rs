@@ -29,6 +29,9 @@ pub const DEFAULT_APIKEYS_PER_IDENTITY: u32 = 20;
 
 pub struct Ibm;
 
+/// A request to an IBM handler.
+type Call = crate::handler::Call<Ibm>;
+
 impl Vendor for Ibm {
     const NAME: &'static str = "ibm";
     type State = State;

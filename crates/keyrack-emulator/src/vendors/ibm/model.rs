@@ -39,10 +39,6 @@ impl State {
         self.identities.iter().find(|i| i.iam_id == iam_id)
     }
 
-    pub fn key(&self, id: &str) -> Option<&ApiKey> {
-        self.keys.iter().find(|k| k.id == id)
-    }
-
     pub fn key_mut(&mut self, id: &str) -> Option<&mut ApiKey> {
         self.keys.iter_mut().find(|k| k.id == id)
     }
