@@ -38,33 +38,19 @@ pub async fn collection(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Body,
-) -> Response {
-    let body = match read_body(body) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, OciError> {
+    let request = Signed::read(&method, &uri, &headers, body)?;
     let mut store = shared.store();
     let state = &mut store.oci;
-    let caller = match authenticate(state, &method, &uri, &headers, &body) {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
-    let Ok(Path(user_id)) = path else {
-        return OciError::not_authorized_or_not_found().into_response();
-    };
-    if let Err(e) = authorize(state, &caller, &user_id) {
-        return e.into_response();
-    }
+    let user_id = request.authorized(state, path, String::as_str)?;
     match method {
-        Method::GET => list(state, &user_id).into_response(),
+        Method::GET => Ok(list(state, &user_id)),
         Method::POST => {
-            let result = upload(state, &user_id, &headers, &body);
-            if result.is_ok() {
-                shared.persist_locked(&store);
-            }
-            result.into_response()
+            let uploaded = upload(state, &user_id, &headers, &request.body)?;
+            shared.persist_locked(&store);
+            Ok(uploaded)
         }
-        _ => method_not_allowed("GET, POST"),
+        _ => Ok(method_not_allowed("GET, POST")),
     }
 }
 
@@ -77,33 +63,17 @@ pub async fn item(
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
     body: Body,
-) -> Response {
-    let body = match read_body(body) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, OciError> {
+    let request = Signed::read(&method, &uri, &headers, body)?;
     let mut store = shared.store();
     let state = &mut store.oci;
-    let caller = match authenticate(state, &method, &uri, &headers, &body) {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
-    let Ok(Path((user_id, fingerprint))) = path else {
-        return OciError::not_authorized_or_not_found().into_response();
-    };
-    if let Err(e) = authorize(state, &caller, &user_id) {
-        return e.into_response();
-    }
+    let (user_id, fingerprint) = request.authorized(state, path, |(user, _)| user.as_str())?;
     if method != Method::DELETE {
-        return method_not_allowed("DELETE");
+        return Ok(method_not_allowed("DELETE"));
     }
-    match delete(state, &user_id, &fingerprint, &headers) {
-        Ok(()) => {
-            shared.persist_locked(&store);
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(e) => e.into_response(),
-    }
+    delete(state, &user_id, &fingerprint, &headers)?;
+    shared.persist_locked(&store);
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Any other path under `/20160918/`: authenticated like every OCI call, then `404 NotFound`.
@@ -114,46 +84,78 @@ pub async fn unknown_operation(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    let body = match read_body(body) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let store = shared.store();
-    if let Err(e) = authenticate(&store.oci, &method, &uri, &headers, &body) {
-        return e.into_response();
-    }
-    OciError::new(
+) -> Result<Response, OciError> {
+    let request = Signed::read(&method, &uri, &headers, body)?;
+    request.authenticate(&shared.store().oci)?;
+    Err(OciError::new(
         StatusCode::NOT_FOUND,
         "NotFound",
         format!("No operation for {method} {}.", uri.path()),
-    )
-    .into_response()
+    ))
 }
 
-fn authenticate(
-    state: &State,
-    method: &Method,
-    uri: &axum::http::Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<KeyId, OciError> {
-    let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
-    let req = Received {
-        method,
-        target,
-        headers,
-        body,
-    };
-    let now = state.now().timestamp();
-    let max_skew = state.settings.max_clock_skew_secs;
-    match signature::verify(&req, now, max_skew, |id| state.signing_key(id)) {
-        Ok(key_id) => KeyId::parse(&key_id).ok_or_else(OciError::not_authenticated),
-        Err(reason) => {
-            // For the operator's log only; the client always gets the same 401.
-            tracing::debug!("oci: {method} {target}: not authenticated: {reason}");
-            Err(OciError::not_authenticated())
+/// A request as OCI checks it before any operation: every call is signed.
+struct Signed<'a> {
+    method: &'a Method,
+    uri: &'a axum::http::Uri,
+    headers: &'a HeaderMap,
+    body: Bytes,
+}
+
+impl<'a> Signed<'a> {
+    fn read(
+        method: &'a Method,
+        uri: &'a axum::http::Uri,
+        headers: &'a HeaderMap,
+        body: Body,
+    ) -> Result<Self, OciError> {
+        Ok(Signed {
+            method,
+            uri,
+            headers,
+            body: read_body(body)?,
+        })
+    }
+
+    fn authenticate(&self, state: &State) -> Result<KeyId, OciError> {
+        let target = self
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str())
+            .unwrap_or("/");
+        let req = Received {
+            method: self.method,
+            target,
+            headers: self.headers,
+            body: &self.body,
+        };
+        let now = state.now().timestamp();
+        let max_skew = state.settings.max_clock_skew_secs;
+        match signature::verify(&req, now, max_skew, |id| state.signing_key(id)) {
+            Ok(key_id) => KeyId::parse(&key_id).ok_or_else(OciError::not_authenticated),
+            Err(reason) => {
+                // For the operator's log only; the client always gets the same 401.
+                let method = self.method;
+                tracing::debug!("oci: {method} {target}: not authenticated: {reason}");
+                Err(OciError::not_authenticated())
+            }
         }
+    }
+
+    /// The path parameters, once the signature holds and the caller may manage the keys of
+    /// the path's user (`user` picks that user's id out of the parameters).
+    fn authorized<P>(
+        &self,
+        state: &State,
+        path: Result<Path<P>, PathRejection>,
+        user: impl Fn(&P) -> &str,
+    ) -> Result<P, OciError> {
+        let caller = self.authenticate(state)?;
+        let Ok(Path(params)) = path else {
+            return Err(OciError::not_authorized_or_not_found());
+        };
+        authorize(state, &caller, user(&params))?;
+        Ok(params)
     }
 }
 

@@ -26,15 +26,11 @@ pub fn fingerprint(key: &RsaPublicKey) -> String {
         .to_public_key_der()
         .map(|d| d.as_bytes().to_vec())
         .unwrap_or_default();
-    colon_hex(&Md5::digest(der))
-}
-
-fn colon_hex(bytes: &[u8]) -> String {
-    bytes
+    let pairs: Vec<String> = Md5::digest(der)
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(":")
+        .collect();
+    pairs.join(":")
 }
 
 /// Parse an SPKI (`-----BEGIN PUBLIC KEY-----`) RSA public key as OCI's upload accepts it.
