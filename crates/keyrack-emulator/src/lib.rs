@@ -11,9 +11,12 @@
 //! vendor), seeding, the manifest, the router, and the lookups the shared layers use. Nothing
 //! outside a vendor's own folder and that list knows a vendor by name.
 //!
-//! Handlers lock `Shared::store`, work on their vendor's state, and after every successful write
-//! call `Shared::persist_locked(&store)` while still holding the guard (or `Shared::persist` after
-//! dropping it — never with the guard held: the lock is not reentrant).
+//! Handlers reach their vendor's state through [`handler::Call`]: it locks `Shared::store`,
+//! authenticates the caller from the headers (the vendor's [`handler::HeaderAuth`]), runs the
+//! operation, and after a successful write persists the state file while still holding the
+//! guard. Code that locks the store itself calls `Shared::persist_locked(&store)` with the guard
+//! held, or `Shared::persist` after dropping it — never with the guard held: the lock is not
+//! reentrant.
 //!
 //! Shared layers (`middleware.rs`) wrap every vendor route: a 1 MiB body limit (413), added
 //! latency, injected faults and the request log; `control.rs` serves the `/__emulator/` API.

@@ -1,4 +1,4 @@
-//! The JSON the emulator sends (`shared/vendors/codefresh.md` §4, §5.6, §5.7), and the request
+//! The JSON the emulator sends, as Codefresh's API documentation gives it, and the request
 //! bodies it reads (extra fields, such as the Terraform client's empty `subject` and
 //! `scopeSnapshot`, are ignored).
 

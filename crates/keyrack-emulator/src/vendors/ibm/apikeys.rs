@@ -1,5 +1,5 @@
 //! `/v1/apikeys` create, get (by id and by value), update, delete, lock/unlock and
-//! disable/enable (ibm.md §5.2–§5.7).
+//! disable/enable.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
@@ -19,7 +19,7 @@ use super::wire::{self, Render};
 use super::Call;
 
 const ACTIONS_WHEN_LEAKED: [&str; 3] = ["none", "disable", "delete"];
-/// Caller-supplied key values must be at least this long (ibm.md §5.2).
+/// Caller-supplied key values must be at least this long, as IBM documents.
 const MIN_APIKEY_LEN: usize = 32;
 
 /// A fresh key value: 44 URL-safe characters, like the live service's.

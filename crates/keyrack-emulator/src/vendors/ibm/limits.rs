@@ -1,4 +1,4 @@
-//! `GET /v1/accounts/{account_id}/limits/identity` (ibm.md §8): the per-identity API-key limit
+//! `GET /v1/accounts/{account_id}/limits/identity`: the per-identity API-key limit
 //! and the current count of each identity named in `apikeys_per_identity`.
 
 use axum::extract::{Path, RawQuery};

@@ -1,4 +1,4 @@
-//! `GET /v1/apikeys` (ibm.md §5.1): scope, type, iam_id, filter, sort and order, paged with
+//! `GET /v1/apikeys`: scope, type, iam_id, filter, sort and order, paged with
 //! `pagesize` (1–100, default 20) and an opaque `pagetoken` carried in `next`/`previous` links.
 
 use std::cmp::Ordering;

@@ -1,4 +1,4 @@
-//! `POST /identity/token`: exchange an API key for an access token (ibm.md §4).
+//! `POST /identity/token`: exchange an API key for an access token.
 
 use axum::body::Bytes;
 use axum::extract::State;

@@ -1,4 +1,4 @@
-//! The `APIKey` object as IBM sends it (ibm.md §5.0). The eight fields the official SDK requires
+//! The `APIKey` object as IBM's API documentation gives it. The eight fields the official SDK requires
 //! (`id`, `crn`, `locked`, `created_by`, `name`, `iam_id`, `account_id`, `apikey`) are always
 //! present; `apikey` is `""` unless the value may be shown.
 

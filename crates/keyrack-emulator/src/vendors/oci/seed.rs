@@ -1,5 +1,6 @@
 //! The seeded tenancy: the admin (whose fresh key pair the manifest hands out), demo users and
-//! keys, and the vendor's published test identity so `oci-signing-vectors.md` replays.
+//! keys, and the vendor's published test identity, so that OCI's published signing test
+//! vectors replay.
 
 use chrono::{Duration, Utc};
 use rand::Rng;

@@ -1,4 +1,4 @@
-//! The JSON the emulator sends, field for field as `shared/vendors/scaleway.md` §4–5 records it.
+//! The JSON the emulator sends, field for field as Scaleway's API documentation records it.
 //! Absent optional values are JSON `null`, except the bearer ids, of which only the one that
 //! applies is present.
 
