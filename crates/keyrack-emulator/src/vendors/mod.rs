@@ -38,7 +38,11 @@ macro_rules! vendors {
             // The state file's field and the vendor's name must never drift apart.
             const _: () = assert!(
                 same(stringify!($module), <$module::$vendor as Vendor>::NAME),
-                concat!("the Vendor::NAME of vendors::", stringify!($module), " differs from its module name"),
+                concat!(
+                    "the Vendor::NAME of vendors::",
+                    stringify!($module),
+                    " differs from its module name"
+                ),
             );
         )+
 
@@ -55,7 +59,10 @@ macro_rules! vendors {
         pub const VENDORS: &[&str] = &[$(<$module::$vendor as Vendor>::NAME),+];
 
         /// Every vendor's part of the sandbox manifest, under the vendor's name.
-        pub fn manifests(store: &Store, base_url: &str) -> serde_json::Map<String, serde_json::Value> {
+        pub fn manifests(
+            store: &Store,
+            base_url: &str,
+        ) -> serde_json::Map<String, serde_json::Value> {
             let mut parts = serde_json::Map::new();
             $(parts.insert(
                 <$module::$vendor as Vendor>::NAME.to_owned(),

@@ -1,6 +1,6 @@
-//! The `APIKey` object as IBM's API documentation gives it. The eight fields the official SDK requires
-//! (`id`, `crn`, `locked`, `created_by`, `name`, `iam_id`, `account_id`, `apikey`) are always
-//! present; `apikey` is `""` unless the value may be shown.
+//! The `APIKey` object as IBM's API documentation gives it. The eight fields the official SDK
+//! requires (`id`, `crn`, `locked`, `created_by`, `name`, `iam_id`, `account_id`, `apikey`) are
+//! always present; `apikey` is `""` unless the value may be shown.
 
 use serde_json::{json, Value};
 
