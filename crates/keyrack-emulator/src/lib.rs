@@ -7,9 +7,10 @@
 //! Each vendor is a module under `vendors/` implementing [`vendor::Vendor`]: its name, its
 //! `State`, how it seeds, its part of the manifest, its routes, which paths are its own, and its
 //! error envelope for answers its handlers never produce. The `vendors!` list in `vendors/mod.rs`
-//! names every vendor once and derives the rest from those impls: the [`Store`] (a field per
-//! vendor), seeding, the manifest, the router, and the lookups the shared layers use. Nothing
-//! outside a vendor's own folder and that list knows a vendor by name.
+//! names every vendor once (beside the module's `pub mod` line) and derives the rest from those
+//! impls: the [`Store`] (a field per vendor), seeding, the manifest, the router, and the lookups
+//! the shared layers use. Nothing outside a vendor's own folder and that list knows a vendor by
+//! name.
 //!
 //! Handlers reach their vendor's state through [`handler::Call`]: it locks `Shared::store`,
 //! authenticates the caller from the headers (the vendor's [`handler::HeaderAuth`]), runs the

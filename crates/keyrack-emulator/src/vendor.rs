@@ -48,8 +48,7 @@ pub trait Vendor {
 }
 
 /// Where a listed vendor's state lives in the `Store`. Implemented by the list for every vendor
-/// in it, so that code generic over vendors can reach one vendor's state.
+/// in it, so that code generic over vendors (`handler::Call`) can reach one vendor's state.
 pub trait Listed: Vendor {
-    fn state(store: &Store) -> &Self::State;
     fn state_mut(store: &mut Store) -> &mut Self::State;
 }

@@ -27,9 +27,6 @@ macro_rules! vendors {
 
         $(
             impl Listed for $module::$vendor {
-                fn state(store: &Store) -> &Self::State {
-                    &store.$module
-                }
                 fn state_mut(store: &mut Store) -> &mut Self::State {
                     &mut store.$module
                 }
