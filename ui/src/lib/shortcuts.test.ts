@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTyping, shortcutFor } from './shortcuts';
+import { isTyping, moveTo, shortcutFor } from './shortcuts';
 
 const k = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) => ({
   key,
@@ -56,5 +56,31 @@ describe('isTyping', () => {
     expect(isTyping(box)).toBe(false);
     expect(isTyping(document.body)).toBe(false);
     expect(isTyping(null)).toBe(false);
+  });
+});
+
+describe('moveTo', () => {
+  it('steps a row or a page, and jumps to either end', () => {
+    expect(moveTo('down', 3, 10, 4)).toBe(4);
+    expect(moveTo('up', 3, 10, 4)).toBe(2);
+    expect(moveTo('page-down', 3, 10, 4)).toBe(7);
+    expect(moveTo('page-up', 5, 10, 4)).toBe(1);
+    expect(moveTo('first', 5, 10, 4)).toBe(0);
+    expect(moveTo('last', 5, 10, 4)).toBe(9);
+  });
+
+  it('stops at the ends of the list', () => {
+    expect(moveTo('up', 0, 10, 4)).toBe(0);
+    expect(moveTo('down', 9, 10, 4)).toBe(9);
+    expect(moveTo('page-up', 2, 10, 4)).toBe(0);
+    expect(moveTo('page-down', 8, 10, 4)).toBe(9);
+  });
+
+  it('starts at the top when nothing is selected, and has nowhere to go in an empty list', () => {
+    expect(moveTo('down', -1, 10, 4)).toBe(0);
+    expect(moveTo('up', -1, 10, 4)).toBe(0);
+    expect(moveTo('page-down', -1, 10, 4)).toBe(0);
+    expect(moveTo('last', -1, 10, 4)).toBe(9);
+    expect(moveTo('down', -1, 0, 4)).toBeNull();
   });
 });

@@ -12,6 +12,9 @@ export type Shortcut =
   | 'first'
   | 'last';
 
+/** The shortcuts that move the selection through the list. */
+export type Move = Extract<Shortcut, 'up' | 'down' | 'page-up' | 'page-down' | 'first' | 'last'>;
+
 export interface KeyLike {
   key: string;
   ctrlKey: boolean;
@@ -68,4 +71,18 @@ export function isTyping(target: EventTarget | null): boolean {
   if (!field) return false;
   const type = (field as HTMLInputElement).type;
   return !(field.tagName === 'INPUT' && ['checkbox', 'radio', 'button', 'submit'].includes(type));
+}
+
+/**
+ * The index a move selects among `count` rows, from the selected one at `at` (-1: none, and
+ * then any move starts at the top), `page` rows to a page; null when there are no rows.
+ */
+export function moveTo(move: Move, at: number, count: number, page: number): number | null {
+  if (count === 0) return null;
+  let next: number;
+  if (move === 'first') next = 0;
+  else if (move === 'last') next = count - 1;
+  else if (at < 0) next = 0;
+  else next = at + { up: -1, down: 1, 'page-up': -page, 'page-down': page }[move];
+  return Math.min(count - 1, Math.max(0, next));
 }

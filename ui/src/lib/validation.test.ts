@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CAPS } from '../test/fixtures';
 import type { KeyUpdate, NewKey } from './types';
-import { hasErrors, validateKeyUpdate, validateNewKey } from './validation';
+import { hasErrors, refusal, validateKeyUpdate, validateNewKey } from './validation';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
@@ -104,5 +104,24 @@ describe('validateKeyUpdate (mirrors core validate::key_update)', () => {
     expect(validateKeyUpdate(CAPS.ibm, update({ name: '' })).name).toBe('The name must not be empty');
     expect(validateKeyUpdate(CAPS.ibm, update({ description: '' }))).toEqual({});
     expect(validateKeyUpdate(CAPS.codefresh, update({ scopes: [] })).scopes).toBe('Choose at least one scope');
+  });
+});
+
+describe('refusal', () => {
+  it('puts a Validation error that names a field next to that field', () => {
+    expect(refusal({ code: 'validation', message: 'name: already taken', field: 'name' })).toEqual({
+      fields: { name: 'name: already taken' },
+      error: null,
+    });
+  });
+
+  it('shows any other refusal above the form', () => {
+    const forbidden = { code: 'forbidden', message: 'HTTP 403' };
+    expect(refusal(forbidden)).toEqual({ fields: {}, error: forbidden });
+    expect(refusal({ code: 'validation', message: 'Too many keys' })).toEqual({
+      fields: {},
+      error: { code: 'validation', message: 'Too many keys' },
+    });
+    expect(refusal(new Error('lost'))).toEqual({ fields: {}, error: { code: 'internal', message: 'lost' } });
   });
 });

@@ -1,7 +1,8 @@
 // The create and edit forms' checks, mirroring keyrack-core's `validate` module so a user sees
 // what is wrong before anything is sent. Field names are the core's, so a `Validation` error
 // from the backend (its `field`) lands on the same form field.
-import type { Capabilities, KeyUpdate, NewKey, TextField } from './types';
+import { toPublicError } from './api';
+import type { Capabilities, KeyUpdate, NewKey, PublicError, TextField } from './types';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -136,4 +137,14 @@ export function hasErrors(errors: FieldErrors): boolean {
 /** Blank text means "not given". */
 export function textOrNull(value: string): string | null {
   return value.trim() === '' ? null : value;
+}
+
+/**
+ * A refused submit as a form shows it: a Validation error naming a field goes next to that
+ * field; anything else (the vendor's own refusal, a lost connection) above the form.
+ */
+export function refusal(e: unknown): { fields: FieldErrors; error: PublicError | null } {
+  const err = toPublicError(e);
+  if (err.code === 'validation' && err.field) return { fields: { [err.field]: err.message }, error: null };
+  return { fields: {}, error: err };
 }

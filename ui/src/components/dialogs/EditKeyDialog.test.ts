@@ -1,0 +1,87 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Backend } from '../../test/backend';
+
+const h = vi.hoisted(() => ({ b: null as unknown as Backend }));
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (cmd: string, args?: Record<string, unknown>) => h.b.invoke(cmd, args),
+}));
+
+import { toRow } from '../../lib/keys';
+import type { KeyRecord } from '../../lib/types';
+import { resetStores, settle } from '../../test/app';
+import { backend } from '../../test/backend';
+import { account, CAPS, key } from '../../test/fixtures';
+import EditKeyDialog from './EditKeyDialog.svelte';
+
+const cf = account('codefresh');
+const scw = account('scaleway');
+
+async function open(record: KeyRecord) {
+  const a = record.vendor === 'codefresh' ? cf : scw;
+  h.b = backend({ accounts: [a], keys: { [a.id]: [record] } });
+  h.b.handlers.create_options = () => ({ owners: [], projects: [{ id: 'p1', name: 'Research' }] });
+  const caps = CAPS[record.vendor];
+  const onclose = vi.fn();
+  render(EditKeyDialog, { row: toRow(record, a, caps.vendor_name, Date.now()), caps, onclose });
+  await settle();
+  return onclose;
+}
+
+function save(): HTMLButtonElement {
+  return document.getElementById('edit-submit') as HTMLButtonElement;
+}
+
+describe('EditKeyDialog', () => {
+  beforeEach(() => resetStores());
+
+  it('offers what the vendor lets change, and sends only what changed', async () => {
+    const onclose = await open(key('codefresh', cf.id, 'cf1', { name: 'ci', scopes: ['build'] }));
+    expect(screen.queryByLabelText(/Description/)).toBeNull();
+    expect(save().disabled).toBe(true);
+    await fireEvent.click(screen.getByRole('checkbox', { name: /pipeline/ }));
+    expect(save().disabled).toBe(false);
+    await fireEvent.click(save());
+    await settle();
+    expect(h.b.called('key_update')).toEqual([
+      { accountId: cf.id, keyId: 'cf1', changes: { name: null, description: null, scopes: ['build', 'pipeline'], project_id: null } },
+    ]);
+    expect(onclose).toHaveBeenCalled();
+  });
+
+  it('says what is wrong next to the field, and will not save it', async () => {
+    await open(key('codefresh', cf.id, 'cf1', { name: 'ci', scopes: ['build'] }));
+    const name = screen.getByLabelText('Name');
+    expect(document.activeElement).toBe(name);
+    await fireEvent.input(name, { target: { value: ' ' } });
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(name.getAttribute('aria-describedby') ?? '')?.textContent).toBe('The name must not be empty');
+    await fireEvent.click(screen.getByRole('checkbox', { name: /build/ }));
+    expect(document.querySelector('[data-error-for=scopes]')?.textContent).toBe('Choose at least one scope');
+    expect(save().disabled).toBe(true);
+  });
+
+  it('puts a backend validation error next to its field', async () => {
+    await open(key('codefresh', cf.id, 'cf1', { name: 'ci' }));
+    h.b.failures.key_update = [{ code: 'validation', message: 'name: already taken', field: 'name' }];
+    await fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'taken' } });
+    await fireEvent.click(save());
+    await settle();
+    expect(document.querySelector('[data-error-for=name]')?.textContent).toBe('name: already taken');
+  });
+
+  it('keeps the key’s project a choice when the vendor does not list it', async () => {
+    const record = key('scaleway', scw.id, 'SCW1', { description: 'old' });
+    record.extra = { ...record.extra, default_project_id: 'p-gone' } as KeyRecord['extra'];
+    await open(record);
+    const project = screen.getByLabelText('Default project') as HTMLSelectElement;
+    expect(project.value).toBe('p-gone');
+    expect([...project.options].map((o) => o.value)).toEqual(['p-gone', 'p1']);
+    expect(screen.getByLabelText('Description').tagName).toBe('TEXTAREA');
+    await fireEvent.change(project, { target: { value: 'p1' } });
+    await fireEvent.input(screen.getByLabelText('Description'), { target: { value: 'new' } });
+    await fireEvent.click(save());
+    await settle();
+    expect(h.b.called('key_update')[0]?.changes).toEqual({ name: null, description: 'new', scopes: null, project_id: 'p1' });
+  });
+});

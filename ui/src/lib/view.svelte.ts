@@ -1,0 +1,48 @@
+// What the window shows of the inventory, given where the user is (`ui`): the rows as filtered
+// and sorted, the selected key, and what opening a form or a key means for them. The header,
+// the keyboard and the tray all act through here, so they agree on which row is where.
+import { inventory } from './inventory.svelte';
+import { expiringSoon, filterRows, rowUid, sortRows } from './keys';
+import { prefs } from './prefs.svelte';
+import { ui } from './ui.svelte';
+
+/** How often relative dates ("in 3 days") and expiry highlighting are brought up to date. */
+export const CLOCK_MS = 30_000;
+
+export class View {
+  /** The time relative dates are read against; moves on while the app is open. */
+  now = $state(Date.now());
+  /** The rows on screen, in order. */
+  visible = $derived(sortRows(filterRows(inventory.rows, ui.filter, this.now), ui.sort));
+  selectedRow = $derived(ui.selected ? inventory.row(ui.selected) : undefined);
+  expiringCount = $derived(
+    inventory.rows.filter((r) => expiringSoon(r, prefs.value.expiring_soon_days, this.now)).length,
+  );
+
+  /** Starts the clock; the returned function stops it. */
+  startClock(): () => void {
+    const clock = setInterval(() => (this.now = Date.now()), CLOCK_MS);
+    return () => clearInterval(clock);
+  }
+
+  /**
+   * The create form, on `accountId`, else the account the list is filtered to, else the
+   * selected key's. Without any account there is nothing to create in: the accounts dialog.
+   */
+  openCreate(accountId: string | null = null): void {
+    if (inventory.accounts.length === 0) {
+      ui.dialog = { kind: 'accounts' };
+      return;
+    }
+    ui.dialog = { kind: 'create', accountId: accountId ?? ui.filter.account ?? this.selectedRow?.accountId ?? null };
+  }
+
+  /** Selects a key and scrolls to it, clearing filters that would hide it. */
+  selectKey(accountId: string, keyId: string): void {
+    const uid = rowUid(accountId, keyId);
+    if (!this.visible.some((r) => r.uid === uid)) ui.clearFilters();
+    ui.select(uid, true);
+  }
+}
+
+export const view = new View();
