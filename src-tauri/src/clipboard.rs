@@ -31,21 +31,23 @@ impl SystemClipboard {
     ) -> Result<T> {
         let mut slot = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if slot.is_none() {
-            *slot = Some(arboard::Clipboard::new().map_err(|e| unavailable(&e))?);
+            *slot = Some(arboard::Clipboard::new().map_err(unavailable)?);
         }
         let clipboard = slot.as_mut().expect("opened above");
         // arboard's errors name the failure, never the clipboard's content.
         f(clipboard).map_err(|e| Error::Io {
             message: format!("could not {what} the clipboard: {e}"),
+            source: Some(Box::new(e)),
         })
     }
 }
 
-fn unavailable(e: &arboard::Error) -> Error {
+fn unavailable(e: arboard::Error) -> Error {
     Error::Io {
         message: format!(
             "the system clipboard is not available ({e}); save the key to a file instead"
         ),
+        source: Some(Box::new(e)),
     }
 }
 

@@ -2,7 +2,7 @@
 //! so the UI has a single code list (core's `Code`). This module turns the shell's own failures
 //! (Tauri, menus) into it.
 
-use keyrack_core::error::{Code, PublicError};
+use keyrack_core::error::PublicError;
 
 /// What every command rejects with. Boxed because a `PublicError` can carry a whole
 /// `KeyRecord` (`recovered`); a `Box` serializes exactly like what it holds.
@@ -16,22 +16,16 @@ pub fn public(e: keyrack_core::Error) -> IpcError {
     Box::new(e.to_public())
 }
 
-/// A failure inside the app itself (window, menu, event system). Reported as `io`: the
-/// closest of core's codes for "something on this computer failed"; the UI can only show it.
+/// A failure inside the app itself (window, menu, event system): `internal`, which the UI can
+/// only show.
 pub fn internal(what: &str, e: impl std::fmt::Display) -> IpcError {
-    Box::new(PublicError {
-        code: Code::Io,
-        message: format!("{what}: {e}"),
-        field: None,
-        retry_after_secs: None,
-        vendor: None,
-        recovered: None,
-    })
+    public(keyrack_core::Error::internal(format!("{what}: {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keyrack_core::error::Code;
 
     #[test]
     fn core_errors_keep_their_code_and_field() {
@@ -45,7 +39,7 @@ mod tests {
     #[test]
     fn app_failures_say_what_failed() {
         let e = internal("could not read the tray menu", "menu is gone");
-        assert_eq!(e.code, Code::Io);
+        assert_eq!(e.code, Code::Internal);
         assert_eq!(e.message, "could not read the tray menu: menu is gone");
     }
 }

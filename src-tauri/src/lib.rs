@@ -84,8 +84,12 @@ pub fn run() {
             app.manage(guard);
             tracing::info!(version = %app.package_info().version, "Keyrack starting");
             // The real config directories (or KEYRACK_CONFIG_DIR / KEYRACK_DATA_DIR), the OS
-            // keychain and the system clipboard. A keychain problem does not fail this.
-            let options = keyrack_core::accounts::Options::from_env()?;
+            // keychain, the in-process sandbox and the system clipboard. A keychain problem does
+            // not fail this.
+            let options = keyrack_core::accounts::Options {
+                sandbox: Some(Arc::new(keyrack_sandbox::InProcess)),
+                ..keyrack_core::accounts::Options::from_env()?
+            };
             let clipboard = Arc::new(clipboard::SystemClipboard::new());
             let state = tauri::async_runtime::block_on(state::AppState::open(options, clipboard))?;
             app.manage(state);

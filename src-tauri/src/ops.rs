@@ -10,7 +10,6 @@ use keyrack_core::inventory;
 use keyrack_core::model::{Account, KeyRecord, NewKey};
 use keyrack_core::reveal::PendingSecret;
 use keyrack_core::settings::Preferences;
-use keyrack_core::vendor::Vendor;
 use tauri::{AppHandle, Runtime};
 
 use crate::dto::{AccountListing, ClipboardCleared, CopyResult, InventoryProgress};
@@ -40,84 +39,31 @@ fn listing_of(
 /// with its error, like one the vendor refused. Successful listings replace the cache.
 pub async fn list_all<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<AccountListing> {
     let accounts = state.registry().list_accounts();
-    let total = accounts.len();
-    let clients = futures::future::join_all(
-        accounts
-            .iter()
-            .map(|a| async move { state.registry().vendor(&a.id).await }),
-    )
-    .await;
-
-    let mut results: Vec<Option<AccountListing>> = vec![None; total];
-    let mut ready: Vec<(Account, Arc<dyn Vendor>)> = Vec::new();
-    let mut ready_index = Vec::new();
-    let mut done = 0;
-    for (index, (account, client)) in accounts.iter().zip(clients).enumerate() {
-        match client {
-            Ok(client) => {
-                ready.push((account.clone(), Arc::from(client)));
-                ready_index.push(index);
-            }
-            Err(e) => {
-                tracing::warn!(account = %account.id, code = ?e.code(), "no client for the account");
-                done += 1;
-                events::progress(
-                    app,
-                    InventoryProgress {
-                        done,
-                        total,
-                        account_id: account.id.clone(),
-                        ok: false,
-                    },
-                );
-                results[index] = Some(listing_of(account, Err(e.to_public())));
-            }
-        }
-    }
-    let before = done;
     let progress_app = app.clone();
     let progress = move |p: inventory::Progress| {
         events::progress(
             &progress_app,
             InventoryProgress {
-                done: before + p.done,
-                total,
+                done: p.done,
+                total: p.total,
                 account_id: p.account_id,
                 ok: p.ok,
             },
         )
     };
-    // Core's concurrent listing is driven on a blocking-pool thread: rustc cannot prove its
-    // future `Send` (a higher-ranked lifetime in its stream closure), which Tauri's async
-    // commands need. The vendor requests still run on the shared runtime.
-    let listed = tauri::async_runtime::spawn_blocking(move || {
-        tokio::runtime::Handle::current().block_on(inventory::list_all(ready, 0, progress))
-    })
-    .await;
-    let listed = match listed {
-        Ok(listed) => listed,
-        Err(e) => {
-            tracing::error!(error = %e, "listing stopped unexpectedly");
-            Vec::new()
-        }
-    };
-    for (index, listing) in ready_index.into_iter().zip(listed) {
-        if let Ok(keys) = &listing.result {
-            state.cache_listing(&listing.account_id, keys.clone());
-        }
-        results[index] = Some(listing_of(&accounts[index], listing.result));
-    }
-    tray::refresh(app);
-    results
+    let listed = inventory::list_accounts(state.registry(), accounts.clone(), progress).await;
+    let results = listed
         .into_iter()
         .zip(&accounts)
         .map(|(listing, account)| {
-            listing.unwrap_or_else(|| {
-                let e = crate::error::internal("listing stopped unexpectedly", account.id.as_str());
-                listing_of(account, Err(*e))
-            })
+            if let Ok(keys) = &listing.result {
+                state.cache_listing(&listing.account_id, keys.clone());
+            }
+            listing_of(account, listing.result)
         })
-        .collect()
+        .collect();
+    tray::refresh(app);
+    results
 }
 
 /// List one account (the "retry" of a failed one).

@@ -576,7 +576,9 @@ pub fn current_items<R: Runtime>(app: &AppHandle<R>) -> IpcResult<Vec<TrayMenuIt
 mod tests {
     use super::*;
     use chrono::Duration;
-    use keyrack_core::model::{AccountSettings, KeyStatus, VendorExtra, VendorId};
+    use keyrack_core::model::{AccountSettings, VendorExtra, VendorId};
+    use keyrack_core::test_support::key_record;
+    use keyrack_core::vendors::codefresh::CodefreshExtra;
     use std::collections::HashSet;
 
     fn account(id: &str, name: &str) -> Account {
@@ -591,24 +593,10 @@ mod tests {
 
     fn key(id: &str, days: i64) -> KeyRecord {
         KeyRecord {
-            vendor: VendorId::Codefresh,
             account: "a1".into(),
-            id: id.into(),
             name: Some(format!("key {id}")),
-            description: None,
-            owner: None,
-            created_at: None,
             expires_at: Some(Utc::now() + Duration::days(days)),
-            last_used_at: None,
-            status: KeyStatus::Active,
-            locked: false,
-            scopes: vec![],
-            secret_hint: None,
-            extra: VendorExtra::Codefresh {
-                token_prefix: None,
-                subject_type: None,
-                subject_ref: None,
-            },
+            ..key_record(id, VendorExtra::Codefresh(CodefreshExtra::default()))
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use keyrack_core::export::ExportFormat;
+use keyrack_core::vendors;
 use keyrack_core::{KeyStatus, OwnerKind, VendorId};
 
 #[derive(Debug, Parser)]
@@ -288,36 +288,37 @@ pub struct SandboxArgs {
     pub empty: bool,
 }
 
-/// `--format`: the vendor's native format, or a named one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `--format`: the vendor's native format, or a named one (a format id, as written on the
+/// command line: `oci-config-stanza`); whether the vendor offers it is checked with the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormatChoice {
     Native,
-    Named(ExportFormat),
+    Named(String),
 }
 
-const FORMATS: [&str; 9] = [
-    "native",
-    "env",
-    "json",
-    "ibm-apikey-json",
-    "ibm-credentials-env",
-    "scaleway-config-yaml",
-    "oci-private-key-pem",
-    "oci-config-stanza",
-    "codefresh-cfconfig",
-];
+/// `native` and every format any vendor offers, in kebab case.
+fn format_names() -> Vec<String> {
+    let mut names = vec!["native".to_string()];
+    for d in vendors::ALL {
+        for f in d.formats {
+            let name = f.id.replace('_', "-");
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
 
 fn format_parser() -> impl TypedValueParser<Value = FormatChoice> {
-    PossibleValuesParser::new(FORMATS).map(|s| match s.as_str() {
+    PossibleValuesParser::new(format_names()).map(|s| match s.as_str() {
         "native" => FormatChoice::Native,
-        other => FormatChoice::Named(
-            snake_case_enum(other).expect("every listed format is an ExportFormat"),
-        ),
+        other => FormatChoice::Named(other.replace('-', "_")),
     })
 }
 
 fn vendor_parser() -> impl TypedValueParser<Value = VendorId> {
-    PossibleValuesParser::new(VendorId::ALL.map(VendorId::as_str))
+    PossibleValuesParser::new(vendors::ALL.iter().map(|d| d.key))
         .map(|s| s.parse().expect("every listed vendor parses"))
 }
 
@@ -363,8 +364,9 @@ mod tests {
 
     #[test]
     fn every_listed_format_status_and_kind_maps_to_the_core() {
-        for f in FORMATS.iter().filter(|f| **f != "native") {
-            assert!(snake_case_enum::<ExportFormat>(f).is_some(), "{f}");
+        for f in format_names().iter().filter(|f| *f != "native") {
+            let id = f.replace('-', "_");
+            assert!(vendors::ALL.iter().any(|d| d.format(&id).is_some()), "{f}");
         }
         let cli = Cli::try_parse_from([
             "keyrack",
@@ -390,7 +392,7 @@ mod tests {
         assert_eq!(args.owner_kind, Some(OwnerKind::ServiceId));
         assert_eq!(
             args.format,
-            Some(FormatChoice::Named(ExportFormat::OciConfigStanza))
+            Some(FormatChoice::Named("oci_config_stanza".into()))
         );
         assert_eq!(
             args.expires_at.unwrap().to_rfc3339(),

@@ -29,7 +29,8 @@ pub fn code_for(code: Code) -> u8 {
         | Code::Timeout
         | Code::Decode
         | Code::CreateLost
-        | Code::Io => FAILED,
+        | Code::Io
+        | Code::Internal => FAILED,
     }
 }
 

@@ -18,13 +18,13 @@ pub fn secret(prompt: &str, multi_line: bool, pipe_hint: &str) -> Result<Sensiti
             ));
         }
         rpassword::prompt_password(prompt)
-            .map_err(|e| Error::io("could not read the secret from the terminal", &e))?
+            .map_err(|e| Error::io("could not read the secret from the terminal", e))?
     } else {
         let mut text = String::new();
         stdin
             .lock()
             .read_to_string(&mut text)
-            .map_err(|e| Error::io("could not read the secret from stdin", &e))?;
+            .map_err(|e| Error::io("could not read the secret from stdin", e))?;
         text
     };
     // Both copies are zeroized on drop; the trimmed one drops a newline from `echo` or a file.
@@ -43,7 +43,7 @@ pub fn secret(prompt: &str, multi_line: bool, pipe_hint: &str) -> Result<Sensiti
 pub fn passphrase_prompt(prompt: &str) -> Result<Sensitive<String>> {
     rpassword::prompt_password(prompt)
         .map(Sensitive::new)
-        .map_err(|e| Error::io("could not read the passphrase from the terminal", &e))
+        .map_err(|e| Error::io("could not read the passphrase from the terminal", e))
 }
 
 /// Without a terminal nobody can answer a question: a script must pass `flag` instead.
@@ -68,7 +68,7 @@ pub fn confirm(question: &str, flag: &str) -> Result<bool> {
     let mut answer = String::new();
     stdin
         .read_line(&mut answer)
-        .map_err(|e| Error::io("could not read the answer", &e))?;
+        .map_err(|e| Error::io("could not read the answer", e))?;
     Ok(matches!(
         answer.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"

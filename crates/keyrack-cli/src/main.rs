@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             exit::report(
-                &keyrack_core::Error::io("could not start the async runtime", &e),
+                &keyrack_core::Error::io("could not start the async runtime", e),
                 json,
             );
             return ExitCode::from(exit::FAILED);

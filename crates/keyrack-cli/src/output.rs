@@ -224,36 +224,20 @@ pub fn account_source(account: &Account, session: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keyrack_core::test_support::key_record;
+    use keyrack_core::vendors::ibm::IbmExtra;
     use keyrack_core::OwnerKind;
 
     fn record() -> KeyRecord {
         KeyRecord {
-            vendor: VendorId::Ibm,
-            account: "acc-1".into(),
-            id: "ApiKey-1".into(),
-            name: Some("ci".into()),
-            description: None,
             owner: Some(Owner {
                 kind: OwnerKind::User,
                 id: "IBMid-1".into(),
                 name: None,
             }),
             created_at: Some("2025-01-02T03:04:05Z".parse().unwrap()),
-            expires_at: None,
-            last_used_at: None,
-            status: KeyStatus::Active,
             locked: true,
-            scopes: vec![],
-            secret_hint: None,
-            extra: VendorExtra::Ibm {
-                crn: None,
-                entity_tag: None,
-                iam_id: None,
-                account_id: None,
-                action_when_leaked: None,
-                support_sessions: None,
-                modified_at: None,
-            },
+            ..key_record("ApiKey-1", VendorExtra::Ibm(IbmExtra::default()))
         }
     }
 

@@ -16,9 +16,6 @@ pub struct Source {
     pub registry: Registry,
     /// True when the accounts come from files given for this run, not the app's settings.
     pub session: bool,
-    /// Accounts-file accounts whose secret could not be read (unset variable, missing file):
-    /// each fails on its own when used, so one bad entry does not stop the others.
-    pub unresolved: Vec<(Account, Error)>,
     /// The empty config directory of a session registry, removed on exit.
     _scratch: Option<tempfile::TempDir>,
 }
@@ -27,7 +24,7 @@ impl Source {
     pub async fn open(global: &Global) -> Result<Source> {
         if global.accounts.is_none() && global.sandbox_manifest.is_none() {
             let registry = Registry::open(Options {
-                start_sandbox: false,
+                sandbox: None,
                 ..Options::from_env()?
             })
             .await?;
@@ -37,7 +34,6 @@ impl Source {
             return Ok(Source {
                 registry,
                 session: false,
-                unresolved: Vec::new(),
                 _scratch: None,
             });
         }
@@ -48,26 +44,14 @@ impl Source {
         .await
     }
 
-    /// Every account, the unresolved ones last.
+    /// Every account, in the order the files give them.
     pub fn accounts(&self) -> Vec<Account> {
-        let mut all = self.registry.list_accounts();
-        all.extend(self.unresolved.iter().map(|(a, _)| a.clone()));
-        all
+        self.registry.list_accounts()
     }
 
-    /// Why an account cannot be used, when its secret could not be read.
-    pub fn unresolved_error(&self, id: &str) -> Option<Error> {
-        self.unresolved
-            .iter()
-            .find(|(a, _)| a.id == id)
-            .map(|(_, e)| copy_error(e))
-    }
-
-    /// A client for the account.
-    pub async fn vendor(&self, account: &Account) -> Result<Box<dyn keyrack_core::Vendor>> {
-        if let Some(e) = self.unresolved_error(&account.id) {
-            return Err(e);
-        }
+    /// A client for the account (an accounts-file account whose secret could not be read fails
+    /// here, with why).
+    pub async fn vendor(&self, account: &Account) -> Result<Arc<dyn keyrack_core::Vendor>> {
         self.registry.vendor(&account.id).await
     }
 
@@ -118,7 +102,7 @@ async fn open_session(accounts_file: Option<&Path>, manifest: Option<&Path>) -> 
     let scratch = tempfile::Builder::new()
         .prefix("keyrack-cli-")
         .tempdir()
-        .map_err(|e| Error::io("could not create a temporary directory", &e))?;
+        .map_err(|e| Error::io("could not create a temporary directory", e))?;
     let store: Arc<dyn vault::CredentialStore> = vault::default_store();
     let mut attached = Vec::new();
     if let Some(path) = manifest {
@@ -132,40 +116,44 @@ async fn open_session(accounts_file: Option<&Path>, manifest: Option<&Path>) -> 
         }
         attached.extend(found);
     }
-    let mut unresolved = Vec::new();
-    if let Some(path) = accounts_file {
-        for entry in accounts::read_accounts_file(path)? {
-            match accounts::resolve(&entry, store.as_ref()).await {
-                Ok(credential) => attached.push((entry.account, credential)),
-                Err(e) => unresolved.push((entry.account, e)),
-            }
-        }
-    }
     let registry = Registry::open(Options {
         paths: Paths::under(scratch.path()),
-        store,
+        store: Arc::clone(&store),
         http: None,
-        start_sandbox: false,
+        sandbox: None,
     })
     .await?;
     registry.attach_accounts(attached).await?;
+    // In the file's order; an entry whose secret cannot be read fails on its own when used, so
+    // one bad entry does not stop the others.
+    if let Some(path) = accounts_file {
+        for entry in accounts::read_accounts_file(path)? {
+            match accounts::resolve(&entry, store.as_ref()).await {
+                Ok(credential) => {
+                    registry
+                        .attach_accounts(vec![(entry.account, credential)])
+                        .await?
+                }
+                Err(e) => {
+                    registry
+                        .attach_unusable(vec![(entry.account, unusable(e))])
+                        .await?
+                }
+            }
+        }
+    }
     Ok(Source {
         registry,
         session: true,
-        unresolved,
         _scratch: Some(scratch),
     })
 }
 
-/// `Error` is not `Clone`; the variants a secret lookup yields are rebuilt from their parts.
-fn copy_error(e: &Error) -> Error {
+/// A secret that could not be read: the keychain or a file says why; anything else is the
+/// accounts file's mistake.
+fn unusable(e: Error) -> Error {
     match e {
-        Error::Keychain { message } => Error::Keychain {
-            message: message.clone(),
-        },
-        Error::Io { message } => Error::Io {
-            message: message.clone(),
-        },
+        e @ (Error::Keychain { .. } | Error::Io { .. }) => e,
         other => Error::config(other.to_string()),
     }
 }

@@ -46,8 +46,7 @@ async fn run(per_vendor: usize) {
     let accounts: Vec<_> = accounts_from_manifest(&emulator.manifest())
         .into_iter()
         .map(|(account, credential)| {
-            let vendor: Arc<dyn Vendor> =
-                Arc::from(connect(&account, credential, &http).expect("connect"));
+            let vendor: Arc<dyn Vendor> = connect(&account, credential, &http).expect("connect");
             (account, vendor)
         })
         .collect();

@@ -44,6 +44,9 @@ pub enum Code {
     Config,
     /// A local file could not be read or written.
     Io,
+    /// Keyrack itself failed (a bug, or something the shell could not do); not the user's input
+    /// and not the vendor.
+    Internal,
 }
 
 /// What the vendor said, kept so the user sees the vendor's own words and a request id to quote.
@@ -136,12 +139,34 @@ pub enum Error {
         recovered: Option<Box<KeyRecord>>,
     },
     #[error("{message}")]
-    Keychain { message: String },
+    Keychain {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
     #[error("{message}")]
-    Config { message: String },
+    Config {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
     #[error("{message}")]
-    Io { message: String },
+    Io {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
+    #[error("{message}")]
+    Internal {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 }
+
+/// A local cause kept under an error (an io, TOML or keychain error), for logs and debugging;
+/// the message already says what it means for the user.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 impl Error {
     pub fn code(&self) -> Code {
@@ -162,6 +187,7 @@ impl Error {
             Error::Keychain { .. } => Code::Keychain,
             Error::Config { .. } => Code::Config,
             Error::Io { .. } => Code::Io,
+            Error::Internal { .. } => Code::Internal,
         }
     }
 
@@ -181,12 +207,113 @@ impl Error {
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
+            source: None,
         }
     }
 
-    pub fn io(context: &str, err: &std::io::Error) -> Self {
+    /// A setting or file that cannot be used, keeping the parser's error as the cause.
+    pub fn config_from(
+        message: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Config {
+            message: message.into(),
+            source: Some(Box::new(cause)),
+        }
+    }
+
+    /// `context` (what Keyrack was doing) and the io error, which stays the cause.
+    pub fn io(context: &str, err: std::io::Error) -> Self {
         Error::Io {
             message: format!("{context}: {err}"),
+            source: Some(Box::new(err)),
+        }
+    }
+
+    pub fn keychain(message: impl Into<String>) -> Self {
+        Error::Keychain {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub fn keychain_from(
+        message: impl Into<String>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Keychain {
+            message: message.into(),
+            source: Some(Box::new(cause)),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Internal {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same error again (its local cause left out): for an error that has to be reported
+    /// more than once, such as an account's unreadable credential.
+    pub fn duplicate(&self) -> Error {
+        let message = match self {
+            Error::Validation { .. } | Error::Vendor { .. } => String::new(),
+            _ => self.to_string(),
+        };
+        match self {
+            Error::Unauthorized { message, detail } => Error::Unauthorized {
+                message: message.clone(),
+                detail: detail.clone(),
+            },
+            Error::Forbidden { message, detail } => Error::Forbidden {
+                message: message.clone(),
+                detail: detail.clone(),
+            },
+            Error::NotFound { message, detail } => Error::NotFound {
+                message: message.clone(),
+                detail: detail.clone(),
+            },
+            Error::Conflict { message, detail } => Error::Conflict {
+                message: message.clone(),
+                detail: detail.clone(),
+            },
+            Error::QuotaExceeded { message, detail } => Error::QuotaExceeded {
+                message: message.clone(),
+                detail: detail.clone(),
+            },
+            Error::RateLimited {
+                retry_after,
+                message,
+                detail,
+            } => Error::RateLimited {
+                retry_after: *retry_after,
+                message: message.clone(),
+                detail: detail.clone(),
+            },
+            Error::Validation { field, message } => Error::validation(field, message),
+            Error::Vendor { message, detail } => Error::Vendor {
+                message: message.clone(),
+                detail: detail.clone(),
+            },
+            Error::Network { .. } => Error::Network { message },
+            Error::Timeout { .. } => Error::Timeout { message },
+            Error::Decode { raw, .. } => Error::Decode {
+                message,
+                raw: raw.clone(),
+            },
+            Error::Unsupported { .. } => Error::Unsupported { message },
+            Error::CreateLost { recovered, .. } => Error::CreateLost {
+                message,
+                recovered: recovered.clone(),
+            },
+            Error::Keychain { .. } => Error::keychain(message),
+            Error::Config { .. } => Error::config(message),
+            Error::Io { .. } => Error::Io {
+                message,
+                source: None,
+            },
+            Error::Internal { .. } => Error::internal(message),
         }
     }
 

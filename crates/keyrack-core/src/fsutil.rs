@@ -28,7 +28,7 @@ pub fn write_private(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<
     }
     let dir = parent_dir(path);
     fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(&format!("could not create {}", dir.display()), &e))?;
+        .map_err(|e| Error::io(&format!("could not create {}", dir.display()), e))?;
     let tmp = temp_path(path);
     let result = (|| -> std::io::Result<()> {
         let mut file = open_private(&tmp)?;
@@ -43,10 +43,7 @@ pub fn write_private(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(Error::io(
-            &format!("could not write {}", path.display()),
-            &e,
-        ));
+        return Err(Error::io(&format!("could not write {}", path.display()), e));
     }
     Ok(())
 }

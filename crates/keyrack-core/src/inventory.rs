@@ -1,13 +1,16 @@
-//! Listing every account's keys at once: at most `concurrency` accounts in flight, one result
-//! per account (a failing account never hides the others), and a progress callback the shells
-//! drive their progress bars with.
+//! Listing every account's keys at once — the one function both shells call: at most
+//! `concurrency` accounts in flight, one result per account in the order asked (a failing
+//! account never hides the others), and a progress callback the shells drive their progress
+//! bars with.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use futures::StreamExt;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::accounts::Registry;
 use crate::error::PublicError;
 use crate::model::{Account, KeyRecord, VendorId};
 use crate::vendor::Vendor;
@@ -47,40 +50,82 @@ pub struct Progress {
     pub ok: bool,
 }
 
-/// List every account, `concurrency` at a time (0 means [`DEFAULT_CONCURRENCY`]). The result is
-/// in the order the accounts were given, whatever order they finished in.
+/// List `accounts` through the registry's clients, [`DEFAULT_CONCURRENCY`] at a time. One
+/// listing per account, in the order given: an account whose client cannot be built (keychain
+/// locked, bad settings) gets that error as its listing, like one the vendor refused.
+pub async fn list_accounts(
+    registry: &Registry,
+    accounts: Vec<Account>,
+    progress: impl Fn(Progress) + Send + Sync,
+) -> Vec<AccountListing> {
+    let total = accounts.len();
+    let runs: Vec<_> = accounts
+        .into_iter()
+        .enumerate()
+        .map(|(index, account)| async move {
+            let result = match registry.vendor(&account.id).await {
+                Ok(client) => client.list().await,
+                Err(e) => Err(e),
+            };
+            (index, listing(account, result))
+        })
+        .collect();
+    gather(runs, DEFAULT_CONCURRENCY, total, &progress).await
+}
+
+/// List every account with a client already built, `concurrency` at a time (0 means
+/// [`DEFAULT_CONCURRENCY`]). The result is in the order the accounts were given, whatever order
+/// they finished in.
 pub async fn list_all(
     accounts: Vec<(Account, Arc<dyn Vendor>)>,
     concurrency: usize,
-    progress: impl Fn(Progress) + Send,
+    progress: impl Fn(Progress) + Send + Sync,
 ) -> Vec<AccountListing> {
     let total = accounts.len();
+    let runs: Vec<_> = accounts
+        .into_iter()
+        .enumerate()
+        .map(|(index, (account, vendor))| async move {
+            let result = vendor.list().await;
+            (index, listing(account, result))
+        })
+        .collect();
+    gather(runs, concurrency, total, &progress).await
+}
+
+fn listing(account: Account, result: crate::Result<Vec<KeyRecord>>) -> AccountListing {
+    let result = result.map_err(|e| {
+        tracing::warn!(account = %account.id, vendor = %account.vendor, code = ?e.code(),
+            "listing an account failed");
+        e.to_public()
+    });
+    AccountListing {
+        account_id: account.id,
+        account_name: account.name,
+        vendor: account.vendor,
+        result,
+    }
+}
+
+/// Run the listings `limit` at a time, report each as it finishes, and put them back in order.
+/// The runs are built before they are polled, so the whole future stays `Send`.
+async fn gather<F>(
+    runs: Vec<F>,
+    concurrency: usize,
+    total: usize,
+    progress: &(impl Fn(Progress) + Send + Sync),
+) -> Vec<AccountListing>
+where
+    F: Future<Output = (usize, AccountListing)> + Send,
+{
     let limit = if concurrency == 0 {
         DEFAULT_CONCURRENCY
     } else {
         concurrency
     };
-    let mut runs = futures::stream::iter(accounts.into_iter().enumerate())
-        .map(|(index, (account, vendor))| async move {
-            let result = vendor.list().await.map_err(|e| {
-                tracing::warn!(account = %account.id, vendor = %account.vendor, code = ?e.code(),
-                    "listing an account failed");
-                e.to_public()
-            });
-            (
-                index,
-                AccountListing {
-                    account_id: account.id,
-                    account_name: account.name,
-                    vendor: account.vendor,
-                    result,
-                },
-            )
-        })
-        .buffer_unordered(limit);
-
+    let mut running = futures::stream::iter(runs).buffer_unordered(limit);
     let mut done = Vec::with_capacity(total);
-    while let Some((index, listing)) = runs.next().await {
+    while let Some((index, listing)) = running.next().await {
         progress(Progress {
             done: done.len() + 1,
             total,
@@ -91,4 +136,21 @@ pub async fn list_all(
     }
     done.sort_by_key(|(index, _)| *index);
     done.into_iter().map(|(_, listing)| listing).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The desktop awaits listings inside Tauri's async commands, which need `Send` futures.
+    #[test]
+    fn listing_futures_are_send() {
+        fn check(registry: &Registry) {
+            assert_send(&list_accounts(registry, Vec::new(), |_| {}));
+            assert_send(&list_all(Vec::new(), 0, |_| {}));
+        }
+        let _ = check;
+    }
 }

@@ -17,6 +17,8 @@ pub mod reveal;
 pub mod sandbox;
 pub mod secret;
 pub mod settings;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 pub mod validate;
 pub mod vault;
 pub mod vendor;

@@ -8,71 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::secret::Sensitive;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum VendorId {
-    Ibm,
-    Scaleway,
-    Oci,
-    Openai,
-    Codefresh,
-}
-
-impl VendorId {
-    pub const ALL: [VendorId; 5] = [
-        VendorId::Ibm,
-        VendorId::Scaleway,
-        VendorId::Oci,
-        VendorId::Openai,
-        VendorId::Codefresh,
-    ];
-
-    /// The identifier used in settings files and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VendorId::Ibm => "ibm",
-            VendorId::Scaleway => "scaleway",
-            VendorId::Oci => "oci",
-            VendorId::Openai => "openai",
-            VendorId::Codefresh => "codefresh",
-        }
-    }
-
-    /// The vendor's name as people write it.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            VendorId::Ibm => "IBM Cloud",
-            VendorId::Scaleway => "Scaleway",
-            VendorId::Oci => "Oracle Cloud (OCI)",
-            VendorId::Openai => "OpenAI",
-            VendorId::Codefresh => "Codefresh",
-        }
-    }
-}
-
-impl std::fmt::Display for VendorId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for VendorId {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Self> {
-        VendorId::ALL
-            .into_iter()
-            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                crate::Error::validation(
-                    "vendor",
-                    format!(
-                        "unknown vendor `{s}`; expected one of ibm, scaleway, oci, openai, codefresh"
-                    ),
-                )
-            })
-    }
-}
+pub use crate::vendors::{VendorExtra, VendorId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -139,43 +75,6 @@ impl KeyRecord {
             .filter(|s| !s.is_empty())
             .unwrap_or(&self.id)
     }
-}
-
-/// Facts only one vendor has.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "vendor", rename_all = "lowercase")]
-pub enum VendorExtra {
-    Ibm {
-        crn: Option<String>,
-        entity_tag: Option<String>,
-        iam_id: Option<String>,
-        account_id: Option<String>,
-        action_when_leaked: Option<String>,
-        support_sessions: Option<bool>,
-        modified_at: Option<DateTime<Utc>>,
-    },
-    Scaleway {
-        default_project_id: Option<String>,
-        editable: Option<bool>,
-        deletable: Option<bool>,
-        managed: Option<bool>,
-        creation_ip: Option<String>,
-        updated_at: Option<DateTime<Utc>>,
-    },
-    Oci {
-        user_id: String,
-        lifecycle_state: String,
-        inactive_status: Option<i64>,
-    },
-    Openai {
-        project_id: String,
-        project_name: Option<String>,
-    },
-    Codefresh {
-        token_prefix: Option<String>,
-        subject_type: Option<String>,
-        subject_ref: Option<String>,
-    },
 }
 
 /// What to create. One shape for all vendors; which fields apply (and which are required) is

@@ -138,29 +138,16 @@ fn gone(handle: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{KeyStatus, VendorExtra, VendorId};
+    use crate::model::VendorExtra;
+    use crate::test_support::key_record;
+    use crate::vendors::codefresh::CodefreshExtra;
 
     fn created(secret: &str) -> CreatedKey {
         CreatedKey {
             record: KeyRecord {
-                vendor: VendorId::Codefresh,
                 account: "a".into(),
-                id: "k1".into(),
                 name: Some("n".into()),
-                description: None,
-                owner: None,
-                created_at: None,
-                expires_at: None,
-                last_used_at: None,
-                status: KeyStatus::Active,
-                locked: false,
-                scopes: vec![],
-                secret_hint: None,
-                extra: VendorExtra::Codefresh {
-                    token_prefix: None,
-                    subject_type: None,
-                    subject_ref: None,
-                },
+                ..key_record("k1", VendorExtra::Codefresh(CodefreshExtra::default()))
             },
             secret: Sensitive::from(secret),
             public_key_pem: None,

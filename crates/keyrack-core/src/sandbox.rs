@@ -1,106 +1,36 @@
-//! Sandbox by default: the vendor emulator, started in-process on 127.0.0.1, with one clearly
-//! marked account per vendor built from its manifest. Its state file lives in the app's data
-//! directory, so keys made in the sandbox are still there tomorrow. Sandbox credentials are
-//! the emulator's seeded admin credentials: they stay in memory and never go to the keychain.
+//! The sandbox as core sees it: the accounts an emulator's manifest describes (one clearly
+//! marked account per vendor, credentials in memory only), and the [`Launcher`] a shell hands
+//! the registry to start one in-process. Core knows nothing of the emulator itself: the
+//! `keyrack-sandbox` crate implements the launcher.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use keyrack_emulator::{Emulator, EmulatorOptions};
+use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::model::{Account, AccountSettings, Credential, VendorId};
+use crate::model::{Account, Credential, VendorId};
 use crate::secret::Sensitive;
+use crate::vendors::{self, ManifestEntry};
 
-/// A running sandbox.
-pub struct Sandbox {
-    emulator: Emulator,
-    accounts: Vec<(Account, Credential)>,
+/// Starts sandboxes for the registry (the sandbox preference turns it on and off).
+#[async_trait]
+pub trait Launcher: Send + Sync {
+    /// Start a sandbox whose keys live in `state_file` (created on first start).
+    async fn start(&self, state_file: &Path) -> Result<Box<dyn Running>>;
 }
 
-impl std::fmt::Debug for Sandbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("base_url", &self.emulator.base_url)
-            .field("accounts", &self.accounts.len())
-            .finish()
-    }
-}
-
-impl Sandbox {
-    /// Start the emulator with its state in `state_file` (created on first start). A state file
-    /// that cannot be read is kept aside as `<name>.broken-<time>` and the sandbox starts fresh.
-    pub async fn start(state_file: &Path) -> Result<Sandbox> {
-        let emulator = match start_emulator(state_file).await {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                let aside = set_aside(state_file)?;
-                tracing::warn!(kept = %aside.display(), "sandbox state unreadable; starting fresh");
-                start_emulator(state_file)
-                    .await
-                    .map_err(|e| start_error(state_file, &e))?
-            }
-            Err(e) => return Err(start_error(state_file, &e)),
-        };
-        let accounts = accounts_from_manifest(&emulator.manifest());
-        tracing::info!(
-            base_url = %emulator.base_url,
-            accounts = accounts.len(),
-            "sandbox started"
-        );
-        Ok(Sandbox { emulator, accounts })
-    }
-
+/// A sandbox that is serving.
+#[async_trait]
+pub trait Running: Send + Sync + std::fmt::Debug {
     /// `http://127.0.0.1:PORT`.
-    pub fn base_url(&self) -> &str {
-        &self.emulator.base_url
-    }
+    fn base_url(&self) -> &str;
 
-    /// The sandbox accounts, with their in-memory credentials.
-    pub fn accounts(&self) -> &[(Account, Credential)] {
-        &self.accounts
-    }
+    /// Its accounts, with their in-memory credentials.
+    fn accounts(&self) -> Vec<(Account, Credential)>;
 
     /// Stop serving; the state file keeps everything.
-    pub async fn stop(self) {
-        self.emulator.shutdown().await;
-        tracing::info!("sandbox stopped");
-    }
-}
-
-async fn start_emulator(state_file: &Path) -> std::io::Result<Emulator> {
-    keyrack_emulator::start(EmulatorOptions {
-        state_file: Some(state_file.to_path_buf()),
-        ..Default::default()
-    })
-    .await
-}
-
-fn start_error(state_file: &Path, e: &std::io::Error) -> Error {
-    Error::Io {
-        message: format!(
-            "the sandbox could not start (state file {}): {e}",
-            state_file.display()
-        ),
-    }
-}
-
-fn set_aside(state_file: &Path) -> Result<PathBuf> {
-    let name = state_file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "sandbox-state.json".into());
-    let aside = state_file.with_file_name(format!(
-        "{name}.broken-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-    ));
-    std::fs::rename(state_file, &aside).map_err(|e| {
-        Error::io(
-            &format!("could not move the unreadable {}", state_file.display()),
-            &e,
-        )
-    })?;
-    Ok(aside)
+    async fn stop(self: Box<Self>);
 }
 
 /// The id of a vendor's sandbox account (stable across restarts).
@@ -110,17 +40,13 @@ pub fn sandbox_account_id(vendor: VendorId) -> String {
 
 /// The display name of a vendor's sandbox account, e.g. "IBM Cloud (Sandbox)".
 pub fn sandbox_account_name(vendor: VendorId) -> String {
-    let short = match vendor {
-        VendorId::Oci => "Oracle Cloud",
-        v => v.display_name(),
-    };
-    format!("{short} (Sandbox)")
+    format!("{} (Sandbox)", vendor.descriptor().short_name)
 }
 
 /// Read a sandbox manifest written by `keyrack-emulator` (the CLI's `--sandbox-manifest FILE`).
 pub fn read_manifest(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(&format!("could not read {}", path.display()), &e))?;
+        .map_err(|e| Error::io(&format!("could not read {}", path.display()), e))?;
     serde_json::from_str(&text).map_err(|e| {
         Error::config(format!(
             "{} is not a sandbox manifest (JSON): line {}, column {}",
@@ -134,97 +60,38 @@ pub fn read_manifest(path: &Path) -> Result<Value> {
 /// One sandbox account per vendor the manifest describes, with its credential. A vendor whose
 /// entry lacks its credential is left out (with a warning), not guessed.
 pub fn accounts_from_manifest(manifest: &Value) -> Vec<(Account, Credential)> {
-    let top_base = manifest.get("base_url").and_then(Value::as_str);
+    let top_base_url = manifest.get("base_url").and_then(Value::as_str);
     let mut out = Vec::new();
-    for vendor in VendorId::ALL {
-        let Some(entry) = manifest.get(vendor.as_str()).filter(|v| v.is_object()) else {
+    for d in vendors::ALL {
+        let Some(entry) = manifest.get(d.key).filter(|v| v.is_object()) else {
             continue;
         };
-        match account_of(vendor, entry, top_base) {
-            Some(pair) => out.push(pair),
-            None => tracing::warn!(%vendor, "sandbox manifest has no credential for this vendor"),
-        }
+        let Some((settings, secret)) = (d.from_manifest)(&ManifestEntry {
+            entry,
+            top_base_url,
+        }) else {
+            tracing::warn!(
+                vendor = d.key,
+                "sandbox manifest has no credential for this vendor"
+            );
+            continue;
+        };
+        let account = Account {
+            id: sandbox_account_id(d.id),
+            name: sandbox_account_name(d.id),
+            vendor: d.id,
+            sandbox: true,
+            settings,
+        };
+        out.push((account, Credential::new(Sensitive::new(secret))));
     }
     out
-}
-
-fn account_of(
-    vendor: VendorId,
-    entry: &Value,
-    top_base: Option<&str>,
-) -> Option<(Account, Credential)> {
-    let field = |key: &str| {
-        entry
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let base_url = field("base_url").or_else(|| top_base.map(str::to_string));
-    let (secret, settings) = match vendor {
-        VendorId::Ibm => (
-            field("api_key")?,
-            AccountSettings {
-                base_url,
-                iam_url: field("iam_url"),
-                account_id: field("account_id"),
-                // No iam_id: the sandbox admin sees every key in the account, users' and
-                // service IDs' alike, as an account admin does in the console.
-                ..Default::default()
-            },
-        ),
-        VendorId::Scaleway => (
-            field("secret_key")?,
-            AccountSettings {
-                base_url,
-                access_key: field("access_key"),
-                organization_id: field("organization_id"),
-                project_id: field("project_id"),
-                ..Default::default()
-            },
-        ),
-        VendorId::Oci => (
-            field("private_key_pem")?,
-            AccountSettings {
-                base_url,
-                region: field("region"),
-                tenancy: field("tenancy"),
-                user: field("user"),
-                fingerprint: field("fingerprint"),
-                ..Default::default()
-            },
-        ),
-        VendorId::Openai => (
-            field("admin_key")?,
-            AccountSettings {
-                base_url,
-                organization_id: field("organization_id"),
-                project_id: field("project_id"),
-                ..Default::default()
-            },
-        ),
-        VendorId::Codefresh => (
-            field("api_key")?,
-            AccountSettings {
-                base_url,
-                account_id: field("account_id"),
-                ..Default::default()
-            },
-        ),
-    };
-    let account = Account {
-        id: sandbox_account_id(vendor),
-        name: sandbox_account_name(vendor),
-        vendor,
-        sandbox: true,
-        settings,
-    };
-    Some((account, Credential::new(Sensitive::new(secret))))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendors;
 
     fn manifest() -> Value {
         serde_json::json!({
@@ -248,7 +115,7 @@ mod tests {
     fn every_vendor_of_the_manifest_becomes_a_marked_sandbox_account() {
         let accounts = accounts_from_manifest(&manifest());
         let vendors: Vec<VendorId> = accounts.iter().map(|(a, _)| a.vendor).collect();
-        assert_eq!(vendors, VendorId::ALL.to_vec());
+        assert_eq!(vendors, vendors::ids().collect::<Vec<_>>());
         for (a, _) in &accounts {
             assert!(a.sandbox);
             assert!(a.name.ends_with("(Sandbox)"), "{}", a.name);
@@ -284,11 +151,8 @@ mod tests {
         m["openai"] = serde_json::json!({ "base_url": "http://127.0.0.1:1" });
         m.as_object_mut().unwrap().remove("codefresh");
         let accounts = accounts_from_manifest(&m);
-        let vendors: Vec<VendorId> = accounts.iter().map(|(a, _)| a.vendor).collect();
-        assert_eq!(
-            vendors,
-            vec![VendorId::Ibm, VendorId::Scaleway, VendorId::Oci]
-        );
+        let vendors: Vec<&str> = accounts.iter().map(|(a, _)| a.vendor.as_str()).collect();
+        assert_eq!(vendors, ["ibm", "scaleway", "oci"]);
     }
 
     #[test]

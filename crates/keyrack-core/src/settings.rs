@@ -370,7 +370,7 @@ pub fn save(path: &Path, settings: &Settings, state: FileState) -> Result<FileSt
                         "could not keep the old settings file as {}",
                         backup.display()
                     ),
-                    &e,
+                    e,
                 ))
             }
         }

@@ -107,19 +107,17 @@ fn encode(credential: &Credential) -> Result<Zeroizing<String>> {
     };
     serde_json::to_string(&out)
         .map(Zeroizing::new)
-        .map_err(|_| Error::Keychain {
-            message: "could not encode the credential for the keychain".into(),
-        })
+        .map_err(|_| Error::keychain("could not encode the credential for the keychain"))
 }
 
 /// Read an entry value. The error never quotes the value.
 fn decode(value: &str, account: &Account) -> Result<Credential> {
-    let stored: StoredIn = serde_json::from_str(value).map_err(|_| Error::Keychain {
-        message: format!(
+    let stored: StoredIn = serde_json::from_str(value).map_err(|_| {
+        Error::keychain(format!(
             "the keychain entry for account `{}` is not in Keyrack's format (it was changed \
              outside Keyrack) — re-enter the credential in Accounts",
             account.name
-        ),
+        ))
     })?;
     Ok(Credential {
         secret: stored.secret,
@@ -137,16 +135,14 @@ async fn blocking_with_timeout<T: Send + 'static>(
     let task = tokio::task::spawn_blocking(call);
     match tokio::time::timeout(timeout, task).await {
         Ok(Ok(result)) => result,
-        Ok(Err(join)) => Err(Error::Keychain {
-            message: format!("the keychain call to {what} failed unexpectedly: {join}"),
-        }),
-        Err(_) => Err(Error::Keychain {
-            message: format!(
-                "the OS keychain did not answer within {} s while trying to {what} — it may be \
+        Ok(Err(join)) => Err(Error::keychain(format!(
+            "the keychain call to {what} failed unexpectedly: {join}"
+        ))),
+        Err(_) => Err(Error::keychain(format!(
+            "the OS keychain did not answer within {} s while trying to {what} — it may be \
                  waiting for an unlock prompt: unlock your keychain and try again",
-                timeout.as_secs_f32()
-            ),
-        }),
+            timeout.as_secs_f32()
+        ))),
     }
 }
 

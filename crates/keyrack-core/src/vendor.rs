@@ -1,6 +1,8 @@
 //! The `Vendor` trait every client implements, and `Capabilities`: what each vendor supports, so
 //! shells are driven by data and never branch on a vendor's name.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -87,6 +89,40 @@ pub struct Capabilities {
     pub notes: Vec<String>,
 }
 
+impl Capabilities {
+    /// A vendor that supports nothing beyond listing: each vendor's descriptor says what it
+    /// adds (`Capabilities { rename: true, ..Capabilities::new(…) }`).
+    pub fn new(vendor: VendorId, key_noun: &str, id_label: &str) -> Self {
+        Capabilities {
+            vendor,
+            vendor_name: vendor.display_name().to_string(),
+            key_noun: key_noun.into(),
+            id_label: id_label.into(),
+            name: None,
+            description: None,
+            expiry: false,
+            scopes: Vec::new(),
+            owner: None,
+            project: None,
+            project_label: None,
+            lock_on_create: false,
+            disable_on_create: false,
+            leak_actions: Vec::new(),
+            rename: false,
+            update_description: false,
+            update_scopes: false,
+            update_project: false,
+            lock: false,
+            disable: false,
+            delete: false,
+            max_keys_per_owner: None,
+            secret_source: SecretSource::ServerIssued,
+            upload_public_key: false,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// One vendor account, ready to call. Built by [`connect`].
 #[async_trait]
 pub trait Vendor: Send + Sync {
@@ -139,31 +175,14 @@ pub trait Vendor: Send + Sync {
 }
 
 /// Build the client for an account. The credential moves into the client and stays `Sensitive`.
-pub fn connect(account: &Account, credential: Credential, http: &Http) -> Result<Box<dyn Vendor>> {
-    use crate::vendors;
-    Ok(match account.vendor {
-        VendorId::Ibm => Box::new(vendors::ibm::IbmClient::new(account, credential, http)?),
-        VendorId::Scaleway => Box::new(vendors::scaleway::ScalewayClient::new(
-            account, credential, http,
-        )?),
-        VendorId::Oci => Box::new(vendors::oci::OciClient::new(account, credential, http)?),
-        VendorId::Openai => Box::new(vendors::openai::OpenAiClient::new(
-            account, credential, http,
-        )?),
-        VendorId::Codefresh => Box::new(vendors::codefresh::CodefreshClient::new(
-            account, credential, http,
-        )?),
-    })
+pub fn connect(account: &Account, credential: Credential, http: &Http) -> Result<Arc<dyn Vendor>> {
+    account
+        .vendor
+        .descriptor()
+        .connect(account, credential, http)
 }
 
 /// Capabilities without a connection (for forms shown before an account exists).
 pub fn capabilities_of(vendor: VendorId) -> Capabilities {
-    use crate::vendors;
-    match vendor {
-        VendorId::Ibm => vendors::ibm::capabilities(),
-        VendorId::Scaleway => vendors::scaleway::capabilities(),
-        VendorId::Oci => vendors::oci::capabilities(),
-        VendorId::Openai => vendors::openai::capabilities(),
-        VendorId::Codefresh => vendors::codefresh::capabilities(),
-    }
+    vendor.descriptor().capabilities()
 }

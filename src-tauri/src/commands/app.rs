@@ -3,10 +3,8 @@
 use keyrack_core::accounts::ProblemArea;
 use keyrack_core::error::Error;
 use keyrack_core::export;
-use keyrack_core::model::VendorId;
 use keyrack_core::settings::Preferences;
-use keyrack_core::vendor::capabilities_of;
-use keyrack_core::vendor_fields::account_fields;
+use keyrack_core::vendors;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::dto::{AppInfo, KeychainStatus, TrayMenuItem, VendorInfo};
@@ -52,14 +50,14 @@ pub async fn app_info<R: Runtime>(
 
 #[tauri::command]
 pub fn vendors() -> Vec<VendorInfo> {
-    VendorId::ALL
-        .into_iter()
-        .map(|vendor| VendorInfo {
-            vendor,
-            name: vendor.display_name().to_string(),
-            capabilities: capabilities_of(vendor),
-            formats: export::formats(vendor),
-            account_fields: account_fields(vendor),
+    vendors::ALL
+        .iter()
+        .map(|d| VendorInfo {
+            vendor: d.id,
+            name: d.name.to_string(),
+            capabilities: d.capabilities(),
+            formats: export::formats(d.id),
+            account_fields: d.account_fields(),
         })
         .collect()
 }

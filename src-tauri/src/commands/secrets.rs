@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use keyrack_core::error::Error;
-use keyrack_core::export::{self, ExportFormat, ExportInput};
+use keyrack_core::export::{self, ExportFormat, ExportInput, FileRole};
 use keyrack_core::fsutil::{self, Overwrite};
 use keyrack_core::model::{Account, VendorId};
 use keyrack_core::reveal::PendingSecret;
+use keyrack_core::vendors::oci;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::dto::{CopyResult, SavedFile};
@@ -73,7 +74,7 @@ fn account_of(state: &AppState, id: &str, vendor: VendorId) -> Account {
 fn render(
     state: &AppState,
     handle: &str,
-    format: ExportFormat,
+    format: &ExportFormat,
     key_file: Option<&Path>,
     profile: Option<&str>,
 ) -> keyrack_core::Result<keyrack_core::Sensitive<String>> {
@@ -106,16 +107,22 @@ pub fn secret_save<R: Runtime>(
 ) -> IpcResult<SavedFile> {
     let path = user_path("path", &path).map_err(public)?;
     let key_file = state.key_file(&handle);
-    if format == ExportFormat::OciConfigStanza && key_file.is_none() {
+    let role = state
+        .reveal()
+        .with_secret(&handle, |record, _, _| {
+            export::spec(record.vendor, &format).map(|s| s.role)
+        })
+        .map_err(public)?;
+    if role == FileRole::NamesKeyFile && key_file.is_none() {
         return Err(public(Error::validation(
             "format",
-            "save the private key first: the profile's key_file points at it",
+            "save the private key first: this file points at it",
         )));
     }
     let text = render(
         &state,
         &handle,
-        format,
+        &format,
         key_file.as_deref(),
         profile.as_deref(),
     )
@@ -126,11 +133,11 @@ pub fn secret_save<R: Runtime>(
         Overwrite::Refuse
     };
     fsutil::write_private(&path, text.expose().as_bytes(), mode).map_err(public)?;
-    if format == ExportFormat::OciPrivateKeyPem {
+    if role == FileRole::KeyFile {
         state.remember_key_file(&handle, &path);
     }
     state.reveal().mark_saved(&handle);
-    tracing::info!(handle = %handle, ?format, path = %path.display(), "secret saved");
+    tracing::info!(handle = %handle, %format, path = %path.display(), "secret saved");
     events::secrets_changed(&app);
     Ok(SavedFile {
         path: path.display().to_string(),
@@ -160,12 +167,12 @@ pub fn oci_config_append(
     let stanza = render(
         &state,
         &handle,
-        ExportFormat::OciConfigStanza,
+        &ExportFormat::from(oci::export::CONFIG_STANZA),
         Some(&key_file),
         Some(&profile),
     )
     .map_err(public)?;
-    export::append_oci_profile(&path, stanza.expose()).map_err(public)?;
+    oci::config_file::append_profile(&path, stanza.expose()).map_err(public)?;
     tracing::info!(handle = %handle, path = %path.display(), "OCI profile added");
     Ok(SavedFile {
         path: path.display().to_string(),

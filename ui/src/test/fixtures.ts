@@ -115,20 +115,27 @@ export const CAPS: Record<VendorId, Capabilities> = {
   },
 };
 
-const fmt = (format: FormatInfo['format'], label: string, file_name: string, native: boolean): FormatInfo => ({
+const fmt = (
+  format: FormatInfo['format'],
+  label: string,
+  file_name: string,
+  native: boolean,
+  role: FormatInfo['role'] = 'secret',
+): FormatInfo => ({
   format,
   label,
   file_name,
   native,
+  role,
 });
 
 export const FORMATS: Record<VendorId, FormatInfo[]> = {
   ibm: [fmt('ibm_apikey_json', 'apikey.json', 'apikey.json', true), fmt('env', '.env', '.env', false)],
   scaleway: [fmt('scaleway_config_yaml', 'config.yaml', 'config.yaml', true), fmt('env', '.env', '.env', false)],
   oci: [
-    fmt('oci_private_key_pem', 'Private key PEM', 'oci_api_key.pem', true),
-    fmt('oci_config_stanza', '~/.oci/config profile', 'config', true),
-    fmt('env', '.env', '.env', false),
+    fmt('oci_private_key_pem', 'Private key PEM', 'oci_api_key.pem', true, 'key_file'),
+    fmt('oci_config_stanza', '~/.oci/config profile', 'config', true, 'names_key_file'),
+    fmt('env', '.env', '.env', false, 'names_key_file'),
   ],
   openai: [fmt('json', 'JSON', 'openai-key.json', false), fmt('env', '.env', '.env', true)],
   codefresh: [fmt('codefresh_cfconfig', '.cfconfig', '.cfconfig', true), fmt('env', '.env', '.env', false)],

@@ -58,9 +58,6 @@ struct Tested<'a> {
 
 async fn test(source: &Source, mode: Mode, name: &str) -> Result<u8> {
     let account = source.find(name)?;
-    if let Some(e) = source.unresolved_error(&account.id) {
-        return Err(e);
-    }
     let identity = source.registry.test_account(&account.id).await?;
     if mode.is_json() {
         output::json(&Tested {
@@ -125,18 +122,20 @@ async fn add(source: &Source, mode: Mode, args: AddAccountArgs) -> Result<u8> {
 
 /// The account's secret from stdin or the terminal, and an OCI key's passphrase.
 fn read_credential(args: &AddAccountArgs) -> Result<Credential> {
-    let (prompt, multi_line) = match args.vendor {
-        VendorId::Ibm => ("IBM Cloud API key: ", false),
-        VendorId::Scaleway => ("Scaleway secret key: ", false),
-        VendorId::Oci => ("", true),
-        VendorId::Openai => ("OpenAI admin key: ", false),
-        VendorId::Codefresh => ("Codefresh API key: ", false),
+    let vendor = args.vendor.descriptor();
+    let field = vendor.credential_field();
+    // A multi-line credential (a PEM) is read from stdin, never typed at a prompt.
+    let prompt = if field.multiline {
+        String::new()
+    } else {
+        format!("{} {}: ", vendor.name, lowercase_word(field.label))
     };
+    let multi_line = field.multiline;
     let hint = format!(
         "`keyrack accounts add {} --name … < private-key.pem`",
         args.vendor
     );
-    let mut credential = Credential::new(input::secret(prompt, multi_line, &hint)?);
+    let mut credential = Credential::new(input::secret(&prompt, multi_line, &hint)?);
     if let Some(var) = &args.passphrase_env {
         let value = std::env::var(var).map_err(|_| {
             keyrack_core::Error::validation(
@@ -151,6 +150,17 @@ fn read_credential(args: &AddAccountArgs) -> Result<Credential> {
     Ok(credential)
 }
 
+/// "Secret key" → "secret key", but "API key" stays: a label's first word in running text.
+fn lowercase_word(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
 async fn remove(source: &Source, mode: Mode, name: &str) -> Result<u8> {
     source.require_saved("`accounts remove`")?;
     let account = source.find(name)?;
@@ -161,4 +171,17 @@ async fn remove(source: &Source, mode: Mode, name: &str) -> Result<u8> {
         println!("Removed account `{}` and its keychain entry.", account.name);
     }
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lowercase_word;
+
+    #[test]
+    fn a_label_reads_as_running_text_unless_it_starts_with_an_acronym() {
+        assert_eq!(lowercase_word("Secret key"), "secret key");
+        assert_eq!(lowercase_word("Admin key"), "admin key");
+        assert_eq!(lowercase_word("API key"), "API key");
+        assert_eq!(lowercase_word("X"), "X");
+    }
 }

@@ -1,5 +1,7 @@
 //! `keyrack keys update | lock | unlock | disable | enable | delete`: one key of one account.
 
+use std::sync::Arc;
+
 use keyrack_core::{Account, KeyUpdate, Owner, Result, Vendor};
 use serde::Serialize;
 
@@ -18,7 +20,7 @@ pub enum Toggle {
     Enable,
 }
 
-async fn connect(source: &Source, key: &KeyRef) -> Result<(Account, Box<dyn Vendor>)> {
+async fn connect(source: &Source, key: &KeyRef) -> Result<(Account, Arc<dyn Vendor>)> {
     let account = source.find(&key.account)?;
     let vendor = source.vendor(&account).await?;
     Ok((account, vendor))

@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use keyrack_core::export::{self, ExportFormat, ExportInput};
+use keyrack_core::export::{self, ExportFormat, ExportInput, FileRole};
 use keyrack_core::fsutil::{self, Overwrite};
 use keyrack_core::vendor::capabilities_of;
+use keyrack_core::vendors::FormatSpec;
 use keyrack_core::{Account, CreatedKey, Error, NewKey, OwnerRef, Result, VendorId};
 use serde::Serialize;
 
@@ -19,8 +20,8 @@ use crate::source::Source;
 /// Where the secret goes.
 struct Destination {
     out: PathBuf,
-    format: ExportFormat,
-    /// OCI: the private key file the output points at (and, for a generated key, writes).
+    format: &'static FormatSpec,
+    /// The private key file the output points at (and, for a generated key, writes).
     key_file: Option<PathBuf>,
     overwrite: Overwrite,
 }
@@ -71,7 +72,7 @@ pub async fn run(args: CreateArgs, source: &Source, mode: Mode) -> Result<u8> {
                     secret: None,
                     public_key_pem: None,
                     file: Some(dest.out.display().to_string()),
-                    format: Some(dest.format),
+                    format: Some(ExportFormat::from(dest.format.id)),
                     key_file: dest.key_file.as_ref().map(|p| p.display().to_string()),
                 });
             } else {
@@ -138,7 +139,7 @@ fn new_key(args: &CreateArgs, vendor: VendorId) -> Result<NewKey> {
         Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
             Error::io(
                 &format!("could not read the public key {}", path.display()),
-                &e,
+                e,
             )
         })?),
         None => None,
@@ -163,60 +164,83 @@ fn destination(args: &CreateArgs, vendor: VendorId) -> Result<Option<Destination
     let Some(out) = args.out.clone() else {
         return Ok(None);
     };
-    let offered = export::formats(vendor);
-    let format = match args.format.unwrap_or(FormatChoice::Native) {
-        FormatChoice::Native => offered
+    let descriptor = vendor.descriptor();
+    let format = match &args.format {
+        None | Some(FormatChoice::Native) => descriptor
+            .formats
             .iter()
             .find(|f| f.native)
-            .map(|f| f.format)
-            .unwrap_or(ExportFormat::Env),
-        FormatChoice::Named(f) if offered.iter().any(|o| o.format == f) => f,
-        FormatChoice::Named(f) => {
-            let names: Vec<String> = offered.iter().map(|o| format_name(o.format)).collect();
-            return Err(Error::validation(
-                "format",
-                format!(
-                    "{} is not a format for {} keys; choose native or one of {}",
-                    format_name(f),
-                    vendor.display_name(),
-                    names.join(", ")
-                ),
-            ));
-        }
+            .or(descriptor.format(export::ENV))
+            .expect("every vendor offers .env"),
+        Some(FormatChoice::Named(name)) => export::spec(vendor, &ExportFormat::from(name.as_str()))
+            .map_err(|_| {
+                let names: Vec<String> = descriptor.formats.iter().map(|f| kebab(f.id)).collect();
+                Error::validation(
+                    "format",
+                    format!(
+                        "{} is not a format for {} keys; choose native or one of {}",
+                        kebab(name),
+                        vendor.display_name(),
+                        names.join(", ")
+                    ),
+                )
+            })?,
     };
     let uploaded = args.public_key.is_some();
-    let points_at_key = matches!(format, ExportFormat::Env | ExportFormat::OciConfigStanza);
-    let key_file = match (&args.key_file, vendor) {
-        (Some(_), v) if v != VendorId::Oci => {
+    let points_at_key = format.role == FileRole::NamesKeyFile;
+    let has_key_file = descriptor
+        .formats
+        .iter()
+        .any(|f| f.role == FileRole::KeyFile);
+    let pointing_formats = || {
+        descriptor
+            .formats
+            .iter()
+            .filter(|f| f.role == FileRole::NamesKeyFile)
+            .map(|f| kebab(f.id))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    let key_file = match &args.key_file {
+        Some(_) if !has_key_file => {
             return Err(Error::validation(
                 "key_file",
-                "--key-file is for OCI keys only",
+                format!(
+                    "--key-file is for keys that are a private key file; {} keys are not",
+                    vendor.display_name()
+                ),
             ))
         }
-        (Some(_), _) if !points_at_key => {
+        Some(_) if !points_at_key => {
             return Err(Error::validation(
                 "key_file",
-                "--key-file goes with --format env or oci-config-stanza, which point at it",
+                format!(
+                    "--key-file goes with --format {}, which point at it",
+                    pointing_formats()
+                ),
             ))
         }
-        (None, VendorId::Oci) if points_at_key => {
+        None if points_at_key => {
             return Err(Error::validation(
                 "key_file",
                 "this format points at the private key file: give it with --key-file FILE",
             ))
         }
         // The written config must find the key from anywhere: make the path absolute.
-        (Some(k), _) => Some(
+        Some(k) => Some(
             std::path::absolute(k)
-                .map_err(|e| Error::io(&format!("bad path {}", k.display()), &e))?,
+                .map_err(|e| Error::io(&format!("bad path {}", k.display()), e))?,
         ),
-        (None, _) => None,
+        None => None,
     };
-    if uploaded && matches!(format, ExportFormat::OciPrivateKeyPem | ExportFormat::Json) {
+    if uploaded && !points_at_key {
         return Err(Error::validation(
             "format",
-            "with --public-key keyrack never has the private key: write a config \
-             (--format oci-config-stanza or env with --key-file) instead",
+            format!(
+                "with --public-key keyrack never has the private key: write a config \
+                 (--format {} with --key-file) instead",
+                pointing_formats()
+            ),
         ));
     }
     let overwrite = if args.force {
@@ -269,26 +293,26 @@ fn write_files(
             profile,
         }
     }
-    if let Some(key_file) = &dest.key_file {
+    let key_format = created
+        .record
+        .vendor
+        .descriptor()
+        .formats
+        .iter()
+        .find(|f| f.role == FileRole::KeyFile);
+    if let (Some(key_file), Some(key_format)) = (&dest.key_file, key_format) {
         if !created.secret.is_empty() {
-            let pem = export::render(
-                ExportFormat::OciPrivateKeyPem,
-                &input(created, account, None, profile),
-            )?;
+            let pem = (key_format.render)(&input(created, account, None, profile))?;
+            let pem = keyrack_core::Sensitive::new(pem);
             fsutil::write_private(key_file, pem.expose().as_bytes(), dest.overwrite)?;
         }
     }
-    let text = export::render(
-        dest.format,
-        &input(created, account, dest.key_file.as_deref(), profile),
-    )?;
+    let text = (dest.format.render)(&input(created, account, dest.key_file.as_deref(), profile))?;
+    let text = keyrack_core::Sensitive::new(text);
     fsutil::write_private(&dest.out, text.expose().as_bytes(), dest.overwrite)
 }
 
-/// The `--format` spelling of a format.
-fn format_name(format: ExportFormat) -> String {
-    serde_json::to_value(format)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', "-")))
-        .unwrap_or_default()
+/// The `--format` spelling of a format id.
+fn kebab(id: &str) -> String {
+    id.replace('_', "-")
 }

@@ -3,11 +3,10 @@
 //! the exit code then says what went wrong with the first failing account.
 
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
 
 use keyrack_core::error::PublicError;
-use keyrack_core::inventory::{self, AccountListing, Progress};
-use keyrack_core::{Account, Result, Vendor, VendorId};
+use keyrack_core::inventory::{self, Progress};
+use keyrack_core::{Account, Result, VendorId};
 use serde::Serialize;
 
 use crate::cli::ListArgs;
@@ -43,27 +42,11 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
         return Ok(exit::OK);
     }
 
-    // Accounts whose client cannot be built (keychain, settings) fail here, on their own.
-    let order: Vec<String> = chosen.iter().map(|a| a.id.clone()).collect();
-    let mut ready: Vec<(Account, Arc<dyn Vendor>)> = Vec::new();
-    let mut failed: Vec<AccountListing> = Vec::new();
-    for account in chosen {
-        match source.vendor(&account).await {
-            Ok(vendor) => ready.push((account, Arc::from(vendor))),
-            Err(e) => failed.push(AccountListing {
-                account_id: account.id,
-                account_name: account.name,
-                vendor: account.vendor,
-                result: Err(e.to_public()),
-            }),
-        }
-    }
-    let progress = ProgressLine::new(!mode.is_json() && ready.len() > 1);
-    let mut listings = inventory::list_all(ready, 0, |p| progress.show(&p)).await;
+    // In the order chosen; an account whose client cannot be built (keychain, settings) fails
+    // on its own, like one the vendor refused.
+    let progress = ProgressLine::new(!mode.is_json() && chosen.len() > 1);
+    let listings = inventory::list_accounts(&source.registry, chosen, |p| progress.show(&p)).await;
     progress.clear();
-    listings.extend(failed);
-    // Back in the order the accounts were chosen, whichever step failed.
-    listings.sort_by_key(|l| order.iter().position(|id| *id == l.account_id));
 
     let mut keys = Vec::new();
     let mut errors = Vec::new();

@@ -34,7 +34,7 @@ pub async fn run(args: SandboxArgs, mode: Mode) -> Result<u8> {
     .map_err(|e| {
         Error::io(
             &format!("the emulator could not start on {}", args.listen),
-            &e,
+            e,
         )
     })?;
 

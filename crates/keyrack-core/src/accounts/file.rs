@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use super::record::{self, RecordIn};
 use crate::error::{Error, Result};
-use crate::model::{Account, Credential, VendorId};
+use crate::model::{Account, Credential};
 use crate::secret::Sensitive;
 use crate::vault::CredentialStore;
 
@@ -109,7 +109,7 @@ struct AccountsFile {
 /// Read and check an accounts file.
 pub fn read_accounts_file(path: &Path) -> Result<Vec<FileAccount>> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(&format!("could not read {}", path.display()), &e))?;
+        .map_err(|e| Error::io(&format!("could not read {}", path.display()), e))?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse_accounts_file(&text, base)
         .map_err(|m| Error::config(format!("accounts file {}: {m}", path.display())))
@@ -150,11 +150,19 @@ pub fn parse_accounts_file(
                          passphrase together with the key",
                     ))
                 }
-                Ok(_) if rec.vendor != VendorId::Oci => {
+                Ok(_) if !rec.vendor.descriptor().takes_passphrase() => {
                     return Err(record::at_line(
                         text,
                         p,
-                        "only OCI accounts have a passphrase (for their private key)",
+                        &format!(
+                            "only {} accounts have a passphrase (for their private key)",
+                            crate::vendors::ALL
+                                .iter()
+                                .filter(|d| d.takes_passphrase())
+                                .map(|d| d.key.to_uppercase())
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        ),
                     ));
                 }
                 Ok(r) => Some(r),
@@ -236,7 +244,7 @@ fn read_ref(
                         account.name,
                         path.display()
                     ),
-                    &e,
+                    e,
                 )
             })?)
         }

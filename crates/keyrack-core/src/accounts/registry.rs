@@ -4,9 +4,14 @@
 //! same order: check the input, test the connection (unless told not to), write the keychain,
 //! then the settings file — undoing the keychain write if the file cannot be written — and only
 //! then change what the registry shows. A failure leaves everything as it was.
+//!
+//! Each account's client is built once and shared (an IBM client keeps its IAM token, an OCI
+//! client its parsed key), until the account, its credential or the preferences change.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -15,7 +20,7 @@ use super::record;
 use crate::error::{Error, PublicError, Result};
 use crate::http::{Http, HttpConfig};
 use crate::model::{Account, AccountSettings, Credential, Identity, VendorId};
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Launcher, Running};
 use crate::settings::{self, FileState, Paths, Preferences, Settings};
 use crate::vault::{self, Backend, CredentialStore};
 use crate::vendor::{self, Vendor};
@@ -26,20 +31,21 @@ pub struct Options {
     pub store: Arc<dyn CredentialStore>,
     /// Default: `Http::new(HttpConfig::default())`.
     pub http: Option<Http>,
-    /// Start the in-process sandbox when the `sandbox` preference is on. The desktop app does;
-    /// the CLI attaches a manifest's accounts instead (`attach_accounts`).
-    pub start_sandbox: bool,
+    /// Starts the sandbox while the `sandbox` preference is on (the desktop app passes the
+    /// in-process emulator); `None`: no sandbox is started (the CLI attaches a manifest's
+    /// accounts instead, see `attach_accounts`).
+    pub sandbox: Option<Arc<dyn Launcher>>,
 }
 
 impl Options {
-    /// The platform directories (or `KEYRACK_CONFIG_DIR` / `KEYRACK_DATA_DIR`), the OS keychain,
-    /// and the sandbox on.
+    /// The platform directories (or `KEYRACK_CONFIG_DIR` / `KEYRACK_DATA_DIR`) and the OS
+    /// keychain; no sandbox.
     pub fn from_env() -> Result<Options> {
         Ok(Options {
             paths: Paths::from_env()?,
             store: vault::default_store(),
             http: None,
-            start_sandbox: true,
+            sandbox: None,
         })
     }
 }
@@ -101,13 +107,19 @@ enum Origin {
     Session,
 }
 
+/// A session account's credential, or why it could not be read (it then fails on its own
+/// whenever it is used, and the others work).
+type SessionCredential = std::result::Result<Credential, Arc<Error>>;
+
 struct State {
     settings: Settings,
     file_state: FileState,
     /// Accounts that live for this run only, with their credentials.
-    session: Vec<(Account, Credential)>,
+    session: Vec<(Account, SessionCredential)>,
     /// Credentials of saved accounts read from (or written to) the keychain this run.
     cache: HashMap<String, Credential>,
+    /// Each account's client, built on first use and shared.
+    clients: HashMap<String, Arc<OnceCell<Arc<dyn Vendor>>>>,
     problems: Vec<Problem>,
 }
 
@@ -134,10 +146,12 @@ pub struct Registry {
     paths: Paths,
     store: Arc<dyn CredentialStore>,
     http: Http,
-    start_sandbox: bool,
+    launcher: Option<Arc<dyn Launcher>>,
     state: Mutex<State>,
-    /// Held for a whole mutation; owns the running sandbox.
-    writes: tokio::sync::Mutex<Option<Sandbox>>,
+    /// Held for a whole mutation, so mutations happen one after another.
+    writes: tokio::sync::Mutex<()>,
+    /// The running sandbox, if any.
+    sandbox: tokio::sync::Mutex<Option<Box<dyn Running>>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -168,23 +182,25 @@ impl Registry {
                 error: e.to_public(),
             });
         }
-        let want_sandbox = opts.start_sandbox && loaded.settings.preferences.sandbox;
+        let want_sandbox = opts.sandbox.is_some() && loaded.settings.preferences.sandbox;
         let registry = Registry {
             paths: opts.paths,
             store: opts.store,
             http,
-            start_sandbox: opts.start_sandbox,
+            launcher: opts.sandbox,
             state: Mutex::new(State {
                 settings: loaded.settings,
                 file_state: loaded.state,
                 session: Vec::new(),
                 cache: HashMap::new(),
+                clients: HashMap::new(),
                 problems,
             }),
-            writes: tokio::sync::Mutex::new(None),
+            writes: tokio::sync::Mutex::new(()),
+            sandbox: tokio::sync::Mutex::new(None),
         };
         if want_sandbox {
-            let mut slot = registry.writes.lock().await;
+            let mut slot = registry.sandbox.lock().await;
             if let Err(e) = registry.start_sandbox_into(&mut slot).await {
                 registry.state().problems.push(Problem {
                     area: ProblemArea::Sandbox,
@@ -229,7 +245,7 @@ impl Registry {
 
     /// The sandbox's base URL while it runs.
     pub async fn sandbox_base_url(&self) -> Option<String> {
-        self.writes
+        self.sandbox
             .lock()
             .await
             .as_ref()
@@ -252,10 +268,30 @@ impl Registry {
         self.state().settings.preferences.clone()
     }
 
-    /// A client for the account, with its credential (read from the keychain on first use).
-    pub async fn vendor(&self, id: &str) -> Result<Box<dyn Vendor>> {
-        let (account, credential) = self.account_and_credential(id).await?;
-        vendor::connect(&account, credential, &self.http)
+    /// The account's client, with its credential (read from the keychain on first use). Built
+    /// once and shared until the account, its credential or the preferences change; concurrent
+    /// first calls share one build.
+    pub async fn vendor(&self, id: &str) -> Result<Arc<dyn Vendor>> {
+        let cell = {
+            let mut state = self.state();
+            if state.find(id).is_none() {
+                return Err(not_found(id));
+            }
+            Arc::clone(state.clients.entry(id.to_string()).or_default())
+        };
+        let client = cell
+            .get_or_try_init(|| async {
+                let (account, credential) = self.account_and_credential(id).await?;
+                tracing::debug!(account = %id, "building the account's client");
+                vendor::connect(&account, credential, &self.http)
+            })
+            .await?;
+        Ok(Arc::clone(client))
+    }
+
+    /// Forget every built client: the next call builds anew from the current settings.
+    fn forget_clients(&self) {
+        self.state().clients.clear();
     }
 
     /// Test a saved account's connection: who the credential is, and what it lacks.
@@ -370,6 +406,7 @@ impl Registry {
         if let Some(c) = credential {
             self.state().cache.insert(id.to_string(), c);
         }
+        self.forget_clients();
         tracing::info!(account = %id, name = %updated.name, "account updated");
         Ok(Saved {
             account: updated,
@@ -387,6 +424,7 @@ impl Registry {
         next.accounts.retain(|a| a.id != id);
         self.persist(next)?;
         self.state().cache.remove(id);
+        self.forget_clients();
         tracing::info!(account = %id, name = %account.name, "account removed");
         Ok(())
     }
@@ -394,21 +432,29 @@ impl Registry {
     /// Save new preferences; turning `sandbox` on or off starts or stops it.
     pub async fn set_preferences(&self, preferences: Preferences) -> Result<Preferences> {
         preferences.check()?;
-        let mut slot = self.writes.lock().await;
+        let _writes = self.writes.lock().await;
         let mut next = self.state().settings.clone();
         next.preferences = preferences.clone();
         self.persist(next)?;
+        self.forget_clients();
         tracing::info!(sandbox = preferences.sandbox, "preferences saved");
-        if self.start_sandbox {
+        if self.launcher.is_some() {
+            let mut slot = self.sandbox.lock().await;
             if preferences.sandbox && slot.is_none() {
-                self.start_sandbox_into(&mut slot)
-                    .await
-                    .map_err(|e| Error::Io {
-                        message: format!("Preferences saved, but {e}"),
-                    })?;
+                self.start_sandbox_into(&mut slot).await.map_err(|e| {
+                    let message = format!("Preferences saved, but {e}");
+                    match e {
+                        Error::Io { source, .. } => Error::Io { message, source },
+                        _ => Error::Io {
+                            message,
+                            source: None,
+                        },
+                    }
+                })?;
             } else if !preferences.sandbox {
                 if let Some(sandbox) = slot.take() {
                     self.state().session.retain(|(a, _)| !a.sandbox);
+                    self.forget_clients();
                     sandbox.stop().await;
                 }
             }
@@ -419,6 +465,23 @@ impl Registry {
     /// Add accounts for this run only, credentials in memory (the CLI's `--sandbox-manifest`
     /// and `--accounts` files). Their ids must not clash with existing accounts.
     pub async fn attach_accounts(&self, accounts: Vec<(Account, Credential)>) -> Result<()> {
+        self.attach(accounts.into_iter().map(|(a, c)| (a, Ok(c))).collect())
+            .await
+    }
+
+    /// Add accounts for this run whose credential could not be read (an unset variable, a
+    /// missing file): they are listed in their place and fail with `why` whenever they are used.
+    pub async fn attach_unusable(&self, accounts: Vec<(Account, Error)>) -> Result<()> {
+        self.attach(
+            accounts
+                .into_iter()
+                .map(|(a, why)| (a, Err(Arc::new(why))))
+                .collect(),
+        )
+        .await
+    }
+
+    async fn attach(&self, accounts: Vec<(Account, SessionCredential)>) -> Result<()> {
         let _writes = self.writes.lock().await;
         let mut state = self.state();
         for (a, _) in &accounts {
@@ -435,24 +498,30 @@ impl Registry {
 
     /// Stop the sandbox (app exit). Its state file keeps its keys.
     pub async fn shutdown(&self) {
-        if let Some(sandbox) = self.writes.lock().await.take() {
+        if let Some(sandbox) = self.sandbox.lock().await.take() {
             self.state().session.retain(|(a, _)| !a.sandbox);
+            self.forget_clients();
             sandbox.stop().await;
         }
     }
 
-    async fn start_sandbox_into(&self, slot: &mut Option<Sandbox>) -> Result<()> {
-        let sandbox = Sandbox::start(&self.paths.sandbox_state_file()).await?;
+    async fn start_sandbox_into(&self, slot: &mut Option<Box<dyn Running>>) -> Result<()> {
+        let Some(launcher) = &self.launcher else {
+            return Ok(());
+        };
+        let sandbox = launcher.start(&self.paths.sandbox_state_file()).await?;
         {
             let mut state = self.state();
             let fresh: Vec<(Account, Credential)> = sandbox
                 .accounts()
-                .iter()
+                .into_iter()
                 .filter(|(a, _)| state.find(&a.id).is_none())
-                .cloned()
                 .collect();
-            state.session.extend(fresh);
+            state
+                .session
+                .extend(fresh.into_iter().map(|(a, c)| (a, Ok(c))));
             state.problems.retain(|p| p.area != ProblemArea::Sandbox);
+            state.clients.clear();
         }
         *slot = Some(sandbox);
         Ok(())
@@ -486,11 +555,11 @@ impl Registry {
             let (account, origin) = state.find(id).ok_or_else(|| not_found(id))?;
             let cached = match origin {
                 Origin::Saved => state.cache.get(id).cloned(),
-                Origin::Session => state
-                    .session
-                    .iter()
-                    .find(|(a, _)| a.id == id)
-                    .map(|(_, c)| c.clone()),
+                Origin::Session => match state.session.iter().find(|(a, _)| a.id == id) {
+                    Some((_, Ok(c))) => Some(c.clone()),
+                    Some((_, Err(why))) => return Err(why.duplicate()),
+                    None => None,
+                },
             };
             (account, cached)
         };

@@ -224,12 +224,10 @@ mod platform {
     /// Without a native keychain feature keyring would fall back to its mock, which forgets
     /// everything: refuse instead.
     pub(super) fn entry(_service: &str, _user: &str, _name: &str) -> Result<keyring::Entry> {
-        Err(Error::Keychain {
-            message: format!(
-                "This build of Keyrack has no OS keychain support for {}; the sandbox still works.",
-                std::env::consts::OS
-            ),
-        })
+        Err(Error::keychain(format!(
+            "This build of Keyrack has no OS keychain support for {}; the sandbox still works.",
+            std::env::consts::OS
+        )))
     }
 
     pub(super) fn credential_type(service: &str) -> Result<&'static str> {
@@ -278,7 +276,7 @@ pub(crate) fn keychain_error(err: keyring::Error, account: Option<&str>, service
         ),
         other => format!("The OS keychain failed: {other}."),
     };
-    Error::Keychain { message }
+    Error::keychain(message)
 }
 
 #[cfg(test)]

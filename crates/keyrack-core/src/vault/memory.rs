@@ -67,14 +67,14 @@ impl MemoryStore {
     fn check(&self) -> Result<()> {
         match *self.fault.lock().unwrap() {
             None => Ok(()),
-            Some(StoreFault::Unavailable) => Err(Error::Keychain {
-                message: super::keychain::NO_KEYCHAIN.to_string(),
-            }),
-            Some(StoreFault::Locked) => Err(Error::Keychain {
-                message: "The OS keychain is locked. Unlock it and try again; the sandbox still \
+            Some(StoreFault::Unavailable) => {
+                Err(Error::keychain(super::keychain::NO_KEYCHAIN.to_string()))
+            }
+            Some(StoreFault::Locked) => Err(Error::keychain(
+                "The OS keychain is locked. Unlock it and try again; the sandbox still \
                           works."
                     .to_string(),
-            }),
+            )),
         }
     }
 }

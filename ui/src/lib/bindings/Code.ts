@@ -3,4 +3,4 @@
 /**
  * Stable error codes. Add one only when something acts on it.
  */
-export type Code = "unauthorized" | "forbidden" | "not_found" | "conflict" | "quota_exceeded" | "rate_limited" | "validation" | "vendor" | "network" | "timeout" | "decode" | "unsupported" | "create_lost" | "keychain" | "config" | "io";
+export type Code = "unauthorized" | "forbidden" | "not_found" | "conflict" | "quota_exceeded" | "rate_limited" | "validation" | "vendor" | "network" | "timeout" | "decode" | "unsupported" | "create_lost" | "keychain" | "config" | "io" | "internal";

@@ -1,42 +1,39 @@
 //! `CodefreshClient`: the API keys ("tokens") of the user whose key the account holds, under
 //! `…/api/auth/…`, authenticated by the raw key in `Authorization` (no `Bearer`).
 
-use std::collections::HashSet;
-
 use async_trait::async_trait;
 use chrono::Utc;
+use reqwest::header::HeaderValue;
 use reqwest::{Method, RequestBuilder, Response};
 use url::Url;
 
-use super::wire::{self, ErrorBody, Key, KeyBody};
-use crate::error::{Error, Result, VendorDetail};
+use super::errors::{self, Op};
+use super::wire::{self, Key, KeyBody};
+use super::{CodefreshExtra, DEFAULT_URL};
+use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
     Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyStatus, KeyUpdate,
-    NewKey, Owner, OwnerKind, VendorExtra, VendorId,
+    NewKey, Owner, OwnerKind,
 };
 use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
-use crate::vendors::lost_create;
+use crate::vendors::common::lost_create::{self, Before, Wording};
+use crate::vendors::common::{self, Api, ErrorResponse};
+use crate::vendors::{VendorExtra, VendorId};
 
-pub const DEFAULT_URL: &str = "https://g.codefresh.io/api";
 const V: VendorId = VendorId::Codefresh;
+const TOKEN: Wording<'static> = Wording {
+    secret_noun: "token",
+    made: None,
+};
 
 pub struct CodefreshClient {
     account: String,
-    /// Ends in `/api`.
-    base: Url,
-    http: Http,
-    key: Sensitive<String>,
+    /// Its base ends in `/api`.
+    api: Api,
     account_id: Option<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Read,
-    Create,
-    Write,
 }
 
 impl CodefreshClient {
@@ -46,20 +43,8 @@ impl CodefreshClient {
                 "the Codefresh API key is empty; enter it in Accounts",
             ));
         }
-        let raw = account
-            .settings
-            .base_url
-            .as_deref()
-            .unwrap_or(DEFAULT_URL)
-            .trim();
-        let mut base = Url::parse(raw)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "the account's base URL `{raw}` must be an http(s) URL"
-                ))
-            })?;
+        let raw = account.settings.base_url.as_deref();
+        let mut base = common::base_url(V, raw, DEFAULT_URL, "base URL")?;
         // The CLI stores the host without `/api` (CF_URL), Terraform with it: accept both.
         if base
             .path_segments()
@@ -72,94 +57,26 @@ impl CodefreshClient {
         }
         Ok(CodefreshClient {
             account: account.id.clone(),
-            base,
-            http: http.clone(),
-            key: credential.secret,
-            account_id: account
-                .settings
-                .account_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
+            // Codefresh takes the key itself, without `Bearer`.
+            api: Api::new(V, base, http, "authorization", credential.secret)?,
+            account_id: common::non_empty(account.settings.account_id.as_deref()),
         })
     }
 
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        self.api.url(segments)
     }
 
     fn request(&self, method: Method, url: &Url) -> RequestBuilder {
-        self.http
-            .client()
-            .request(method, url.clone())
-            .header("Authorization", self.key.expose())
-            .header("Accept", "application/json")
+        self.api.request(method, url)
     }
 
     async fn send(&self, retry: Retry, build: impl Fn() -> RequestBuilder) -> Result<Response> {
-        self.http
-            .send(V, retry, || {
-                build().build().map_err(|e| {
-                    Error::config(format!("could not build the Codefresh request: {e}"))
-                })
-            })
-            .await
+        self.api.send(retry, build).await
     }
 
     async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
-        let status = response.status();
-        let retry_after = http::retry_after(&response);
-        let request_id = http::request_id(&response);
-        let bytes = http::read_body(V, response).await.unwrap_or_default();
-        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
-        let detail = VendorDetail {
-            status: status.as_u16(),
-            code: body.code(),
-            message: body.text(),
-            request_id,
-        };
-        let said_limit = detail
-            .message
-            .as_deref()
-            .is_some_and(|m| m.to_lowercase().contains("limit"));
-        match (status.as_u16(), op) {
-            (401, _) => Error::Unauthorized {
-                message: "Codefresh rejected the account's API key (revoked or mistyped) — check \
-                          it in Accounts"
-                    .into(),
-                detail: Some(detail),
-            },
-            (400 | 403 | 409 | 422, Op::Create) if said_limit => Error::QuotaExceeded {
-                message:
-                    "Codefresh refused another API key (a limit was reached); delete one first"
-                        .into(),
-                detail: Some(detail),
-            },
-            (403, _) => Error::Forbidden {
-                message: "the account's Codefresh API key lacks the scope or permission for this"
-                    .into(),
-                detail: Some(detail),
-            },
-            (404, Op::Read | Op::Write) if id.is_some() => Error::NotFound {
-                message: format!(
-                    "Codefresh has no API key `{}` (it may have been deleted elsewhere)",
-                    id.unwrap_or_default()
-                ),
-                detail: Some(detail),
-            },
-            _ => http::status_error(
-                V,
-                status,
-                retry_after,
-                detail,
-                "check the API key in Accounts",
-            ),
-        }
+        errors::from_response(op, id, &ErrorResponse::read(V, response).await)
     }
 
     async fn fetch(&self, id: &str) -> Result<Key> {
@@ -202,11 +119,11 @@ impl CodefreshClient {
             // Like Codefresh's CLI: a key without scopes is a legacy key with full access.
             scopes: key.scopes.unwrap_or_else(|| vec!["any".to_string()]),
             secret_hint: key.token_prefix.clone().map(|p| format!("{p}…")),
-            extra: VendorExtra::Codefresh {
+            extra: VendorExtra::Codefresh(CodefreshExtra {
                 token_prefix: key.token_prefix,
                 subject_type,
                 subject_ref,
-            },
+            }),
         }
     }
 
@@ -215,11 +132,15 @@ impl CodefreshClient {
         let url = self.url(&["user"]);
         let sent = self
             .send(Retry::Idempotent, || {
-                self.http
+                let mut auth =
+                    HeaderValue::from_str(token.expose()).unwrap_or(HeaderValue::from_static("-"));
+                auth.set_sensitive(true);
+                self.api
+                    .http()
                     .client()
                     .get(url.clone())
-                    .header("Authorization", token.expose())
-                    .header("Accept", "application/json")
+                    .header("authorization", auth)
+                    .header("accept", "application/json")
             })
             .await;
         matches!(sent, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED)
@@ -241,20 +162,20 @@ impl CodefreshClient {
             locked: false,
             scopes: scopes.to_vec(),
             secret_hint: None,
-            extra: VendorExtra::Codefresh {
+            extra: VendorExtra::Codefresh(CodefreshExtra {
                 token_prefix: None,
                 subject_type: Some("user".into()),
                 subject_ref: None,
-            },
+            }),
         }
     }
 
     /// After a create whose answer was lost: find the key with the requested name that appeared
     /// since `before`.
-    async fn recover(&self, cause: Error, before: &HashSet<String>, name: &str) -> Error {
+    async fn recover(&self, cause: Error, before: &Before, name: &str) -> Error {
         let after = self.list().await;
         let is_ours = |k: &KeyRecord| k.name.as_deref() == Some(name);
-        lost_create::outcome(cause, after, before, is_ours, "token")
+        lost_create::outcome(cause, after, before, is_ours, &TOKEN)
     }
 }
 
@@ -326,7 +247,7 @@ impl Vendor for CodefreshClient {
             scopes: Some(&spec.scopes),
         };
         // What existed before, so that a lost answer can be told apart from an older namesake.
-        let before: HashSet<String> = self.list().await?.into_iter().map(|k| k.id).collect();
+        let before = Before::new(self.list().await?.into_iter().map(|k| k.id));
 
         let url = self.url(&["auth", "key"]);
         let sent = self
@@ -338,7 +259,7 @@ impl Vendor for CodefreshClient {
             .await;
         let response = match sent {
             Ok(r) => r,
-            Err(e @ (Error::Network { .. } | Error::Timeout { .. })) => {
+            Err(e) if lost_create::may_have_created(&e) => {
                 return Err(self.recover(e, &before, name).await)
             }
             Err(e) => return Err(e),
@@ -370,7 +291,7 @@ impl Vendor for CodefreshClient {
         // A truncated token still looks like one: make sure it authenticates before handing it
         // out, so that nobody stores a key that can never work.
         if self.token_rejected(&secret).await {
-            return Err(lost_create::recovered(record, "token"));
+            return Err(lost_create::recovered(record, &TOKEN));
         }
         Ok(CreatedKey {
             record,

@@ -1,12 +1,68 @@
-//! Codefresh API keys ("tokens"): the client (`client.rs`) and its JSON (`wire.rs`).
+//! Codefresh API keys ("tokens"): the client (`client.rs`), its JSON (`wire.rs`), its error
+//! responses (`errors.rs`) and its files (`export.rs`).
 
 mod client;
+mod errors;
+mod export;
+mod extra;
 mod wire;
 
-pub use client::{CodefreshClient, DEFAULT_URL};
+use std::sync::Arc;
 
-use crate::model::VendorId;
-use crate::vendor::{Capabilities, ScopeOption, SecretSource, TextField};
+pub use client::CodefreshClient;
+pub use extra::CodefreshExtra;
+
+use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
+use crate::model::AccountSettings;
+use crate::vendor::{Capabilities, ScopeOption, TextField};
+use crate::vendor_fields::SECRET;
+
+/// Codefresh SaaS; on-premises installations set their own in the account.
+pub const DEFAULT_URL: &str = "https://g.codefresh.io/api";
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Codefresh,
+    key: "codefresh",
+    name: "Codefresh",
+    short_name: "Codefresh",
+    capabilities,
+    account_fields: FIELDS,
+    connect: |account, credential, http| {
+        Ok(Arc::new(CodefreshClient::new(account, credential, http)?))
+    },
+    from_manifest,
+    formats: export::FORMATS,
+};
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::required(
+        SECRET,
+        "API key",
+        "A Codefresh API key, generated under User settings → API keys → Generate \
+         (g.codefresh.io/user/settings). Codefresh shows it only once.",
+    ),
+    FieldSpec::optional(
+        "base_url",
+        "API URL",
+        "Only for an on-premises installation: https://<your-host>/api. Leave empty for \
+         Codefresh SaaS (https://g.codefresh.io/api).",
+    ),
+    FieldSpec::optional(
+        "account_id",
+        "Account ID",
+        "Optional: the account the key should act in; Keyrack warns when the key's user is \
+         not a member of it.",
+    ),
+];
+
+fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
+    let settings = AccountSettings {
+        base_url: m.base_url(),
+        account_id: m.get("account_id"),
+        ..Default::default()
+    };
+    Some((settings, m.get("api_key")?))
+}
 
 /// Codefresh documents no name limit; this is Keyrack's own cap.
 pub const NAME_MAX: usize = 256;
@@ -47,16 +103,10 @@ const SCOPES: [(&str, &str); 18] = [
 
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        vendor: VendorId::Codefresh,
-        vendor_name: VendorId::Codefresh.display_name().to_string(),
-        key_noun: "API key".into(),
-        id_label: "Key ID".into(),
         name: Some(TextField {
             required: true,
             max_len: NAME_MAX,
         }),
-        description: None,
-        expiry: false,
         scopes: SCOPES
             .iter()
             .map(|(id, description)| ScopeOption {
@@ -64,22 +114,9 @@ pub fn capabilities() -> Capabilities {
                 description: description.to_string(),
             })
             .collect(),
-        owner: None,
-        project: None,
-        project_label: None,
-        lock_on_create: false,
-        disable_on_create: false,
-        leak_actions: Vec::new(),
         rename: true,
-        update_description: false,
         update_scopes: true,
-        update_project: false,
-        lock: false,
-        disable: false,
         delete: true,
-        max_keys_per_owner: None,
-        secret_source: SecretSource::ServerIssued,
-        upload_public_key: false,
         notes: vec![
             "Codefresh shows a key's token only once, when it is created.".into(),
             "Keys belong to the user whose API key the account uses, and act in the account \
@@ -90,5 +127,6 @@ pub fn capabilities() -> Capabilities {
              scope `any`."
                 .into(),
         ],
+        ..Capabilities::new(VendorId::Codefresh, "API key", "Key ID")
     }
 }

@@ -1,30 +1,29 @@
 //! `IbmClient`: IBM Cloud IAM Identity API keys (`/v1/apikeys…`) for one account, over a cached
 //! IAM token (see `token.rs`).
 
-use std::collections::HashSet;
-
 use async_trait::async_trait;
 use chrono::Utc;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use url::Url;
 
+use super::errors::{self, Op};
 use super::record::{to_record, SERVICE_ID_PREFIX};
 use super::token::{Token, TokenSource};
 use super::wire::{self, ApiKey, ApiKeyList, CreateBody, UpdateBody};
+use super::DEFAULT_URL;
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
     Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate, NewKey,
-    OwnerKind, VendorId,
+    OwnerKind,
 };
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
-use crate::vendors::lost_create;
+use crate::vendors::common::lost_create::{self, Before, Wording};
+use crate::vendors::common::{self, paging, ErrorResponse, Page};
+use crate::vendors::VendorId;
 
-pub const DEFAULT_URL: &str = "https://iam.cloud.ibm.com";
 const PAGE_SIZE: &str = "100";
-/// A guard against a server that hands out page tokens forever.
-const MAX_PAGES: usize = 10_000;
 const V: VendorId = VendorId::Ibm;
 
 pub struct IbmClient {
@@ -42,17 +41,6 @@ struct Target {
     account_id: String,
 }
 
-/// What a failed request was trying to do, for the error message.
-#[derive(Clone, Copy)]
-enum Op {
-    Read,
-    Create,
-    Update,
-    Delete,
-    Lock,
-    Disable,
-}
-
 impl IbmClient {
     pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
         if credential.secret.expose().trim().is_empty() {
@@ -61,24 +49,20 @@ impl IbmClient {
             ));
         }
         let s = &account.settings;
-        let base = parse_url(s.base_url.as_deref().unwrap_or(DEFAULT_URL), "base URL")?;
-        let iam = parse_url(s.iam_url.as_deref().unwrap_or(DEFAULT_URL), "IAM URL")?;
+        let base = common::base_url(V, s.base_url.as_deref(), DEFAULT_URL, "base URL")?;
+        let iam = common::base_url(V, s.iam_url.as_deref(), DEFAULT_URL, "IAM URL")?;
         Ok(IbmClient {
             account: account.id.clone(),
             base,
-            iam_id: non_empty(s.iam_id.as_deref()),
-            account_id: non_empty(s.account_id.as_deref()),
+            iam_id: common::non_empty(s.iam_id.as_deref()),
+            account_id: common::non_empty(s.account_id.as_deref()),
             http: http.clone(),
             tokens: TokenSource::new(http.clone(), &iam, credential.secret),
         })
     }
 
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        common::join(&self.base, segments)
     }
 
     async fn target(&self) -> Result<(Token, Target)> {
@@ -120,75 +104,18 @@ impl IbmClient {
     ) -> Result<Response> {
         self.http
             .send(V, retry, || {
-                build()
-                    .bearer_auth(token.access.expose())
-                    .header("Accept", "application/json")
-                    .build()
-                    .map_err(|e| Error::config(format!("could not build the IBM request: {e}")))
+                common::build_request(
+                    V,
+                    build()
+                        .bearer_auth(token.access.expose())
+                        .header("Accept", "application/json"),
+                )
             })
             .await
     }
 
     async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
-        let status = response.status();
-        let retry_after = http::retry_after(&response);
-        let request_id = http::request_id(&response);
-        let body = http::read_body(V, response).await.unwrap_or_default();
-        let detail = wire::error_detail(status.as_u16(), &body, request_id);
-        // IBM states no code for "too many keys"; its words (or code) name a limit or maximum.
-        let text = String::from_utf8_lossy(&body).to_lowercase();
-        let over_limit =
-            text.contains("limit") || (text.contains("maximum") && text.contains("api key"));
-        match (status.as_u16(), op) {
-            (401, _) => Error::Unauthorized {
-                message: "IBM Cloud rejected the token issued for the account's API key — \
-                          check the key in Accounts"
-                    .into(),
-                detail: Some(detail),
-            },
-            (400 | 403 | 409, Op::Create) if over_limit => Error::QuotaExceeded {
-                message: "the identity has as many API keys as IBM Cloud allows; delete one first"
-                    .into(),
-                detail: Some(detail),
-            },
-            (403, _) => Error::Forbidden {
-                message: format!(
-                    "the account's IBM API key is not allowed to {}; it needs an IAM Identity \
-                     role that allows managing these API keys",
-                    op_text(op)
-                ),
-                detail: Some(detail),
-            },
-            (404, _) => Error::NotFound {
-                message: match id {
-                    Some(id) => format!(
-                        "IBM Cloud has no API key `{id}` (it may have been deleted elsewhere)"
-                    ),
-                    // Lists and creates name an identity and account, not a key.
-                    None => "IBM Cloud does not know the identity or account this account is \
-                             set to manage; check iam_id and account_id in its settings"
-                        .into(),
-                },
-                detail: Some(detail),
-            },
-            (409, Op::Update) => Error::Conflict {
-                message: "the key changed since Keyrack read it, or it is locked; reload it and \
-                          try again (unlock it first if it is locked)"
-                    .into(),
-                detail: Some(detail),
-            },
-            (409, Op::Delete) => Error::Conflict {
-                message: "the key is locked; unlock it first".into(),
-                detail: Some(detail),
-            },
-            _ => http::status_error(
-                V,
-                status,
-                retry_after,
-                detail,
-                "check the API key in Accounts",
-            ),
-        }
+        errors::from_response(op, id, &ErrorResponse::read(V, response).await)
     }
 
     async fn fetch(&self, id: &str) -> Result<(ApiKey, Option<String>)> {
@@ -213,53 +140,39 @@ impl IbmClient {
     /// credential may see (`scope=account`: users' and service IDs' keys alike).
     async fn list_for(&self, target: &Target, whole_account: bool) -> Result<Vec<KeyRecord>> {
         let url = self.url(&["v1", "apikeys"]);
-        let mut records = Vec::new();
-        let mut page_token: Option<String> = None;
-        let mut seen = HashSet::new();
-        for _ in 0..MAX_PAGES {
-            let mut query = vec![("account_id", target.account_id.as_str())];
-            if whole_account {
-                query.push(("scope", "account"));
-            } else {
-                query.push(("iam_id", target.iam_id.as_str()));
-            }
-            query.push(("pagesize", PAGE_SIZE));
-            if let Some(t) = &page_token {
-                query.push(("pagetoken", t.as_str()));
-            }
-            let response = self
-                .send(Retry::Idempotent, || {
-                    self.http.client().get(url.clone()).query(&query)
-                })
-                .await?;
-            if !response.status().is_success() {
-                return Err(self.error(Op::Read, None, response).await);
-            }
-            let page: ApiKeyList = http::read_json(V, response, false).await?;
-            let now = Utc::now();
-            records.extend(
-                page.apikeys
-                    .into_iter()
-                    .map(|k| to_record(&self.account, k, now)),
-            );
-            page_token = page.next.as_deref().and_then(page_token_of);
-            match &page_token {
-                None => return Ok(records),
-                Some(t) if !seen.insert(t.clone()) => {
-                    return Err(Error::Decode {
-                        message: "IBM Cloud returned the same page token twice while listing \
-                                  API keys; the list may be incomplete"
-                            .into(),
-                        raw: None,
-                    })
+        paging::all_pages(V, "API keys", |page_token: Option<String>| {
+            let url = url.clone();
+            async move {
+                let mut query = vec![("account_id", target.account_id.as_str())];
+                if whole_account {
+                    query.push(("scope", "account"));
+                } else {
+                    query.push(("iam_id", target.iam_id.as_str()));
                 }
-                Some(_) => {}
+                query.push(("pagesize", PAGE_SIZE));
+                if let Some(t) = &page_token {
+                    query.push(("pagetoken", t.as_str()));
+                }
+                let response = self
+                    .send(Retry::Idempotent, || {
+                        self.http.client().get(url.clone()).query(&query)
+                    })
+                    .await?;
+                if !response.status().is_success() {
+                    return Err(self.error(Op::Read, None, response).await);
+                }
+                let page: ApiKeyList = http::read_json(V, response, false).await?;
+                let now = Utc::now();
+                let next = page.next.as_deref().and_then(page_token_of);
+                let records = page
+                    .apikeys
+                    .into_iter()
+                    .map(|k| to_record(&self.account, k, now))
+                    .collect();
+                Ok(Page::token(records, next))
             }
-        }
-        Err(Error::Decode {
-            message: format!("IBM Cloud kept returning pages after {MAX_PAGES}; stopped listing"),
-            raw: None,
         })
+        .await
     }
 
     /// The owner to create for: the request's, else the account's identity.
@@ -291,11 +204,12 @@ impl IbmClient {
         &self,
         cause: Error,
         target: &Target,
-        before: &HashSet<String>,
+        before: &Before,
         spec: &NewKey,
     ) -> Error {
         let after = self.list_for(target, false).await;
-        lost_create::outcome(cause, after, before, |k| k.name == spec.name, "secret")
+        let is_ours = |k: &KeyRecord| k.name == spec.name;
+        lost_create::outcome(cause, after, before, is_ours, &Wording::SECRET)
     }
 }
 
@@ -387,12 +301,12 @@ impl Vendor for IbmClient {
             iam_id: iam_id.clone(),
             account_id: target.account_id.clone(),
         };
-        let before: HashSet<String> = self
-            .list_for(&owner_target, false)
-            .await?
-            .into_iter()
-            .map(|k| k.id)
-            .collect();
+        let before = Before::new(
+            self.list_for(&owner_target, false)
+                .await?
+                .into_iter()
+                .map(|k| k.id),
+        );
         let spec = NewKey {
             name: Some(name.to_string()),
             ..spec.clone()
@@ -411,7 +325,7 @@ impl Vendor for IbmClient {
             .await;
         let response = match sent {
             Ok(r) => r,
-            Err(e @ (Error::Network { .. } | Error::Timeout { .. })) => {
+            Err(e) if lost_create::may_have_created(&e) => {
                 return Err(self.recover(e, &owner_target, &before, &spec).await)
             }
             Err(e) => return Err(e),
@@ -423,16 +337,12 @@ impl Vendor for IbmClient {
             Ok(key) => key,
             Err(e) => return Err(self.recover(e, &owner_target, &before, &spec).await),
         };
-        let secret = key.apikey.take().filter(|s| !s.is_empty());
-        let record = to_record(&self.account, key, Utc::now());
-        match secret {
-            Some(secret) => Ok(CreatedKey {
-                record,
-                secret,
-                public_key_pem: None,
-            }),
-            None => Err(lost_create::recovered(record, "secret")),
-        }
+        let secret = key.apikey.take();
+        lost_create::created(
+            to_record(&self.account, key, Utc::now()),
+            secret,
+            &Wording::SECRET,
+        )
     }
 
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
@@ -517,17 +427,6 @@ impl IbmClient {
     }
 }
 
-fn op_text(op: Op) -> &'static str {
-    match op {
-        Op::Read => "read these API keys",
-        Op::Create => "create API keys for this identity",
-        Op::Update => "edit this API key",
-        Op::Delete => "delete this API key",
-        Op::Lock => "lock or unlock this API key",
-        Op::Disable => "disable or enable this API key",
-    }
-}
-
 fn bool_header(on: bool) -> &'static str {
     if on {
         "true"
@@ -538,30 +437,7 @@ fn bool_header(on: bool) -> &'static str {
 
 /// Ids go into the path; refuse what cannot be one before anything is sent.
 fn check_id(id: &str) -> Result<()> {
-    if id.trim().is_empty() || id.contains(['/', '?', '#']) || id.chars().any(char::is_whitespace) {
-        return Err(Error::validation(
-            "id",
-            format!("`{id}` is not an IBM API key id (they look like ApiKey-…)"),
-        ));
-    }
-    Ok(())
-}
-
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-fn parse_url(value: &str, what: &str) -> Result<Url> {
-    let url = Url::parse(value.trim())
-        .map_err(|e| Error::config(format!("the account's {what} `{value}` is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(Error::config(format!(
-            "the account's {what} `{value}` must be an http(s) URL"
-        )));
-    }
-    Ok(url)
+    common::check_id(id, "IBM API key ids look like ApiKey-…")
 }
 
 /// The `pagetoken` query value of a `next` URL.
@@ -594,13 +470,5 @@ mod tests {
             page_token_of("https://iam.cloud.ibm.com/v1/apikeys?pagesize=2"),
             None
         );
-    }
-
-    #[test]
-    fn ids_that_cannot_be_a_path_segment_are_refused() {
-        assert!(check_id("ApiKey-7f3c2a10-4b5e-4c8d-9e1f-0a2b3c4d5e6f").is_ok());
-        for bad in ["", " ", "a/b", "a?b", "a b"] {
-            assert_eq!(check_id(bad).unwrap_err().code(), crate::Code::Validation);
-        }
     }
 }

@@ -2,14 +2,73 @@
 //! (`client.rs`), its JSON (`wire.rs`) and the mapping to Keyrack's records (`record.rs`).
 
 mod client;
+mod errors;
+mod export;
+mod extra;
 mod record;
 mod token;
 mod wire;
 
-pub use client::{IbmClient, DEFAULT_URL};
+use std::sync::Arc;
 
-use crate::model::{OwnerKind, VendorId};
-use crate::vendor::{Capabilities, OwnerField, SecretSource, TextField};
+pub use client::IbmClient;
+pub use extra::IbmExtra;
+
+use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
+use crate::model::{AccountSettings, OwnerKind};
+use crate::vendor::{Capabilities, OwnerField, TextField};
+use crate::vendor_fields::SECRET;
+
+/// The public IAM endpoint: both the token exchange and the API keys API.
+pub const DEFAULT_URL: &str = "https://iam.cloud.ibm.com";
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Ibm,
+    key: "ibm",
+    name: "IBM Cloud",
+    short_name: "IBM Cloud",
+    capabilities,
+    account_fields: FIELDS,
+    connect: |account, credential, http| Ok(Arc::new(IbmClient::new(account, credential, http)?)),
+    from_manifest,
+    formats: export::FORMATS,
+};
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::required(
+        SECRET,
+        "API key",
+        "An IBM Cloud API key of a user or service ID that may manage API keys. Create one in \
+         the console under Manage → Access (IAM) → API keys → Create, or with \
+         `ibmcloud iam api-key-create NAME`. IBM shows the key only once.",
+    ),
+    FieldSpec::optional(
+        "account_id",
+        "Account ID",
+        "The 32-character account ID, shown by `ibmcloud target` and in the console under \
+         Manage → Account → Account settings. Leave empty to use the account the API key \
+         belongs to.",
+    ),
+    FieldSpec::optional(
+        "iam_id",
+        "IAM ID",
+        "The identity whose keys to manage: a user's IBMid-… or a service ID's \
+         iam-ServiceId-… (Manage → Access (IAM) → Users or Service IDs → Details). Leave empty \
+         for the API key's own identity.",
+    ),
+];
+
+fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
+    let settings = AccountSettings {
+        base_url: m.base_url(),
+        iam_url: m.get("iam_url"),
+        account_id: m.get("account_id"),
+        // No iam_id: the sandbox admin sees every key in the account, users' and service IDs'
+        // alike, as an account admin does in the console.
+        ..Default::default()
+    };
+    Some((settings, m.get("api_key")?))
+}
 
 /// IBM documents no length limit for names or descriptions; these are Keyrack's own caps, so
 /// that a form cannot send something absurd.
@@ -18,10 +77,6 @@ pub const DESCRIPTION_MAX: usize = 1024;
 
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        vendor: VendorId::Ibm,
-        vendor_name: VendorId::Ibm.display_name().to_string(),
-        key_noun: "API key".into(),
-        id_label: "API key ID".into(),
         name: Some(TextField {
             required: true,
             max_len: NAME_MAX,
@@ -31,7 +86,6 @@ pub fn capabilities() -> Capabilities {
             max_len: DESCRIPTION_MAX,
         }),
         expiry: true,
-        scopes: Vec::new(),
         owner: Some(OwnerField {
             label: "IAM identity".into(),
             kinds: vec![OwnerKind::User, OwnerKind::ServiceId],
@@ -40,22 +94,16 @@ pub fn capabilities() -> Capabilities {
                    empty for the identity the account's API key belongs to."
                 .into(),
         }),
-        project: None,
-        project_label: None,
         lock_on_create: true,
         disable_on_create: true,
         leak_actions: vec!["none".into(), "disable".into(), "delete".into()],
         rename: true,
         update_description: true,
-        update_scopes: false,
-        update_project: false,
         lock: true,
         disable: true,
         delete: true,
-        // IBM enforces a per-identity limit (commonly 20) that only its limits endpoint states.
-        max_keys_per_owner: None,
-        secret_source: SecretSource::ServerIssued,
-        upload_public_key: false,
+        // No max_keys_per_owner: IBM enforces a per-identity limit (commonly 20) that only its
+        // limits endpoint states.
         notes: vec![
             "IBM Cloud shows an API key's value only once, when it is created.".into(),
             "A locked key cannot be edited or deleted until it is unlocked.".into(),
@@ -64,5 +112,6 @@ pub fn capabilities() -> Capabilities {
                 .into(),
             "Expiry dates are kept to the minute.".into(),
         ],
+        ..Capabilities::new(VendorId::Ibm, "API key", "API key ID")
     }
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::wire::{parse_time, ApiKey};
+use super::IbmExtra;
 use crate::model::{KeyRecord, KeyStatus, Owner, OwnerKind, VendorExtra, VendorId};
 
 /// Service IDs' IAM ids carry this prefix; users' are `IBMid-…` (or another user realm).
@@ -42,7 +43,7 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
         locked: key.locked,
         scopes: Vec::new(),
         secret_hint: None,
-        extra: VendorExtra::Ibm {
+        extra: VendorExtra::Ibm(IbmExtra {
             crn: key.crn,
             entity_tag: key.entity_tag,
             iam_id: key.iam_id,
@@ -50,7 +51,7 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
             action_when_leaked: key.action_when_leaked,
             support_sessions: key.support_sessions,
             modified_at: parse_time(key.modified_at.as_deref()),
-        },
+        }),
         id: key.id,
     }
 }

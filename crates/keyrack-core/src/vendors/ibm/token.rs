@@ -11,8 +11,9 @@ use url::Url;
 use super::wire::{self, Claims, TokenResponse};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
-use crate::model::VendorId;
 use crate::secret::Sensitive;
+use crate::vendors::common::{self, ErrorResponse};
+use crate::vendors::VendorId;
 
 const GRANT_TYPE: &str = "urn:ibm:params:oauth:grant-type:apikey";
 /// Used when neither the JWT nor the response says how long the token lives.
@@ -39,13 +40,9 @@ pub struct TokenSource {
 
 impl TokenSource {
     pub fn new(http: Http, iam_url: &Url, apikey: Sensitive<String>) -> Self {
-        let mut url = iam_url.clone();
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().extend(["identity", "token"]);
-        }
         TokenSource {
             http,
-            url,
+            url: common::join(iam_url, &["identity", "token"]),
             apikey,
             cache: tokio::sync::Mutex::new(None),
         }
@@ -87,7 +84,8 @@ impl TokenSource {
         let response = self
             .http
             .send(VendorId::Ibm, Retry::Idempotent, || {
-                self.http
+                let form = self
+                    .http
                     .client()
                     .post(self.url.clone())
                     .header("Accept", "application/json")
@@ -95,16 +93,13 @@ impl TokenSource {
                         ("grant_type", GRANT_TYPE),
                         ("apikey", self.apikey.expose().as_str()),
                         ("response_type", "cloud_iam"),
-                    ])
-                    .build()
-                    .map_err(|e| {
-                        Error::config(format!("could not build the IBM token request: {e}"))
-                    })
+                    ]);
+                common::build_request(VendorId::Ibm, form)
             })
             .await?;
         let status = response.status();
         if !status.is_success() {
-            return Err(token_error(status, response).await);
+            return Err(token_error(response).await);
         }
         let body: TokenResponse = http::read_json(VendorId::Ibm, response, true).await?;
         let claims = decode_claims(body.access_token.expose())?;
@@ -121,27 +116,19 @@ impl TokenSource {
 
 /// The token service refuses an unknown, disabled or expired key with a 4xx (usually 400, not
 /// 401): all of those mean the account's key is wrong. Throttling and outages stay what they are.
-async fn token_error(status: StatusCode, response: reqwest::Response) -> Error {
-    let retry_after = http::retry_after(&response);
-    let request_id = http::request_id(&response);
-    let body = http::read_body(VendorId::Ibm, response)
-        .await
-        .unwrap_or_default();
-    let detail = wire::error_detail(status.as_u16(), &body, request_id);
-    if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
+async fn token_error(response: reqwest::Response) -> Error {
+    let r = ErrorResponse::read(VendorId::Ibm, response).await;
+    let (code, message, body_request_id) = wire::error_fields(&r.parse());
+    let mut detail = r.detail(code, message);
+    detail.request_id = detail.request_id.or(body_request_id);
+    if r.status.is_client_error() && r.status != StatusCode::TOO_MANY_REQUESTS {
         return Error::Unauthorized {
             message: "the IBM API key was rejected by the token service — check it in Accounts"
                 .into(),
             detail: Some(detail),
         };
     }
-    http::status_error(
-        VendorId::Ibm,
-        status,
-        retry_after,
-        detail,
-        "check the API key in Accounts",
-    )
+    r.status_error(detail, "check the API key in Accounts")
 }
 
 /// The payload of a JWT, without checking its signature (as IBM's SDK cores do): Keyrack only

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::VendorDetail;
 use crate::secret::Sensitive;
 
 /// `POST /identity/token` answer. The access token is a secret like the API key itself.
@@ -122,7 +121,7 @@ pub struct UpdateBody<'a> {
 /// service, and the plain `error`/`message`/`code` fallbacks the SDK core also reads.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct ErrorBody {
+pub struct ErrorBody {
     errors: Vec<ErrorItem>,
     trace: Option<String>,
     context: Option<ErrorContext>,
@@ -152,38 +151,36 @@ struct ErrorContext {
     transaction_id: Option<String>,
 }
 
-/// The vendor's words from an error body, with the SDK core's cascade: `errors[0]`, then the
-/// top-level fields, then nothing (the status line speaks for itself).
-pub fn error_detail(status: u16, body: &[u8], header_request_id: Option<String>) -> VendorDetail {
-    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
-    let first = parsed.errors.into_iter().next();
-    let (code, message) = match first {
+/// The vendor's code, message and request id from an error body, with the SDK core's cascade:
+/// `errors[0]`, then the top-level fields, then nothing (the status line speaks for itself).
+pub fn error_fields(parsed: &ErrorBody) -> (Option<String>, Option<String>, Option<String>) {
+    let (code, message) = match parsed.errors.first() {
         Some(item) => (
-            item.message_code.or(item.code),
-            match (item.message, item.details) {
+            item.message_code.clone().or(item.code.clone()),
+            match (&item.message, &item.details) {
                 (Some(m), Some(d)) if !d.is_empty() => Some(format!("{m} ({d})")),
-                (m, _) => m,
+                (m, _) => m.clone(),
             },
         ),
         None => (
-            parsed.error_code.or(match parsed.code {
-                Some(serde_json::Value::String(s)) => Some(s),
+            parsed.error_code.clone().or(match &parsed.code {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
                 Some(serde_json::Value::Number(n)) => Some(n.to_string()),
                 _ => None,
             }),
-            parsed.error_message.or(parsed.error).or(parsed.message),
+            parsed
+                .error_message
+                .clone()
+                .or(parsed.error.clone())
+                .or(parsed.message.clone()),
         ),
     };
-    let context = parsed.context.unwrap_or_default();
-    VendorDetail {
-        status,
-        code,
-        message,
-        request_id: header_request_id
-            .or(context.request_id)
-            .or(context.transaction_id)
-            .or(parsed.trace),
-    }
+    let context = parsed.context.as_ref();
+    let request_id = context
+        .and_then(|c| c.request_id.clone())
+        .or(context.and_then(|c| c.transaction_id.clone()))
+        .or(parsed.trace.clone());
+    (code, message, request_id)
 }
 
 /// IBM timestamps come as RFC 3339 (`2019-01-01T12:00:00.000Z`) or in the documented short
@@ -265,28 +262,31 @@ mod tests {
         assert!(parse_time(key.created_at.as_deref()).is_some());
     }
 
+    fn fields(body: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
+        error_fields(&serde_json::from_slice(body).unwrap_or_default())
+    }
+
     #[test]
     fn errors_follow_the_sdk_cascade() {
         let v1 = br#"{"context":{"transaction_id":"tx-1"},"status_code":"404",
             "errors":[{"code":"not_found","message_code":"BXNIM0507E","message":"API key not found."}],
             "trace":"tr-1"}"#;
-        let d = error_detail(404, v1, None);
-        assert_eq!(d.code.as_deref(), Some("BXNIM0507E"));
-        assert_eq!(d.message.as_deref(), Some("API key not found."));
-        assert_eq!(d.request_id.as_deref(), Some("tx-1"));
+        let (code, message, request_id) = fields(v1);
+        assert_eq!(code.as_deref(), Some("BXNIM0507E"));
+        assert_eq!(message.as_deref(), Some("API key not found."));
+        assert_eq!(request_id.as_deref(), Some("tx-1"));
 
         let token =
             br#"{"errorCode":"BXNIM0415E","errorMessage":"Provided API key could not be found.",
             "context":{"requestId":"req-9"}}"#;
-        let d = error_detail(400, token, Some("hdr".into()));
-        assert_eq!(d.code.as_deref(), Some("BXNIM0415E"));
+        let (code, message, request_id) = fields(token);
+        assert_eq!(code.as_deref(), Some("BXNIM0415E"));
         assert_eq!(
-            d.message.as_deref(),
+            message.as_deref(),
             Some("Provided API key could not be found.")
         );
-        assert_eq!(d.request_id.as_deref(), Some("hdr"));
+        assert_eq!(request_id.as_deref(), Some("req-9"));
 
-        let plain = error_detail(502, b"<html>bad gateway</html>", None);
-        assert_eq!((plain.code, plain.message), (None, None));
+        assert_eq!(fields(b"<html>bad gateway</html>"), (None, None, None));
     }
 }

@@ -5,7 +5,6 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, Request, Response};
 use rsa::RsaPublicKey;
@@ -21,23 +20,17 @@ use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
     Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, NewKey,
-    Owner, OwnerKind, VendorId,
+    Owner, OwnerKind,
 };
 use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
+use crate::vendors::common::{self, paging, ErrorResponse, Page};
+use crate::vendors::VendorId;
+
+const V: VendorId = VendorId::Oci;
 
 const API_VERSION: &str = "20160918";
-/// More pages than three keys can ever fill: a vendor that keeps paging is misbehaving.
-const MAX_PAGES: usize = 100;
-
-/// Path segments are escaped as the Python SDK's `quote()` does, so a fingerprint's colons go
-/// out as `%3A`, and signed that way.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 pub struct OciClient {
     account_id: String,
@@ -109,17 +102,12 @@ impl OciClient {
     }
 
     /// `…/20160918/users/{user}/apiKeys[/{fingerprint}]`.
-    pub fn keys_url(&self, user: &str, fingerprint: Option<&str>) -> Result<Url> {
-        let mut url = format!(
-            "{}/{API_VERSION}/users/{}/apiKeys",
-            self.base.as_str().trim_end_matches('/'),
-            utf8_percent_encode(user, SEGMENT)
-        );
-        if let Some(fp) = fingerprint {
-            url.push('/');
-            url.extend(utf8_percent_encode(fp, SEGMENT));
-        }
-        Url::parse(&url).map_err(|e| Error::config(format!("bad OCI URL {url}: {e}")))
+    /// Segments are escaped as the Python SDK's `quote()` does, so a fingerprint's colons go
+    /// out as `%3A`, and are signed that way.
+    pub fn keys_url(&self, user: &str, fingerprint: Option<&str>) -> Url {
+        let mut segments = vec![API_VERSION, "users", user, "apiKeys"];
+        segments.extend(fingerprint);
+        common::join(&self.base, &segments)
     }
 
     /// One signed request, dated `date`.
@@ -138,9 +126,7 @@ impl OciClient {
         if let Some(body) = body {
             builder = builder.header(CONTENT_TYPE, JSON).body(body.to_vec());
         }
-        let mut request = builder.build().map_err(|e| Error::Network {
-            message: format!("could not build the OCI request: {e}"),
-        })?;
+        let mut request = common::build_request(V, builder)?;
         self.signer.sign_request(&mut request, date)?;
         Ok(request)
     }
@@ -154,7 +140,7 @@ impl OciClient {
         retry: Retry,
     ) -> Result<Response> {
         self.http
-            .send(VendorId::Oci, retry, || {
+            .send(V, retry, || {
                 self.build_request(&method, url, body.as_deref(), &http_date(SystemTime::now()))
             })
             .await
@@ -179,47 +165,34 @@ impl OciClient {
     }
 
     async fn fail(&self, response: Response, op: Op<'_>) -> Error {
-        errors::from_response(response, op, self.auth_hint().as_deref()).await
+        let r = ErrorResponse::read(V, response).await;
+        errors::from_response(&r, op, self.auth_hint().as_deref())
     }
 
     /// ListApiKeys for `user`, following `opc-next-page` should OCI ever send one.
     async fn list_keys(&self, user: &str) -> Result<Vec<ApiKey>> {
-        let mut keys = Vec::new();
-        let mut page: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let mut url = self.keys_url(user, None)?;
+        paging::all_pages(V, "API signing keys", |page: Option<String>| {
+            let mut url = self.keys_url(user, None);
             if let Some(token) = &page {
                 url.query_pairs_mut().append_pair("page", token);
             }
-            let response = self
-                .send(Method::GET, &url, None, Retry::Idempotent)
-                .await?;
-            if !response.status().is_success() {
-                return Err(self.fail(response, Op::List { user }).await);
-            }
-            let next = response
-                .headers()
-                .get("opc-next-page")
-                .and_then(|v| v.to_str().ok())
-                .filter(|v| !v.is_empty())
-                .map(str::to_string);
-            let batch: Vec<ApiKey> = http::read_json(VendorId::Oci, response, false).await?;
-            keys.extend(batch);
-            match next {
-                Some(token) if page.as_deref() != Some(token.as_str()) => page = Some(token),
-                Some(_) => {
-                    return Err(Error::Decode {
-                        message: "OCI sent the same page token twice while listing keys".into(),
-                        raw: None,
-                    })
+            async move {
+                let response = self
+                    .send(Method::GET, &url, None, Retry::Idempotent)
+                    .await?;
+                if !response.status().is_success() {
+                    return Err(self.fail(response, Op::List { user }).await);
                 }
-                None => return Ok(keys),
+                let next = response
+                    .headers()
+                    .get("opc-next-page")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let batch: Vec<ApiKey> = http::read_json(V, response, false).await?;
+                Ok(Page::token(batch, next))
             }
-        }
-        Err(Error::Decode {
-            message: format!("OCI kept paging after {MAX_PAGES} pages of API keys"),
-            raw: None,
         })
+        .await
     }
 
     /// Live (not DELETED) keys of `user`, as records.
@@ -256,14 +229,14 @@ impl OciClient {
     /// UploadApiKey. Never retried: a lost answer is resolved by `recover_upload`.
     async fn upload(&self, user: &str, public_pem: &str) -> Result<ApiKey> {
         let body = Self::upload_body(public_pem)?;
-        let url = self.keys_url(user, None)?;
+        let url = self.keys_url(user, None);
         let response = self
             .send(Method::POST, &url, Some(body), Retry::Never)
             .await?;
         if !response.status().is_success() {
             return Err(self.fail(response, Op::Upload { user }).await);
         }
-        http::read_json(VendorId::Oci, response, false).await
+        http::read_json(V, response, false).await
     }
 
     /// The upload's answer was lost: the key pair is ours, so if the key is there, nothing else
@@ -282,19 +255,7 @@ impl OciClient {
                     "; no key was uploaded (OCI does not list fingerprint {fingerprint}), so \
                      nothing was created — try again"
                 );
-                Err(match lost {
-                    Error::Timeout { message } => Error::Timeout {
-                        message: message + &note,
-                    },
-                    Error::Decode { message, raw } => Error::Decode {
-                        message: message + &note,
-                        raw,
-                    },
-                    Error::Network { message } => Error::Network {
-                        message: message + &note,
-                    },
-                    other => other,
-                })
+                Err(common::with_note(lost, &note))
             }
             Err(check) => Err(Error::CreateLost {
                 message: format!(
@@ -490,7 +451,7 @@ impl Vendor for OciClient {
                 detail: None,
             });
         }
-        let url = self.keys_url(&key.user, Some(&key.fingerprint))?;
+        let url = self.keys_url(&key.user, Some(&key.fingerprint));
         let response = self
             .send(Method::DELETE, &url, None, Retry::Idempotent)
             .await?;

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::OciExtra;
 use crate::error::{Error, Result};
 use crate::model::{AccountSettings, Credential, KeyRecord, VendorExtra};
 use crate::secret::Sensitive;
@@ -35,7 +36,7 @@ impl ConfigProfile {
                     "could not read the OCI key file {}",
                     self.key_file.display()
                 ),
-                &e,
+                e,
             )
         })?;
         Ok(Credential {
@@ -67,7 +68,7 @@ pub fn read_profile(path: &Path, profile: &str) -> Result<ConfigProfile> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::io(
             &format!("could not read the OCI config file {}", path.display()),
-            &e,
+            e,
         )
     })?;
     parse_profile(&text, profile, dirs::home_dir().as_deref())
@@ -184,7 +185,7 @@ impl ConfigStanza {
         key_file: &str,
     ) -> Result<Self> {
         let user = match &record.extra {
-            VendorExtra::Oci { user_id, .. } => user_id.clone(),
+            VendorExtra::Oci(OciExtra { user_id, .. }) => user_id.clone(),
             _ => return Err(Error::config("not an OCI key")),
         };
         let fingerprint = record
@@ -236,6 +237,44 @@ impl ConfigStanza {
         }
         Ok(out)
     }
+}
+
+/// Append a profile stanza to an OCI config file without touching the other profiles. Refuses
+/// when the profile already exists. Atomic and 0600 like every secret-adjacent file.
+pub fn append_profile(config_path: &Path, stanza: &str) -> Result<()> {
+    let header = stanza.lines().next().unwrap_or("").trim().to_string();
+    let existing = match std::fs::read_to_string(config_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(Error::io(
+                &format!("could not read {}", config_path.display()),
+                e,
+            ))
+        }
+    };
+    if existing.lines().any(|l| l.trim() == header) {
+        return Err(Error::Conflict {
+            message: format!(
+                "{} already has a profile {header}; choose another profile name",
+                config_path.display()
+            ),
+            detail: None,
+        });
+    }
+    let mut text = existing;
+    if !text.is_empty() {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    text.push_str(stanza);
+    crate::fsutil::write_private(
+        config_path,
+        text.as_bytes(),
+        crate::fsutil::Overwrite::Replace,
+    )
 }
 
 #[cfg(test)]
@@ -345,11 +384,11 @@ mod tests {
             locked: false,
             scopes: Vec::new(),
             secret_hint: None,
-            extra: VendorExtra::Oci {
+            extra: VendorExtra::Oci(OciExtra {
                 user_id: "ocid1.user.oc1..other".into(),
                 lifecycle_state: "ACTIVE".into(),
                 inactive_status: None,
-            },
+            }),
         };
         let settings = AccountSettings {
             tenancy: Some("ocid1.tenancy.oc1..t".into()),

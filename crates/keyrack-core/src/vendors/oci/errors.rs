@@ -1,13 +1,12 @@
 //! OCI error responses (`{"code", "message"}` + `opc-request-id`) turned into core errors that
 //! say what to do.
 
-use reqwest::Response;
-
 use super::wire::ErrorBody;
 use super::MAX_KEYS_PER_USER;
 use crate::error::{Error, VendorDetail};
 use crate::http;
-use crate::model::VendorId;
+use crate::vendors::common::ErrorResponse;
+use crate::vendors::VendorId;
 
 /// What the failed request was doing, for the message.
 #[derive(Debug, Clone, Copy)]
@@ -29,30 +28,15 @@ pub const AUTH_ACTION: &str = "check the tenancy, user, fingerprint and private 
      and that this computer's clock is right";
 
 /// Read an error response. `auth_hint` is added to a 401 (e.g. a fingerprint mismatch).
-pub async fn from_response(response: Response, op: Op<'_>, auth_hint: Option<&str>) -> Error {
-    let status = response.status();
-    let retry_after = http::retry_after(&response);
-    let request_id = http::request_id(&response);
-    let bytes = http::read_body(VendorId::Oci, response)
-        .await
-        .unwrap_or_default();
-    let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
-    let message = body
-        .message
-        .clone()
-        .or_else(|| (!bytes.is_empty()).then(|| http::excerpt(&bytes)));
-    let detail = VendorDetail {
-        status: status.as_u16(),
-        code: body.code.clone(),
-        message,
-        request_id,
-    };
+pub fn from_response(r: &ErrorResponse, op: Op<'_>, auth_hint: Option<&str>) -> Error {
+    let body: ErrorBody = r.parse();
+    let detail = r.detail(body.code.clone(), body.message.clone());
     classify(
-        status.as_u16(),
+        r.status.as_u16(),
         body.code.as_deref(),
         op,
         auth_hint,
-        retry_after,
+        r.retry_after,
         detail,
     )
 }

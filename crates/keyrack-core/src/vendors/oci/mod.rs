@@ -13,17 +13,89 @@
 mod client;
 pub mod config_file;
 mod errors;
+pub mod export;
+mod extra;
 pub mod keypair;
 pub mod record;
 pub mod sign;
 pub mod wire;
 
+use std::sync::Arc;
+
 pub use client::OciClient;
 pub use config_file::{read_profile, ConfigProfile, ConfigStanza};
+pub use extra::OciExtra;
 
+use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
 use crate::error::{Error, Result};
-use crate::model::{OwnerKind, VendorId};
+use crate::model::{AccountSettings, OwnerKind};
 use crate::vendor::{Capabilities, OwnerField, SecretSource};
+use crate::vendor_fields::{PASSPHRASE, SECRET};
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Oci,
+    key: "oci",
+    name: "Oracle Cloud (OCI)",
+    short_name: "Oracle Cloud",
+    capabilities,
+    account_fields: FIELDS,
+    connect: |account, credential, http| Ok(Arc::new(OciClient::new(account, credential, http)?)),
+    from_manifest,
+    formats: export::FORMATS,
+};
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::required(
+        "tenancy",
+        "Tenancy OCID",
+        "ocid1.tenancy.oc1..… — in the OCI console open the Profile menu → Tenancy: <name> and \
+         copy the OCID; it is also the `tenancy` line of ~/.oci/config.",
+    ),
+    FieldSpec::required(
+        "user",
+        "User OCID",
+        "ocid1.user.oc1..… — Profile menu → My profile (User settings), copy the OCID; it is \
+         also the `user` line of ~/.oci/config.",
+    ),
+    FieldSpec::required(
+        "region",
+        "Region",
+        "The tenancy's home region identifier, e.g. eu-frankfurt-1 (Profile menu → Tenancy → \
+         Home region). API keys can only be changed in the home region.",
+    ),
+    FieldSpec::required(
+        "fingerprint",
+        "Fingerprint",
+        "The fingerprint (aa:bb:…, 16 pairs) of the API signing key below, listed under \
+         My profile → API keys once its public key is added; it is also the `fingerprint` line \
+         of ~/.oci/config.",
+    ),
+    FieldSpec::required(
+        SECRET,
+        "Private key (PEM)",
+        "The private key whose public half is registered under My profile → API keys: the \
+         file downloaded with \"Generate API key pair\" or the `key_file` of ~/.oci/config. \
+         Paste the whole PEM, BEGIN and END lines included.",
+    )
+    .multiline(),
+    FieldSpec::optional(
+        PASSPHRASE,
+        "Key passphrase",
+        "Only if the private key is encrypted (the `pass_phrase` of ~/.oci/config).",
+    ),
+];
+
+fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
+    let settings = AccountSettings {
+        base_url: m.base_url(),
+        region: m.get("region"),
+        tenancy: m.get("tenancy"),
+        user: m.get("user"),
+        fingerprint: m.get("fingerprint"),
+        ..Default::default()
+    };
+    Some((settings, m.get("private_key_pem")?))
+}
 
 /// "Each user can have a maximum of three API signing keys."
 pub const MAX_KEYS_PER_USER: u32 = 3;
@@ -45,14 +117,6 @@ pub fn endpoint(region: &str) -> Result<String> {
 
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        vendor: VendorId::Oci,
-        vendor_name: VendorId::Oci.display_name().to_string(),
-        key_noun: "API signing key".into(),
-        id_label: "Fingerprint".into(),
-        name: None,
-        description: None,
-        expiry: false,
-        scopes: Vec::new(),
         owner: Some(OwnerField {
             label: "User".into(),
             kinds: vec![OwnerKind::User],
@@ -61,17 +125,6 @@ pub fn capabilities() -> Capabilities {
                    administrator's credential."
                 .into(),
         }),
-        project: None,
-        project_label: None,
-        lock_on_create: false,
-        disable_on_create: false,
-        leak_actions: Vec::new(),
-        rename: false,
-        update_description: false,
-        update_scopes: false,
-        update_project: false,
-        lock: false,
-        disable: false,
         delete: true,
         max_keys_per_owner: Some(MAX_KEYS_PER_USER),
         secret_source: SecretSource::LocalKeyPair,
@@ -87,6 +140,7 @@ pub fn capabilities() -> Capabilities {
             "Keys are changed in the tenancy's home region: set the account's region to it.".into(),
             "A new key is briefly CREATING before it can sign requests.".into(),
         ],
+        ..Capabilities::new(VendorId::Oci, "API signing key", "Fingerprint")
     }
 }
 
@@ -102,6 +156,22 @@ mod tests {
         );
         assert!(endpoint("us ashburn").is_err());
         assert!(endpoint("").is_err());
+    }
+
+    #[test]
+    fn the_form_asks_for_what_request_signing_needs() {
+        let fields = VENDOR.account_fields();
+        for name in ["tenancy", "user", "region", "fingerprint", SECRET] {
+            assert!(
+                fields.iter().any(|f| f.name == name && f.required),
+                "{name}"
+            );
+        }
+        let pem = fields.iter().find(|f| f.name == SECRET).unwrap();
+        assert!(pem.multiline);
+        let pass = fields.iter().find(|f| f.name == PASSPHRASE).unwrap();
+        assert!(pass.secret && !pass.required);
+        assert!(VENDOR.takes_passphrase());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::keypair::is_fingerprint;
 use super::wire::ApiKey;
+use super::OciExtra;
 use crate::error::{Error, Result};
 use crate::model::{KeyRecord, KeyStatus, Owner, OwnerKind, VendorExtra, VendorId};
 
@@ -114,11 +115,11 @@ pub fn to_record(key: &ApiKey, account: &str, user: &str, own_user: &str) -> Res
         locked: false,
         scopes: Vec::new(),
         secret_hint: None,
-        extra: VendorExtra::Oci {
+        extra: VendorExtra::Oci(OciExtra {
             user_id: user,
             lifecycle_state: state,
             inactive_status: key.inactive_status,
-        },
+        }),
     })
 }
 

@@ -4,45 +4,39 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use futures::stream::{self, StreamExt, TryStreamExt};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::{Method, Request, Response};
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::errors::{self, Subject};
 use super::record::{self, Scoped};
-use super::wire::{Deleted, Page, Project, ProjectApiKey, ServiceAccount};
+use super::wire::{self, Deleted, Project, ProjectApiKey, ServiceAccount};
 use super::{capabilities, DEFAULT_BASE_URL};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
     Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, NewKey,
-    Owner, OwnerKind, VendorId,
+    Owner, OwnerKind,
 };
 use crate::secret::Sensitive;
 use crate::vendor::{Capabilities, Vendor};
+use crate::vendors::common::{self, paging, Api, ErrorResponse, Page};
+use crate::vendors::VendorId;
 
+const V: VendorId = VendorId::Openai;
 /// The largest page the list endpoints serve.
 const PAGE_LIMIT: &str = "100";
-/// A cursor that never ends is a vendor bug; stop rather than loop forever.
-const MAX_PAGES: usize = 10_000;
-/// Path segments keep the unreserved characters (`proj_…` must stay `proj_…`).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 /// Projects listed at once when gathering every project's keys.
 const CONCURRENT_PROJECTS: usize = 4;
 
 pub struct OpenAiClient {
     pub(super) account_id: String,
-    base: Url,
-    admin_key: Sensitive<String>,
+    api: Api,
+    /// The admin key's masked form, for the connection test's answer.
+    admin_key_hint: String,
     organization: Option<String>,
     pub(super) default_project: Option<String>,
-    http: Http,
 }
 
 impl OpenAiClient {
@@ -53,65 +47,29 @@ impl OpenAiClient {
                 "the OpenAI account needs an organization admin key (sk-admin-…)",
             ));
         }
-        let raw = s.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL).trim();
-        let mut base = Url::parse(raw.trim_end_matches('/'))
-            .map_err(|e| Error::config(format!("the OpenAI base URL `{raw}` is not a URL: {e}")))?;
+        let mut base = common::base_url(V, s.base_url.as_deref(), DEFAULT_BASE_URL, "base URL")?;
         // `https://api.openai.com` and the SDKs' `https://api.openai.com/v1` both work.
         if base.path() == "/" || base.path().is_empty() {
             base.set_path("/v1");
         }
-        let non_empty = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
+        let organization = common::non_empty(s.organization_id.as_deref());
+        let bearer = Sensitive::new(format!("Bearer {}", credential.secret.expose().trim()));
+        let mut api = Api::new(V, base, http, "authorization", bearer)?;
+        if let Some(org) = &organization {
+            api = api.with_header("openai-organization", org)?;
+        }
         Ok(OpenAiClient {
             account_id: account.id.clone(),
-            base,
-            admin_key: credential.secret,
-            organization: non_empty(&s.organization_id),
-            default_project: non_empty(&s.project_id),
-            http: http.clone(),
+            api,
+            admin_key_hint: credential.secret.hint(),
+            organization,
+            default_project: common::non_empty(s.project_id.as_deref()),
         })
     }
 
     /// `<base>/<segments…>`, each segment escaped.
-    pub(super) fn url(&self, segments: &[&str]) -> Result<Url> {
-        let mut url = self.base.as_str().trim_end_matches('/').to_string();
-        for segment in segments {
-            url.push('/');
-            url.extend(utf8_percent_encode(segment, SEGMENT));
-        }
-        Url::parse(&url).map_err(|e| Error::config(format!("bad OpenAI URL {url}: {e}")))
-    }
-
-    fn request(&self, method: &Method, url: &Url, body: Option<&[u8]>) -> Result<Request> {
-        let mut bearer = reqwest::header::HeaderValue::from_str(&format!(
-            "Bearer {}",
-            self.admin_key.expose().trim()
-        ))
-        .map_err(|_| {
-            Error::config("the OpenAI admin key contains characters a header cannot carry")
-        })?;
-        bearer.set_sensitive(true);
-        let mut builder = self
-            .http
-            .client()
-            .request(method.clone(), url.clone())
-            .header(AUTHORIZATION, bearer)
-            .header(ACCEPT, "application/json");
-        if let Some(org) = &self.organization {
-            builder = builder.header("OpenAI-Organization", org);
-        }
-        if let Some(body) = body {
-            builder = builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
-        }
-        builder.build().map_err(|e| Error::Network {
-            message: format!("could not build the OpenAI request: {e}"),
-        })
+    pub(super) fn url(&self, segments: &[&str]) -> Url {
+        self.api.url(segments)
     }
 
     pub(super) async fn send(
@@ -121,8 +79,16 @@ impl OpenAiClient {
         body: Option<&[u8]>,
         retry: Retry,
     ) -> Result<Response> {
-        self.http
-            .send(VendorId::Openai, retry, || self.request(&method, url, body))
+        self.api
+            .send(retry, || {
+                let builder = self.api.request(method.clone(), url);
+                match body {
+                    Some(body) => builder
+                        .header(CONTENT_TYPE, "application/json")
+                        .body(body.to_vec()),
+                    None => builder,
+                }
+            })
             .await
     }
 
@@ -137,10 +103,11 @@ impl OpenAiClient {
     ) -> Result<T> {
         let response = self.send(method, url, body, retry).await?;
         if !response.status().is_success() {
-            return Err(errors::from_response(response, subject).await);
+            let r = ErrorResponse::read(V, response).await;
+            return Err(errors::from_response(&r, subject));
         }
         // Only creates carry a secret, and they are sent with `Retry::Never`.
-        http::read_json(VendorId::Openai, response, retry == Retry::Never).await
+        http::read_json(V, response, retry == Retry::Never).await
     }
 
     /// Every item of a list endpoint: `limit` and `after=<last_id>` until `has_more` is false.
@@ -150,10 +117,9 @@ impl OpenAiClient {
         extra: &[(&str, &str)],
         subject: Subject<'_>,
     ) -> Result<Vec<T>> {
-        let mut items = Vec::new();
-        let mut after: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let mut url = self.url(segments)?;
+        let what = segments.last().copied().unwrap_or("items");
+        paging::all_pages(V, what, |after: Option<String>| {
+            let mut url = self.url(segments);
             {
                 let mut query = url.query_pairs_mut();
                 query.append_pair("limit", PAGE_LIMIT);
@@ -164,33 +130,14 @@ impl OpenAiClient {
                     query.append_pair(k, v);
                 }
             }
-            let page: Page<T> = self
-                .call(Method::GET, &url, None, Retry::Idempotent, subject)
-                .await?;
-            let cursor = page
-                .last_id
-                .clone()
-                .or_else(|| page.data.last().map(|i| i.id().to_string()));
-            let done = !page.has_more || page.data.is_empty();
-            items.extend(page.data);
-            if done {
-                return Ok(items);
+            async move {
+                let page: wire::Page<T> = self
+                    .call(Method::GET, &url, None, Retry::Idempotent, subject)
+                    .await?;
+                Page::after_id(V, page.data, page.has_more, page.last_id, |i: &T| i.id())
             }
-            match cursor {
-                Some(c) if after.as_deref() != Some(c.as_str()) => after = Some(c),
-                _ => {
-                    return Err(Error::Decode {
-                        message: "OpenAI said there were more results but gave no new cursor"
-                            .into(),
-                        raw: None,
-                    })
-                }
-            }
-        }
-        Err(Error::Decode {
-            message: format!("OpenAI kept paging after {MAX_PAGES} pages"),
-            raw: None,
         })
+        .await
     }
 
     /// Active projects.
@@ -220,7 +167,7 @@ impl OpenAiClient {
     }
 
     async fn retrieve_key(&self, project: &str, key: &str) -> Result<ProjectApiKey> {
-        let url = self.url(&["organization", "projects", project, "api_keys", key])?;
+        let url = self.url(&["organization", "projects", project, "api_keys", key]);
         self.call(
             Method::GET,
             &url,
@@ -232,7 +179,7 @@ impl OpenAiClient {
     }
 
     async fn project_name(&self, project: &str) -> Option<String> {
-        let url = self.url(&["organization", "projects", project]).ok()?;
+        let url = self.url(&["organization", "projects", project]);
         self.call::<Project>(
             Method::GET,
             &url,
@@ -246,7 +193,7 @@ impl OpenAiClient {
     }
 
     async fn delete_key(&self, project: &str, key: &str) -> Result<()> {
-        let url = self.url(&["organization", "projects", project, "api_keys", key])?;
+        let url = self.url(&["organization", "projects", project, "api_keys", key]);
         let deleted: Deleted = self
             .call(
                 Method::DELETE,
@@ -260,7 +207,7 @@ impl OpenAiClient {
     }
 
     async fn delete_service_account(&self, project: &str, id: &str) -> Result<()> {
-        let url = self.url(&["organization", "projects", project, "service_accounts", id])?;
+        let url = self.url(&["organization", "projects", project, "service_accounts", id]);
         let subject = Subject::ServiceAccount { project, id };
         let deleted: Deleted = self
             .call(Method::DELETE, &url, None, Retry::Idempotent, subject)
@@ -364,7 +311,7 @@ impl Vendor for OpenAiClient {
         Ok(Identity {
             display: format!(
                 "admin key {} for {org}: {} active project{}",
-                self.admin_key.hint(),
+                self.admin_key_hint,
                 projects.len(),
                 if projects.len() == 1 { "" } else { "s" }
             ),

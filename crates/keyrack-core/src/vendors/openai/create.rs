@@ -3,8 +3,6 @@
 //! service account. A create whose answer is lost is never repeated: the project's keys are
 //! listed again to find what was made.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 
@@ -13,18 +11,15 @@ use super::client::OpenAiClient;
 use super::errors::Subject;
 use super::record::{self, Scoped};
 use super::wire::{
-    CreateServiceAccount, CreateServiceAccountKey, CreatedServiceAccount, NewApiKey, ProjectApiKey,
-    ServiceAccount,
+    CreateServiceAccount, CreateServiceAccountKey, CreatedServiceAccount, NewApiKey, ServiceAccount,
 };
+use super::OpenaiExtra;
 use crate::error::{Error, Result};
 use crate::http::Retry;
-use crate::model::{
-    CreatedKey, KeyRecord, KeyStatus, NewKey, Owner, OwnerKind, VendorExtra, VendorId,
-};
+use crate::model::{CreatedKey, KeyRecord, KeyStatus, NewKey, Owner, OwnerKind};
 use crate::validate;
-
-/// How far the vendor's clock may lag ours when matching a lost create by its creation time.
-const CLOCK_SLACK_SECS: i64 = 300;
+use crate::vendors::common::lost_create::{self, Before, Wording};
+use crate::vendors::{VendorExtra, VendorId};
 
 /// Where the new key goes.
 enum Target<'a> {
@@ -67,13 +62,12 @@ impl OpenAiClient {
             Some(sa) => Target::ServiceAccount(sa),
         };
 
-        let before: HashSet<String> = self
-            .project_keys(&project)
-            .await?
-            .into_iter()
-            .map(|k| k.id)
-            .collect();
-        let started = Utc::now();
+        let before = Before::new(
+            self.project_keys(&project)
+                .await?
+                .into_iter()
+                .map(|k| Scoped::join(&project, &k.id)),
+        );
         let result = match &target {
             Target::NewServiceAccount => {
                 self.post_service_account(&project, &name, expires_in).await
@@ -83,9 +77,7 @@ impl OpenAiClient {
         match result {
             Ok(created) => Ok(created),
             Err(e @ (Error::Network { .. } | Error::Timeout { .. } | Error::Decode { .. })) => {
-                Err(self
-                    .recover(&project, &target, &name, &before, started, e)
-                    .await)
+                Err(self.recover(&project, &target, &name, &before, e).await)
             }
             Err(e) => Err(e),
         }
@@ -108,7 +100,7 @@ impl OpenAiClient {
             ));
         }
         let id = scoped.id.as_str();
-        let url = self.url(&["organization", "projects", project, "service_accounts", id])?;
+        let url = self.url(&["organization", "projects", project, "service_accounts", id]);
         self.call(
             Method::GET,
             &url,
@@ -125,7 +117,7 @@ impl OpenAiClient {
         name: &str,
         expires_in_seconds: Option<i64>,
     ) -> Result<CreatedKey> {
-        let url = self.url(&["organization", "projects", project, "service_accounts"])?;
+        let url = self.url(&["organization", "projects", project, "service_accounts"]);
         let body = encode(&CreateServiceAccount {
             name,
             expires_in_seconds,
@@ -169,7 +161,7 @@ impl OpenAiClient {
             &sa.id,
             "api_keys",
         ];
-        let url = self.url(&segments)?;
+        let url = self.url(&segments);
         let body = encode(&CreateServiceAccountKey {
             name,
             expires_in_seconds,
@@ -216,10 +208,10 @@ impl OpenAiClient {
                 locked: false,
                 scopes: Vec::new(),
                 secret_hint: Some(key.value.hint()),
-                extra: VendorExtra::Openai {
+                extra: VendorExtra::Openai(OpenaiExtra {
                     project_id: project.to_string(),
                     project_name: None,
-                },
+                }),
             },
             secret: key.value,
             public_key_pem: None,
@@ -232,70 +224,39 @@ impl OpenAiClient {
         project: &str,
         target: &Target<'_>,
         name: &str,
-        before: &HashSet<String>,
-        started: DateTime<Utc>,
+        before: &Before,
         lost: Error,
     ) -> Error {
-        let keys = match self.project_keys(project).await {
-            Ok(keys) => keys,
-            Err(check) => {
-                return Error::CreateLost {
-                    message: format!(
-                        "the create may have reached OpenAI, and checking failed ({check}): look \
-                         for a new key for `{name}` in project {project}; if there is one, \
-                         delete it — its secret was lost"
-                    ),
-                    recovered: None,
-                }
-            }
-        };
-        let matches = |k: &&ProjectApiKey| match target {
-            Target::NewServiceAccount => k
+        let now = Utc::now();
+        let after = self.project_keys(project).await.map(|keys| {
+            keys.iter()
+                .map(|k| record::to_record(k, &self.account_id, project, None, now))
+                .collect::<Vec<KeyRecord>>()
+        });
+        let is_ours = |k: &KeyRecord| {
+            let owner = k
                 .owner
                 .as_ref()
-                .and_then(|o| o.service_account.as_ref())
-                .is_some_and(|sa| sa.name.as_deref() == Some(name)),
-            Target::ServiceAccount(sa) => {
-                record::owned_by(k, &sa.id) && k.name.as_deref() == Some(name)
-            }
-        };
-        let found = keys
-            .iter()
-            .filter(|k| !before.contains(&k.id))
-            .filter(matches)
-            .filter(|k| {
-                k.created_at
-                    .is_none_or(|t| t >= started.timestamp() - CLOCK_SLACK_SECS)
-            })
-            .max_by_key(|k| k.created_at);
-        match found {
-            Some(key) => {
-                let message = match target {
-                    Target::NewServiceAccount => format!(
-                        "the service account `{name}` and its key were created, but the key's \
-                         secret was lost in transit — delete the key (and the service account) \
-                         and create a new one"
-                    ),
-                    Target::ServiceAccount(_) => "the key was created but its secret was lost in \
-                         transit — delete it and create a new one"
-                        .to_string(),
-                };
-                Error::CreateLost {
-                    message,
-                    recovered: Some(Box::new(record::to_record(
-                        key,
-                        &self.account_id,
-                        project,
-                        None,
-                        Utc::now(),
-                    ))),
+                .filter(|o| o.kind == OwnerKind::ServiceAccount);
+            match target {
+                Target::NewServiceAccount => owner.is_some_and(|o| o.name.as_deref() == Some(name)),
+                Target::ServiceAccount(sa) => {
+                    owner.is_some_and(|o| o.id == Scoped::join(project, &sa.id))
+                        && k.name.as_deref() == Some(name)
                 }
             }
-            None => with_note(
-                lost,
-                &format!("; no new key for `{name}` is in project {project}, so nothing was created — try again"),
-            ),
-        }
+        };
+        let wording = Wording {
+            secret_noun: "secret",
+            made: match target {
+                // Deleting that key through Keyrack offers to delete the emptied account too.
+                Target::NewServiceAccount => {
+                    Some(format!("the key of the new service account `{name}`"))
+                }
+                Target::ServiceAccount(_) => None,
+            },
+        };
+        lost_create::outcome(lost, after, before, is_ours, &wording)
     }
 }
 
@@ -304,21 +265,4 @@ fn encode(body: &impl serde::Serialize) -> Result<Vec<u8>> {
         message: format!("could not encode the request: {e}"),
         raw: None,
     })
-}
-
-/// The same error, with `note` appended to its message.
-fn with_note(e: Error, note: &str) -> Error {
-    match e {
-        Error::Timeout { message } => Error::Timeout {
-            message: message + note,
-        },
-        Error::Network { message } => Error::Network {
-            message: message + note,
-        },
-        Error::Decode { message, raw } => Error::Decode {
-            message: message + note,
-            raw,
-        },
-        other => other,
-    }
 }

@@ -1,12 +1,13 @@
 //! OpenAI error responses (`{"error": {message, type, param, code}}` + `x-request-id`) turned
 //! into core errors that say what to do.
 
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 
 use super::wire::ErrorEnvelope;
 use crate::error::{Error, VendorDetail};
 use crate::http;
-use crate::model::VendorId;
+use crate::vendors::common::ErrorResponse;
+use crate::vendors::VendorId;
 
 pub const AUTH_ACTION: &str = "check the admin key in Accounts: it must be an organization \
      admin key (sk-admin-…), not a project or service-account key";
@@ -20,25 +21,10 @@ pub enum Subject<'a> {
     ServiceAccount { project: &'a str, id: &'a str },
 }
 
-pub async fn from_response(response: Response, subject: Subject<'_>) -> Error {
-    let status = response.status();
-    let retry_after = http::retry_after(&response);
-    let request_id = http::request_id(&response);
-    let bytes = http::read_body(VendorId::Openai, response)
-        .await
-        .unwrap_or_default();
-    let envelope: ErrorEnvelope = serde_json::from_slice(&bytes).unwrap_or_default();
-    let e = envelope.error;
-    let message = e
-        .message
-        .or_else(|| (!bytes.is_empty()).then(|| http::excerpt(&bytes)));
-    let detail = VendorDetail {
-        status: status.as_u16(),
-        code: e.code.or(e.kind),
-        message,
-        request_id,
-    };
-    classify(status, subject, retry_after, detail)
+pub fn from_response(r: &ErrorResponse, subject: Subject<'_>) -> Error {
+    let e = r.parse::<ErrorEnvelope>().error;
+    let detail = r.detail(e.code.or(e.kind), e.message);
+    classify(r.status, subject, r.retry_after, detail)
 }
 
 fn classify(

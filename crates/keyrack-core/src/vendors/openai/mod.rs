@@ -20,30 +20,76 @@
 mod client;
 mod create;
 mod errors;
+mod export;
+mod extra;
 pub mod record;
 pub mod wire;
 
-pub use client::OpenAiClient;
+use std::sync::Arc;
 
-use crate::model::{OwnerKind, VendorId};
-use crate::vendor::{Capabilities, OwnerField, SecretSource, TextField};
+pub use client::OpenAiClient;
+pub use extra::OpenaiExtra;
+
+use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
+use crate::model::{AccountSettings, OwnerKind};
+use crate::vendor::{Capabilities, OwnerField, TextField};
+use crate::vendor_fields::SECRET;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Openai,
+    key: "openai",
+    name: "OpenAI",
+    short_name: "OpenAI",
+    capabilities,
+    account_fields: FIELDS,
+    connect: |account, credential, http| {
+        Ok(Arc::new(OpenAiClient::new(account, credential, http)?))
+    },
+    from_manifest,
+    formats: export::FORMATS,
+};
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::required(
+        SECRET,
+        "Admin key",
+        "An organization admin key (sk-admin-…), created by an organization owner at \
+         platform.openai.com/settings/organization/admin-keys. Project keys cannot manage \
+         keys. OpenAI shows the key only once.",
+    ),
+    FieldSpec::optional(
+        "organization_id",
+        "Organization ID",
+        "org-… from platform.openai.com/settings/organization/general. Leave empty for the \
+         admin key's organization.",
+    ),
+    FieldSpec::optional(
+        "project_id",
+        "Default project ID",
+        "Optional: proj_… of the project new keys go to by default \
+         (platform.openai.com/settings/organization/projects).",
+    ),
+];
+
+fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
+    let settings = AccountSettings {
+        base_url: m.base_url(),
+        organization_id: m.get("organization_id"),
+        project_id: m.get("project_id"),
+        ..Default::default()
+    };
+    Some((settings, m.get("admin_key")?))
+}
+
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        vendor: VendorId::Openai,
-        vendor_name: VendorId::Openai.display_name().to_string(),
-        key_noun: "project API key".into(),
-        id_label: "Key ID".into(),
-        // A new service account's name, or the new key's name on an existing one.
         name: Some(TextField {
             required: true,
             max_len: 256,
         }),
-        description: None,
         expiry: true,
-        scopes: Vec::new(),
         owner: Some(OwnerField {
             label: "Service account".into(),
             kinds: vec![OwnerKind::ServiceAccount],
@@ -57,19 +103,7 @@ pub fn capabilities() -> Capabilities {
             max_len: 128,
         }),
         project_label: Some("Project".into()),
-        lock_on_create: false,
-        disable_on_create: false,
-        leak_actions: Vec::new(),
-        rename: false,
-        update_description: false,
-        update_scopes: false,
-        update_project: false,
-        lock: false,
-        disable: false,
         delete: true,
-        max_keys_per_owner: None,
-        secret_source: SecretSource::ServerIssued,
-        upload_public_key: false,
         notes: vec![
             "Keys are made for service accounts: a new service account per key, or another key \
              on an existing one. User-owned keys can only be created in the OpenAI dashboard."
@@ -83,12 +117,14 @@ pub fn capabilities() -> Capabilities {
                 .into(),
             "Keys of archived projects are not listed.".into(),
         ],
+        ..Capabilities::new(VendorId::Openai, "project API key", "Key ID")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendor::SecretSource;
 
     #[test]
     fn capabilities_offer_only_what_the_public_api_does() {

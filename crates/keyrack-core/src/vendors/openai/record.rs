@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::wire::{KeyOwner, ProjectApiKey};
+use super::OpenaiExtra;
 use crate::error::{Error, Result};
 use crate::model::{KeyRecord, KeyStatus, Owner, OwnerKind, VendorExtra, VendorId};
 
@@ -100,10 +101,10 @@ pub fn to_record(
         locked: false,
         scopes: Vec::new(),
         secret_hint: key.redacted_value.clone(),
-        extra: VendorExtra::Openai {
+        extra: VendorExtra::Openai(OpenaiExtra {
             project_id: project.to_string(),
             project_name: project_name.map(str::to_string),
-        },
+        }),
     }
 }
 
@@ -164,10 +165,10 @@ mod tests {
         assert_eq!(r.created_at.unwrap().timestamp(), 1_767_225_600);
         assert_eq!(
             r.extra,
-            VendorExtra::Openai {
+            VendorExtra::Openai(OpenaiExtra {
                 project_id: "proj_a".into(),
                 project_name: Some("Alpha".into())
-            }
+            })
         );
     }
 

@@ -1,8 +1,6 @@
 //! `ScalewayClient`: Scaleway IAM API keys (`/iam/v1alpha1/api-keys`) and the users,
 //! applications and projects a create form offers, authenticated by `X-Auth-Token`.
 
-use std::collections::HashSet;
-
 use async_trait::async_trait;
 use chrono::{SecondsFormat, Utc};
 use reqwest::{Method, RequestBuilder, Response};
@@ -14,30 +12,27 @@ use super::record::to_record;
 use super::wire::{
     self, ApiKey, ApiKeyList, ApplicationList, CreateBody, ProjectList, UpdateBody, UserList,
 };
+use super::DEFAULT_URL;
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
     Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
-    NewKey, Owner, OwnerKind, Project, VendorId,
+    NewKey, Owner, OwnerKind, Project,
 };
-use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
-use crate::vendors::lost_create;
+use crate::vendors::common::lost_create::{self, Before, Wording};
+use crate::vendors::common::{self, paging, Api, ErrorResponse};
+use crate::vendors::VendorId;
 
-pub const DEFAULT_URL: &str = "https://api.scaleway.com";
 const IAM: &str = "iam";
 const IAM_VERSION: &str = "v1alpha1";
 const PAGE_SIZE: usize = 100;
-/// A guard against a server that never runs out of pages.
-const MAX_PAGES: u32 = 10_000;
 const V: VendorId = VendorId::Scaleway;
 
 pub struct ScalewayClient {
     account: String,
-    base: Url,
-    http: Http,
-    secret: Sensitive<String>,
+    api: Api,
     organization_id: Option<String>,
     project_id: Option<String>,
     access_key: Option<String>,
@@ -53,51 +48,27 @@ impl ScalewayClient {
             ));
         }
         let s = &account.settings;
-        let raw = s.base_url.as_deref().unwrap_or(DEFAULT_URL).trim();
-        let base = Url::parse(raw)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "the account's base URL `{raw}` must be an http(s) URL"
-                ))
-            })?;
+        let base = common::base_url(V, s.base_url.as_deref(), DEFAULT_URL, "base URL")?;
         Ok(ScalewayClient {
             account: account.id.clone(),
-            base,
-            http: http.clone(),
-            secret: credential.secret,
-            organization_id: non_empty(s.organization_id.as_deref()),
-            project_id: non_empty(s.project_id.as_deref()),
-            access_key: non_empty(s.access_key.as_deref()),
+            api: Api::new(V, base, http, "x-auth-token", credential.secret)?,
+            organization_id: common::non_empty(s.organization_id.as_deref()),
+            project_id: common::non_empty(s.project_id.as_deref()),
+            access_key: common::non_empty(s.access_key.as_deref()),
             discovered_org: tokio::sync::OnceCell::new(),
         })
     }
 
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        self.api.url(segments)
     }
 
     fn request(&self, method: Method, url: &Url) -> RequestBuilder {
-        self.http
-            .client()
-            .request(method, url.clone())
-            .header("X-Auth-Token", self.secret.expose())
-            .header("Accept", "application/json")
+        self.api.request(method, url)
     }
 
     async fn send(&self, retry: Retry, build: impl Fn() -> RequestBuilder) -> Result<Response> {
-        self.http
-            .send(V, retry, || {
-                build().build().map_err(|e| {
-                    Error::config(format!("could not build the Scaleway request: {e}"))
-                })
-            })
-            .await
+        self.api.send(retry, build).await
     }
 
     async fn get_json<T: DeserializeOwned>(
@@ -113,41 +84,31 @@ impl ScalewayClient {
             })
             .await?;
         if !response.status().is_success() {
-            return Err(errors::from_response(Op::Read, id, response).await);
+            return Err(self.error(Op::Read, id, response).await);
         }
         http::read_json(V, response, false).await
     }
 
-    /// Every page of a page-numbered list: `page=1,2,…` until `total_count` items are in or a
-    /// page comes back empty (or, without a `total_count`, short).
+    async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
+        errors::from_response(op, id, &ErrorResponse::read(V, response).await)
+    }
+
+    /// Every page of a page-numbered list (`page`, `page_size`, `total_count`).
     async fn all_pages<T: DeserializeOwned, I>(
         &self,
         segments: &[&str],
         query: &[(&str, String)],
         split: impl Fn(T) -> (Vec<I>, Option<u64>),
     ) -> Result<Vec<I>> {
-        let mut all = Vec::new();
-        for page in 1..=MAX_PAGES {
+        let what = segments.last().copied().unwrap_or("items");
+        paging::numbered(V, what, PAGE_SIZE, |page| {
             let mut q = query.to_vec();
             q.push(("page", page.to_string()));
             q.push(("page_size", PAGE_SIZE.to_string()));
-            let (items, total) = split(self.get_json(segments, &q, None).await?);
-            let empty = items.is_empty();
-            let short = items.len() < PAGE_SIZE;
-            all.extend(items);
-            // `total_count` decides when it is there: a server may cap pages below PAGE_SIZE.
-            let finished = match total {
-                Some(t) => empty || all.len() as u64 >= t,
-                None => short,
-            };
-            if finished {
-                return Ok(all);
-            }
-        }
-        Err(Error::Decode {
-            message: format!("Scaleway kept returning pages after {MAX_PAGES}; stopped listing"),
-            raw: None,
+            let split = &split;
+            async move { Ok(split(self.get_json(segments, &q, None).await?)) }
         })
+        .await
     }
 
     async fn list_keys(&self, filter: &[(&str, String)]) -> Result<Vec<KeyRecord>> {
@@ -221,12 +182,12 @@ impl ScalewayClient {
         &self,
         cause: Error,
         filter: &[(&str, String)],
-        before: &HashSet<String>,
+        before: &Before,
         description: &str,
     ) -> Error {
         let after = self.list_keys(filter).await;
         let is_ours = |k: &KeyRecord| k.description.as_deref().unwrap_or("") == description;
-        lost_create::outcome(cause, after, before, is_ours, "secret")
+        lost_create::outcome(cause, after, before, is_ours, &Wording::SECRET)
     }
 }
 
@@ -246,7 +207,7 @@ impl Vendor for ScalewayClient {
                 })
                 .await?;
             if !response.status().is_success() {
-                return Err(errors::from_response(Op::Read, None, response).await);
+                return Err(self.error(Op::Read, None, response).await);
             }
             return Ok(Identity {
                 display: "a Scaleway secret key (add its access key to the account to see whose)"
@@ -255,13 +216,11 @@ impl Vendor for ScalewayClient {
             });
         };
         let own = self.fetch(ak).await.map_err(|e| match e {
-            Error::NotFound { detail, .. } => Error::Config {
-                message: format!(
-                    "Scaleway has no access key {ak}; check the access key in the account's \
+            Error::NotFound { detail, .. } => Error::config(format!(
+                "Scaleway has no access key {ak}; check the access key in the account's \
                      settings{}",
-                    detail.map(|d| format!(" ({d})")).unwrap_or_default()
-                ),
-            },
+                detail.map(|d| format!(" ({d})")).unwrap_or_default()
+            )),
             other => other,
         })?;
         let mut warnings = Vec::new();
@@ -405,12 +364,7 @@ impl Vendor for ScalewayClient {
             ("bearer_type", bearer_type.to_string()),
         ];
         // What existed before, so that a lost answer can be told apart from an older namesake.
-        let before: HashSet<String> = self
-            .list_keys(&filter)
-            .await?
-            .into_iter()
-            .map(|k| k.id)
-            .collect();
+        let before = Before::new(self.list_keys(&filter).await?.into_iter().map(|k| k.id));
 
         let url = self.url(&[IAM, IAM_VERSION, "api-keys"]);
         let sent = self
@@ -420,28 +374,24 @@ impl Vendor for ScalewayClient {
             .await;
         let response = match sent {
             Ok(r) => r,
-            Err(e @ (Error::Network { .. } | Error::Timeout { .. })) => {
+            Err(e) if lost_create::may_have_created(&e) => {
                 return Err(self.recover(e, &filter, &before, description).await)
             }
             Err(e) => return Err(e),
         };
         if !response.status().is_success() {
-            return Err(errors::from_response(Op::Create, None, response).await);
+            return Err(self.error(Op::Create, None, response).await);
         }
         let mut key: ApiKey = match http::read_json(V, response, true).await {
             Ok(key) => key,
             Err(e) => return Err(self.recover(e, &filter, &before, description).await),
         };
-        let secret = key.secret_key.take().filter(|s| !s.is_empty());
-        let record = to_record(&self.account, key, Utc::now());
-        match secret {
-            Some(secret) => Ok(CreatedKey {
-                record,
-                secret,
-                public_key_pem: None,
-            }),
-            None => Err(lost_create::recovered(record, "secret")),
-        }
+        let secret = key.secret_key.take();
+        lost_create::created(
+            to_record(&self.account, key, Utc::now()),
+            secret,
+            &Wording::SECRET,
+        )
     }
 
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
@@ -466,7 +416,7 @@ impl Vendor for ScalewayClient {
             })
             .await?;
         if !response.status().is_success() {
-            return Err(errors::from_response(Op::Update, Some(id), response).await);
+            return Err(self.error(Op::Update, Some(id), response).await);
         }
         let key: ApiKey = http::read_json(V, response, false).await?;
         Ok(to_record(&self.account, key, Utc::now()))
@@ -479,7 +429,7 @@ impl Vendor for ScalewayClient {
             .send(Retry::Idempotent, || self.request(Method::DELETE, &url))
             .await?;
         if !response.status().is_success() {
-            return Err(errors::from_response(Op::Delete, Some(id), response).await);
+            return Err(self.error(Op::Delete, Some(id), response).await);
         }
         Ok(DeleteOutcome::default())
     }
@@ -506,12 +456,6 @@ fn check_uuid(field: &str, value: &str) -> Result<()> {
     uuid::Uuid::parse_str(value)
         .map(|_| ())
         .map_err(|_| Error::validation(field, format!("`{value}` is not a Scaleway id (a UUID)")))
-}
-
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
 
 #[cfg(test)]

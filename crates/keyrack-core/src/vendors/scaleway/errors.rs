@@ -3,14 +3,10 @@
 
 use std::time::Duration;
 
-use reqwest::Response;
-
 use super::wire::ErrorBody;
-use crate::error::{Error, VendorDetail};
+use crate::error::Error;
 use crate::http;
-use crate::model::VendorId;
-
-const V: VendorId = VendorId::Scaleway;
+use crate::vendors::common::ErrorResponse;
 
 /// What a failed request was doing, for the message.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -21,18 +17,11 @@ pub enum Op {
     Delete,
 }
 
-pub async fn from_response(op: Op, id: Option<&str>, response: Response) -> Error {
-    let status = response.status();
-    let header_retry = http::retry_after(&response);
-    let request_id = http::request_id(&response);
-    let bytes = http::read_body(V, response).await.unwrap_or_default();
-    let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
-    let detail = VendorDetail {
-        status: status.as_u16(),
-        code: body.kind.clone(),
-        message: body.text(),
-        request_id,
-    };
+pub fn from_response(op: Op, id: Option<&str>, r: &ErrorResponse) -> Error {
+    let status = r.status;
+    let header_retry = r.retry_after;
+    let body: ErrorBody = r.parse();
+    let detail = r.detail(body.kind.clone(), body.text());
     let kind = body.kind.as_deref().unwrap_or("");
     let d = Some(detail.clone());
     match (kind, status.as_u16()) {
@@ -85,19 +74,13 @@ pub async fn from_response(op: Op, id: Option<&str>, response: Response) -> Erro
         ("too_many_requests", _) | (_, 429) => {
             let retry_after = header_retry.or(body.reset_seconds.map(Duration::from_secs));
             http::status_error(
-                V,
+                r.vendor,
                 reqwest::StatusCode::TOO_MANY_REQUESTS,
                 retry_after,
                 detail,
                 "",
             )
         }
-        _ => http::status_error(
-            V,
-            status,
-            header_retry,
-            detail,
-            "check the secret key in Accounts",
-        ),
+        _ => r.status_error(detail, "check the secret key in Accounts"),
     }
 }

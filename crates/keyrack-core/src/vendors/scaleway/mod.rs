@@ -7,13 +7,74 @@
 
 mod client;
 mod errors;
+mod export;
+mod extra;
 mod record;
 mod wire;
 
-pub use client::{ScalewayClient, DEFAULT_URL};
+use std::sync::Arc;
 
-use crate::model::{OwnerKind, VendorId};
-use crate::vendor::{Capabilities, OwnerField, SecretSource, TextField};
+pub use client::ScalewayClient;
+pub use extra::ScalewayExtra;
+
+use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
+use crate::model::{AccountSettings, OwnerKind};
+use crate::vendor::{Capabilities, OwnerField, TextField};
+use crate::vendor_fields::SECRET;
+
+pub const DEFAULT_URL: &str = "https://api.scaleway.com";
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Scaleway,
+    key: "scaleway",
+    name: "Scaleway",
+    short_name: "Scaleway",
+    capabilities,
+    account_fields: FIELDS,
+    connect: |account, credential, http| {
+        Ok(Arc::new(ScalewayClient::new(account, credential, http)?))
+    },
+    from_manifest,
+    formats: export::FORMATS,
+};
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::required(
+        "access_key",
+        "Access key",
+        "The access key (SCW…) of an API key whose bearer may manage IAM API keys. Create the \
+         key in the Scaleway console under Organization → IAM → API keys → Generate API key.",
+    ),
+    FieldSpec::required(
+        SECRET,
+        "Secret key",
+        "The secret key (a UUID) shown next to the access key when the API key is generated. \
+         Scaleway shows it only once.",
+    ),
+    FieldSpec::optional(
+        "organization_id",
+        "Organization ID",
+        "Shown in the console under Organization settings (Organization ID). Leave empty to \
+         use the organization of the API key.",
+    ),
+    FieldSpec::optional(
+        "project_id",
+        "Default project ID",
+        "Optional: the project new keys use by default (Project dashboard → Settings → \
+         Project ID). Without one, Scaleway uses the organization's default project.",
+    ),
+];
+
+fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
+    let settings = AccountSettings {
+        base_url: m.base_url(),
+        access_key: m.get("access_key"),
+        organization_id: m.get("organization_id"),
+        project_id: m.get("project_id"),
+        ..Default::default()
+    };
+    Some((settings, m.get("secret_key")?))
+}
 
 /// Documented maximum of `description`.
 pub const DESCRIPTION_MAX: usize = 200;
@@ -22,17 +83,11 @@ const PROJECT_ID_LEN: usize = 36;
 
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        vendor: VendorId::Scaleway,
-        vendor_name: VendorId::Scaleway.display_name().to_string(),
-        key_noun: "API key".into(),
-        id_label: "Access key".into(),
-        name: None,
         description: Some(TextField {
             required: false,
             max_len: DESCRIPTION_MAX,
         }),
         expiry: true,
-        scopes: Vec::new(),
         owner: Some(OwnerField {
             label: "User or application".into(),
             kinds: vec![OwnerKind::User, OwnerKind::Application],
@@ -46,19 +101,9 @@ pub fn capabilities() -> Capabilities {
             max_len: PROJECT_ID_LEN,
         }),
         project_label: Some("Default project".into()),
-        lock_on_create: false,
-        disable_on_create: false,
-        leak_actions: Vec::new(),
-        rename: false,
         update_description: true,
-        update_scopes: false,
         update_project: true,
-        lock: false,
-        disable: false,
         delete: true,
-        max_keys_per_owner: None,
-        secret_source: SecretSource::ServerIssued,
-        upload_public_key: false,
         notes: vec![
             "Scaleway API keys have no name: the description (up to 200 characters) is the \
              key's label."
@@ -69,5 +114,6 @@ pub fn capabilities() -> Capabilities {
                 .into(),
             "Keys managed by Scaleway products cannot be edited or deleted.".into(),
         ],
+        ..Capabilities::new(VendorId::Scaleway, "API key", "Access key")
     }
 }

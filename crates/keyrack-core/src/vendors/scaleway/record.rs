@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::wire::{parse_time, ApiKey};
+use super::ScalewayExtra;
 use crate::model::{KeyRecord, KeyStatus, Owner, OwnerKind, VendorExtra, VendorId};
 
 pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
@@ -39,14 +40,14 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
         locked: false,
         scopes: Vec::new(),
         secret_hint: None,
-        extra: VendorExtra::Scaleway {
+        extra: VendorExtra::Scaleway(ScalewayExtra {
             default_project_id: key.default_project_id,
             editable: key.editable,
             deletable: key.deletable,
             managed: key.managed,
             creation_ip: key.creation_ip,
             updated_at: parse_time(key.updated_at.as_deref()),
-        },
+        }),
     }
 }
 

@@ -1,0 +1,8 @@
+//! The `keyrack` binary as a process, one test binary: accounts (files, manifests, a real
+//! Secret Service), keys against `keyrack sandbox`, errors and exit codes, the sandbox command.
+
+mod accounts;
+mod errors;
+mod keys;
+mod sandbox;
+mod support;

@@ -1,0 +1,15 @@
+//! Wire code every vendor client shares: base URLs, path segments and ids ([`endpoint`]), a
+//! header-authenticated API ([`api`]), one
+//! reader of error responses ([`response`]), paging for the three cursor styles ([`paging`]),
+//! and the decision after a create whose answer was lost ([`lost_create`]).
+
+pub mod api;
+pub mod endpoint;
+pub mod lost_create;
+pub mod paging;
+pub mod response;
+
+pub use api::Api;
+pub use endpoint::{base_url, build_request, check_id, join, non_empty, with_note};
+pub use paging::Page;
+pub use response::ErrorResponse;

@@ -1,0 +1,34 @@
+//! OpenAI has no file of its own for keys: its SDKs read `OPENAI_API_KEY` (and the project,
+//! organization and base URL) from the environment, so the `.env` is its native format.
+
+use super::DEFAULT_BASE_URL;
+use crate::error::Result;
+use crate::export::{self, ExportInput, FileRole};
+use crate::vendors::{FormatSpec, VendorExtra};
+
+pub const FORMATS: &[FormatSpec] = &[
+    FormatSpec {
+        id: export::ENV,
+        label: ".env",
+        file_name: ".env",
+        native: true,
+        role: FileRole::Secret,
+        render: env,
+    },
+    export::json_format("openai-key.json"),
+];
+
+fn env(input: &ExportInput<'_>) -> Result<String> {
+    let s = &input.account.settings;
+    let mut vars = vec![("OPENAI_API_KEY", input.secret.expose().clone())];
+    if let VendorExtra::Openai(extra) = &input.record.extra {
+        vars.push(("OPENAI_PROJECT_ID", extra.project_id.clone()));
+    }
+    if let Some(org) = &s.organization_id {
+        vars.push(("OPENAI_ORG_ID", org.clone()));
+    }
+    if let Some(url) = s.base_url.as_deref().filter(|u| *u != DEFAULT_BASE_URL) {
+        vars.push(("OPENAI_BASE_URL", url.to_string()));
+    }
+    Ok(export::env_file(input, &vars))
+}

@@ -1,0 +1,17 @@
+//! keyrack-core's integration tests, one binary: every client against the emulator (each
+//! operation and documented error), accounts and the keychain, inventory, exports, validation,
+//! the sandbox, and the canary that no secret leaks.
+
+mod accounts;
+mod canary;
+mod codefresh;
+mod export;
+mod ibm;
+mod inventory;
+mod keychain;
+mod oci;
+mod openai;
+mod sandbox;
+mod scaleway;
+mod support;
+mod validate;
