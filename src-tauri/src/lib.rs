@@ -14,7 +14,7 @@ pub mod error;
 pub mod events;
 mod logging;
 pub mod ops;
-pub mod quick_key;
+
 pub mod state;
 pub mod tray;
 pub mod window;

@@ -1,12 +1,63 @@
-//! The create request behind the tray's "New key for…": a dated default name, and for vendors
-//! whose create needs more, the account's defaults or the vendor's first offered choice.
-//! A choice with no safe default (which scopes to grant) is not guessed: the request is
-//! refused and the tray opens the create form instead.
+//! The tray's "New key for…": a key with a dated default name, and for vendors whose create
+//! needs more, the account's defaults or the vendor's first offered choice. A choice with no
+//! safe default (which scopes to grant) is not guessed: the tray opens the create form for the
+//! account instead, with the reason.
 
 use chrono::{DateTime, TimeZone};
 use keyrack_core::error::{Error, Result};
 use keyrack_core::model::{Account, CreateOptions, NewKey, OwnerRef};
 use keyrack_core::vendor::Capabilities;
+use tauri::{AppHandle, Manager, Runtime};
+
+use super::actions::tray_action;
+use crate::dto::{TrayAction, TrayActionKind};
+use crate::state::AppState;
+use crate::{events, ops, window};
+
+/// "New key for…": create with a dated name and the account's defaults, then show the secret.
+/// When that is not possible (a choice the tray cannot make, a vendor error), open the create
+/// form for the account instead, with the reason.
+pub async fn new_key<R: Runtime>(app: &AppHandle<R>, account_id: &str) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let created = async {
+        let registry = state.registry();
+        let account = registry.account(account_id)?;
+        let vendor = registry.vendor(account_id).await?;
+        let caps = vendor.capabilities();
+        let options = if needs_options(&caps, &account) {
+            vendor.create_options().await?
+        } else {
+            Default::default()
+        };
+        let name = default_name(chrono::Local::now());
+        let spec = spec(&caps, &account, &options, &name)?;
+        ops::create_key(app, &state, account_id, &spec).await
+    }
+    .await;
+    window::show_main(app);
+    match created {
+        Ok(pending) => events::tray_action(
+            app,
+            TrayAction {
+                handle: Some(pending.handle),
+                ..tray_action(TrayActionKind::OpenReveal)
+            },
+        ),
+        Err(e) => {
+            tracing::warn!(account = %account_id, code = ?e.code(), "tray could not create a key");
+            events::tray_action(
+                app,
+                TrayAction {
+                    account_id: Some(account_id.to_string()),
+                    error: Some(e.to_public()),
+                    ..tray_action(TrayActionKind::NewKey)
+                },
+            );
+        }
+    }
+}
 
 /// `keyrack-20260314-0930`: sortable, and says where the key came from.
 pub fn default_name<Tz: TimeZone>(now: DateTime<Tz>) -> String

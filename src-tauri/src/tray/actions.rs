@@ -1,0 +1,84 @@
+//! What a tray menu item does when activated.
+
+use tauri::{AppHandle, Manager, Runtime};
+
+use super::model::Action;
+use super::quick_create;
+use crate::dto::{TrayAction, TrayActionKind};
+use crate::state::AppState;
+use crate::{events, ops, window};
+
+/// A tray action event with nothing else set.
+pub(super) fn tray_action(action: TrayActionKind) -> TrayAction {
+    TrayAction {
+        action,
+        account_id: None,
+        key_id: None,
+        handle: None,
+        error: None,
+    }
+}
+
+pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) {
+    match action {
+        Action::Open => window::show_main(app),
+        Action::NewKey { account } => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move { quick_create::new_key(&app, &account).await });
+        }
+        Action::CopyLast { handle } => {
+            let Some(state) = app.try_state::<AppState>() else {
+                return;
+            };
+            if let Err(e) = ops::copy_secret(app, &state, &handle) {
+                // Without a clipboard the secret is still held: open it to save it instead.
+                tracing::warn!(error = %e, "tray copy failed");
+                window::show_main(app);
+                events::tray_action(
+                    app,
+                    TrayAction {
+                        handle: Some(handle),
+                        error: Some(e.to_public()),
+                        ..tray_action(TrayActionKind::OpenReveal)
+                    },
+                );
+            }
+        }
+        Action::SelectKey { account, key } => {
+            window::show_main(app);
+            events::tray_action(
+                app,
+                TrayAction {
+                    account_id: Some(account),
+                    key_id: Some(key),
+                    ..tray_action(TrayActionKind::SelectKey)
+                },
+            );
+        }
+        Action::Refresh => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Some(state) = app.try_state::<AppState>() {
+                    ops::list_all(&app, &state).await;
+                    events::keys_changed(&app);
+                }
+            });
+        }
+        Action::ToggleSandbox => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let Some(state) = app.try_state::<AppState>() else {
+                    return;
+                };
+                let mut preferences = state.registry().preferences();
+                preferences.sandbox = !preferences.sandbox;
+                if let Err(e) = ops::set_preferences(&app, &state, preferences).await {
+                    tracing::warn!(error = %e, "could not switch the sandbox");
+                }
+                // The check mark follows the saved preference, whatever happened.
+                super::refresh(&app);
+            });
+        }
+        Action::Quit => app.exit(0),
+    }
+}

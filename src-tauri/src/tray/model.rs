@@ -1,0 +1,314 @@
+//! The tray menu as data: one table of entries computed from the app state (accounts, held
+//! secrets, expiring keys, the sandbox switch), and what each entry does. Rendering it is
+//! `render.rs`; doing what an entry says is `actions.rs`. To add an item: a row in `entries`
+//! and an arm in `actions::perform`.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use keyrack_core::model::{Account, KeyRecord};
+use keyrack_core::reveal::PendingSecret;
+
+use crate::state::AppState;
+
+/// At most this many keys under "Expiring soon"; the rest are counted.
+const MAX_EXPIRING: usize = 10;
+/// Menu labels are cut here so a long key name cannot make the menu unusable.
+const MAX_LABEL: usize = 60;
+
+/// What activating an item does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Open,
+    NewKey { account: String },
+    CopyLast { handle: String },
+    SelectKey { account: String, key: String },
+    Refresh,
+    ToggleSandbox,
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Item(Option<Action>),
+    Check { checked: bool, action: Action },
+    Submenu(Vec<Entry>),
+    Separator,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub label: String,
+    pub enabled: bool,
+    pub kind: Kind,
+}
+
+fn item(id: impl Into<String>, label: impl Into<String>, action: Action) -> Entry {
+    Entry {
+        id: id.into(),
+        label: label.into(),
+        enabled: true,
+        kind: Kind::Item(Some(action)),
+    }
+}
+
+fn note(id: impl Into<String>, label: impl Into<String>) -> Entry {
+    Entry {
+        id: id.into(),
+        label: label.into(),
+        enabled: false,
+        kind: Kind::Item(None),
+    }
+}
+
+fn submenu(id: &str, label: impl Into<String>, items: Vec<Entry>) -> Entry {
+    Entry {
+        id: id.into(),
+        label: label.into(),
+        enabled: items.iter().any(|e| e.enabled),
+        kind: Kind::Submenu(items),
+    }
+}
+
+fn separator(id: &str) -> Entry {
+    Entry {
+        id: id.into(),
+        label: String::new(),
+        enabled: false,
+        kind: Kind::Separator,
+    }
+}
+
+fn short(label: &str) -> String {
+    if label.chars().count() <= MAX_LABEL {
+        return label.to_string();
+    }
+    let cut: String = label.chars().take(MAX_LABEL - 1).collect();
+    format!("{cut}…")
+}
+
+/// What the menu shows.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    accounts: Vec<Account>,
+    latest_secret: Option<PendingSecret>,
+    expiring: Vec<(Account, KeyRecord)>,
+    sandbox: bool,
+}
+
+impl Snapshot {
+    pub fn of(state: &AppState) -> Snapshot {
+        Snapshot {
+            accounts: state.registry().list_accounts(),
+            latest_secret: state.reveal().latest(),
+            expiring: state.expiring_soon(Utc::now()),
+            sandbox: state.registry().preferences().sandbox,
+        }
+    }
+}
+
+/// The tray menu, top to bottom: the frequent actions first, the rest under "More…".
+pub fn entries(s: &Snapshot) -> Vec<Entry> {
+    let mut menu = vec![item("open", "Open Keyrack", Action::Open)];
+
+    let mut new_key: Vec<Entry> = s
+        .accounts
+        .iter()
+        .map(|a| {
+            item(
+                format!("new-key:{}", a.id),
+                short(&a.name),
+                Action::NewKey {
+                    account: a.id.clone(),
+                },
+            )
+        })
+        .collect();
+    if new_key.is_empty() {
+        new_key.push(note("new-key:none", "No accounts yet"));
+    }
+    menu.push(submenu("new-key", "New key for…", new_key));
+
+    if let Some(latest) = &s.latest_secret {
+        menu.push(item(
+            "copy-last",
+            "Copy last new key",
+            Action::CopyLast {
+                handle: latest.handle.clone(),
+            },
+        ));
+    }
+
+    if !s.expiring.is_empty() {
+        let mut keys: Vec<Entry> = s
+            .expiring
+            .iter()
+            .take(MAX_EXPIRING)
+            .enumerate()
+            .map(|(i, (account, key))| {
+                let when = key
+                    .expires_at
+                    .map(|t| t.format(" (%Y-%m-%d)").to_string())
+                    .unwrap_or_default();
+                item(
+                    format!("expiring:{i}"),
+                    short(&format!("{} — {}{when}", key.display_name(), account.name)),
+                    Action::SelectKey {
+                        account: account.id.clone(),
+                        key: key.id.clone(),
+                    },
+                )
+            })
+            .collect();
+        if s.expiring.len() > MAX_EXPIRING {
+            keys.push(note(
+                "expiring:more",
+                format!("…and {} more in Keyrack", s.expiring.len() - MAX_EXPIRING),
+            ));
+        }
+        menu.push(submenu(
+            "expiring",
+            format!("Expiring soon ({})", s.expiring.len()),
+            keys,
+        ));
+    }
+
+    menu.push(separator("separator"));
+    menu.push(submenu(
+        "more",
+        "More…",
+        vec![
+            item("refresh", "Refresh keys", Action::Refresh),
+            Entry {
+                id: "sandbox".into(),
+                label: "Sandbox accounts".into(),
+                enabled: true,
+                kind: Kind::Check {
+                    checked: s.sandbox,
+                    action: Action::ToggleSandbox,
+                },
+            },
+        ],
+    ));
+    menu.push(item("quit", "Quit", Action::Quit));
+    menu
+}
+
+/// What each item of `entries` does, by item id.
+pub fn actions_of(entries: &[Entry], into: &mut HashMap<String, Action>) {
+    for e in entries {
+        match &e.kind {
+            Kind::Item(Some(action)) | Kind::Check { action, .. } => {
+                into.insert(e.id.clone(), action.clone());
+            }
+            Kind::Submenu(items) => actions_of(items, into),
+            Kind::Item(None) | Kind::Separator => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+    use keyrack_core::model::{AccountSettings, VendorExtra, VendorId};
+    use keyrack_core::test_support::key_record;
+    use keyrack_core::vendors::codefresh::CodefreshExtra;
+    use std::collections::HashSet;
+
+    fn account(id: &str, name: &str) -> Account {
+        Account {
+            id: id.into(),
+            name: name.into(),
+            vendor: VendorId::Codefresh,
+            sandbox: false,
+            settings: AccountSettings::default(),
+        }
+    }
+
+    fn key(id: &str, days: i64) -> KeyRecord {
+        KeyRecord {
+            account: "a1".into(),
+            name: Some(format!("key {id}")),
+            expires_at: Some(Utc::now() + Duration::days(days)),
+            ..key_record(id, VendorExtra::Codefresh(CodefreshExtra::default()))
+        }
+    }
+
+    fn flat(entries: &[Entry]) -> Vec<&Entry> {
+        entries
+            .iter()
+            .flat_map(|e| match &e.kind {
+                Kind::Submenu(items) => std::iter::once(e).chain(flat(items)).collect(),
+                _ => vec![e],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_app_offers_open_more_and_quit() {
+        let table = entries(&Snapshot::default());
+        let top: Vec<&str> = table.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(top, ["open", "new-key", "separator", "more", "quit"]);
+        assert!(
+            !table[1].enabled,
+            "no accounts: nothing to create a key for"
+        );
+    }
+
+    #[test]
+    fn accounts_secrets_and_expiring_keys_appear() {
+        let a1 = account("a1", "Prod Codefresh");
+        let snapshot = Snapshot {
+            accounts: vec![a1.clone(), account("a2", "Stage")],
+            latest_secret: None,
+            expiring: (0..12)
+                .map(|i| (a1.clone(), key(&format!("k{i}"), 1)))
+                .collect(),
+            sandbox: true,
+        };
+        let table = entries(&snapshot);
+        let all = flat(&table);
+        let ids: HashSet<&str> = all.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), all.len(), "ids are unique");
+        assert!(ids.contains("new-key:a1") && ids.contains("new-key:a2"));
+        let expiring = table.iter().find(|e| e.id == "expiring").unwrap();
+        assert_eq!(expiring.label, "Expiring soon (12)");
+        let Kind::Submenu(items) = &expiring.kind else {
+            panic!("expiring is a submenu")
+        };
+        assert_eq!(items.len(), MAX_EXPIRING + 1);
+        assert!(items[0].label.starts_with("key k0 — Prod Codefresh ("));
+        assert_eq!(items[MAX_EXPIRING].label, "…and 2 more in Keyrack");
+        assert!(!ids.contains("copy-last"));
+
+        let mut actions = HashMap::new();
+        actions_of(&table, &mut actions);
+        assert_eq!(
+            actions["expiring:3"],
+            Action::SelectKey {
+                account: "a1".into(),
+                key: "k3".into()
+            }
+        );
+        assert_eq!(
+            actions["new-key:a2"],
+            Action::NewKey {
+                account: "a2".into()
+            }
+        );
+        assert_eq!(actions["sandbox"], Action::ToggleSandbox);
+        assert_eq!(actions["quit"], Action::Quit);
+        assert!(!actions.contains_key("expiring:more"));
+    }
+
+    #[test]
+    fn long_labels_are_cut() {
+        let long = "x".repeat(200);
+        let cut = short(&long);
+        assert_eq!(cut.chars().count(), MAX_LABEL);
+        assert!(cut.ends_with('…'));
+        assert_eq!(short("short"), "short");
+    }
+}
