@@ -206,6 +206,22 @@ pub fn env_file(input: &ExportInput<'_>, vars: &[(&str, String)]) -> String {
     text
 }
 
+/// The `.env` every vendor offers, rendered by the vendor's `render` (its variable names).
+pub const fn env_format(
+    native: bool,
+    role: FileRole,
+    render: fn(&ExportInput<'_>) -> Result<String>,
+) -> FormatSpec {
+    FormatSpec {
+        id: ENV,
+        label: ".env",
+        file_name: ".env",
+        native,
+        role,
+        render,
+    }
+}
+
 /// The JSON record every vendor offers, under `file_name`.
 pub const fn json_format(file_name: &'static str) -> FormatSpec {
     FormatSpec {

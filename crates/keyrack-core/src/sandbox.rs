@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::model::{Account, Credential, VendorId};
 use crate::secret::Sensitive;
-use crate::vendors::{self, ManifestEntry};
+use crate::vendors;
 
 /// Starts sandboxes for the registry (the sandbox preference turns it on and off).
 #[async_trait]
@@ -66,10 +66,7 @@ pub fn accounts_from_manifest(manifest: &Value) -> Vec<(Account, Credential)> {
         let Some(entry) = manifest.get(d.key).filter(|v| v.is_object()) else {
             continue;
         };
-        let Some((settings, secret)) = (d.from_manifest)(&ManifestEntry {
-            entry,
-            top_base_url,
-        }) else {
+        let Some((settings, secret)) = d.sandbox.read(entry, top_base_url) else {
             tracing::warn!(
                 vendor = d.key,
                 "sandbox manifest has no credential for this vendor"

@@ -27,9 +27,8 @@ pub struct Descriptor {
     /// Build the client for an account. Local checks only (settings, the credential's shape):
     /// nothing is sent.
     pub connect: fn(&Account, Credential, &Http) -> Result<Arc<dyn Vendor>>,
-    /// Its part of a sandbox manifest → the account's settings and credential; `None` when the
-    /// entry lacks the credential.
-    pub from_manifest: fn(&ManifestEntry<'_>) -> Option<(AccountSettings, String)>,
+    /// How its entry of a sandbox manifest becomes an account.
+    pub sandbox: SandboxEntry,
     /// The files a new key's secret can be saved as, the vendor's own formats first.
     pub formats: &'static [FormatSpec],
 }
@@ -151,25 +150,56 @@ impl std::fmt::Debug for FormatSpec {
     }
 }
 
-/// A vendor's entry in a sandbox manifest, with the manifest's top-level base URL as fallback.
-pub struct ManifestEntry<'a> {
-    pub entry: &'a Value,
-    pub top_base_url: Option<&'a str>,
+/// A vendor client, built from an account's settings and credential (local checks only).
+pub trait Client: Vendor + Sized + 'static {
+    fn build(account: &Account, credential: Credential, http: &Http) -> Result<Self>;
 }
 
-impl ManifestEntry<'_> {
-    /// A non-empty string field.
-    pub fn get(&self, key: &str) -> Option<String> {
-        self.entry
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    }
+/// A descriptor's `connect` for client type `C`.
+pub fn connect<C: Client>(
+    account: &Account,
+    credential: Credential,
+    http: &Http,
+) -> Result<Arc<dyn Vendor>> {
+    Ok(Arc::new(C::build(account, credential, http)?))
+}
 
-    /// The entry's `base_url`, else the manifest's.
-    pub fn base_url(&self) -> Option<String> {
-        self.get("base_url")
-            .or_else(|| self.top_base_url.map(str::to_string))
+/// Which fields of a vendor's sandbox-manifest entry make its account. The entry's `base_url`
+/// (else the manifest's) is always taken.
+#[derive(Debug)]
+pub struct SandboxEntry {
+    /// The field holding the credential, e.g. `api_key`.
+    pub secret: &'static str,
+    /// Fields copied into the account's settings under the same name.
+    pub settings: &'static [&'static str],
+}
+
+impl SandboxEntry {
+    /// The account's settings and credential; `None` when the entry lacks the credential.
+    pub fn read(
+        &self,
+        entry: &Value,
+        top_base_url: Option<&str>,
+    ) -> Option<(AccountSettings, String)> {
+        let text = |key: &str| {
+            entry
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let secret = text(self.secret)?;
+        let mut settings = serde_json::Map::new();
+        let base_url = text("base_url").or_else(|| top_base_url.map(str::to_string));
+        for (key, value) in self
+            .settings
+            .iter()
+            .filter_map(|k| Some((*k, text(k)?)))
+            .chain(base_url.map(|b| ("base_url", b)))
+        {
+            settings.insert(key.to_string(), Value::String(value));
+        }
+        let settings = serde_json::from_value(Value::Object(settings)).ok()?;
+        Some((settings, secret))
     }
 }

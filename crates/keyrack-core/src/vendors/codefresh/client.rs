@@ -4,8 +4,7 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use reqwest::header::HeaderValue;
-use reqwest::{Method, RequestBuilder, Response};
-use url::Url;
+use reqwest::{Method, Response};
 
 use super::errors::{self, Op};
 use super::wire::{self, Key, KeyBody};
@@ -21,6 +20,7 @@ use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendors::common::lost_create::{self, Before, Wording};
 use crate::vendors::common::{self, Api, ErrorResponse};
+use crate::vendors::Client;
 use crate::vendors::{VendorExtra, VendorId};
 
 const V: VendorId = VendorId::Codefresh;
@@ -36,8 +36,8 @@ pub struct CodefreshClient {
     account_id: Option<String>,
 }
 
-impl CodefreshClient {
-    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+impl Client for CodefreshClient {
+    fn build(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
         if credential.secret.expose().trim().is_empty() {
             return Err(Error::config(
                 "the Codefresh API key is empty; enter it in Accounts",
@@ -62,28 +62,19 @@ impl CodefreshClient {
             account_id: common::non_empty(account.settings.account_id.as_deref()),
         })
     }
+}
 
-    fn url(&self, segments: &[&str]) -> Url {
-        self.api.url(segments)
-    }
-
-    fn request(&self, method: Method, url: &Url) -> RequestBuilder {
-        self.api.request(method, url)
-    }
-
-    async fn send(&self, retry: Retry, build: impl Fn() -> RequestBuilder) -> Result<Response> {
-        self.api.send(retry, build).await
-    }
-
+impl CodefreshClient {
     async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
         errors::from_response(op, id, &ErrorResponse::read(V, response).await)
     }
 
     async fn fetch(&self, id: &str) -> Result<Key> {
         check_id(id)?;
-        let url = self.url(&["auth", "key", id]);
+        let url = self.api.url(&["auth", "key", id]);
         let response = self
-            .send(Retry::Idempotent, || self.request(Method::GET, &url))
+            .api
+            .send(Retry::Idempotent, || self.api.request(Method::GET, &url))
             .await?;
         if !response.status().is_success() {
             return Err(self.error(Op::Read, Some(id), response).await);
@@ -129,8 +120,9 @@ impl CodefreshClient {
 
     /// `GET /user` with a new token: only a 401 says the token is wrong.
     async fn token_rejected(&self, token: &Sensitive<String>) -> bool {
-        let url = self.url(&["user"]);
+        let url = self.api.url(&["user"]);
         let sent = self
+            .api
             .send(Retry::Idempotent, || {
                 let mut auth =
                     HeaderValue::from_str(token.expose()).unwrap_or(HeaderValue::from_static("-"));
@@ -181,15 +173,12 @@ impl CodefreshClient {
 
 #[async_trait]
 impl Vendor for CodefreshClient {
-    fn capabilities(&self) -> Capabilities {
-        super::capabilities()
-    }
-
     /// `GET /user`, the check Codefresh's own CLI makes before every command.
     async fn verify(&self) -> Result<Identity> {
-        let url = self.url(&["user"]);
+        let url = self.api.url(&["user"]);
         let response = self
-            .send(Retry::Idempotent, || self.request(Method::GET, &url))
+            .api
+            .send(Retry::Idempotent, || self.api.request(Method::GET, &url))
             .await?;
         if !response.status().is_success() {
             return Err(self.error(Op::Read, None, response).await);
@@ -221,9 +210,10 @@ impl Vendor for CodefreshClient {
 
     /// `GET /auth/keys`: one bare array, no paging.
     async fn list(&self) -> Result<Vec<KeyRecord>> {
-        let url = self.url(&["auth", "keys"]);
+        let url = self.api.url(&["auth", "keys"]);
         let response = self
-            .send(Retry::Idempotent, || self.request(Method::GET, &url))
+            .api
+            .send(Retry::Idempotent, || self.api.request(Method::GET, &url))
             .await?;
         if !response.status().is_success() {
             return Err(self.error(Op::Read, None, response).await);
@@ -249,10 +239,12 @@ impl Vendor for CodefreshClient {
         // What existed before, so that a lost answer can be told apart from an older namesake.
         let before = Before::new(self.list().await?.into_iter().map(|k| k.id));
 
-        let url = self.url(&["auth", "key"]);
+        let url = self.api.url(&["auth", "key"]);
         let sent = self
+            .api
             .send(Retry::Never, || {
-                self.request(Method::POST, &url)
+                self.api
+                    .request(Method::POST, &url)
                     .query(&[("subjectType", "user")])
                     .json(&body)
             })
@@ -313,11 +305,12 @@ impl Vendor for CodefreshClient {
             name: changes.name.as_deref().map(str::trim),
             scopes: changes.scopes.as_deref(),
         };
-        let url = self.url(&["auth", "key", id]);
+        let url = self.api.url(&["auth", "key", id]);
         // Scopes are replaced, not merged, so sending the same change twice is harmless.
         let response = self
+            .api
             .send(Retry::Idempotent, || {
-                self.request(Method::PATCH, &url).json(&body)
+                self.api.request(Method::PATCH, &url).json(&body)
             })
             .await?;
         if !response.status().is_success() {
@@ -329,14 +322,17 @@ impl Vendor for CodefreshClient {
 
     async fn delete(&self, id: &str) -> Result<DeleteOutcome> {
         check_id(id)?;
-        let url = self.url(&["auth", "key", id]);
-        let response = self
-            .send(Retry::Idempotent, || self.request(Method::DELETE, &url))
+        let url = self.api.url(&["auth", "key", id]);
+        let delete = || self.api.request(Method::DELETE, &url);
+        let refused = |r: &ErrorResponse| errors::from_response(Op::Write, Some(id), r);
+        self.api
+            .expect_success(Retry::Idempotent, delete, refused)
             .await?;
-        if !response.status().is_success() {
-            return Err(self.error(Op::Write, Some(id), response).await);
-        }
         Ok(DeleteOutcome::default())
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        super::capabilities()
     }
 }
 
@@ -367,23 +363,25 @@ mod tests {
             },
         };
         let http = Http::new(Default::default()).unwrap();
-        CodefreshClient::new(&account, Credential::new("id.secret"), &http).unwrap()
+        CodefreshClient::build(&account, Credential::new("id.secret"), &http).unwrap()
     }
 
     #[test]
     fn base_url_gets_api_once() {
         assert_eq!(
-            client(None).url(&["auth", "keys"]).as_str(),
+            client(None).api.url(&["auth", "keys"]).as_str(),
             "https://g.codefresh.io/api/auth/keys"
         );
         assert_eq!(
             client(Some("https://g.codefresh.io"))
+                .api
                 .url(&["user"])
                 .as_str(),
             "https://g.codefresh.io/api/user"
         );
         assert_eq!(
             client(Some("http://127.0.0.1:8080/api/"))
+                .api
                 .url(&["auth", "key", "x"])
                 .as_str(),
             "http://127.0.0.1:8080/api/auth/key/x"

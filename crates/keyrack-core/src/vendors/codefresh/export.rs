@@ -16,14 +16,7 @@ pub const FORMATS: &[FormatSpec] = &[
         role: FileRole::Secret,
         render: cfconfig,
     },
-    FormatSpec {
-        id: export::ENV,
-        label: ".env",
-        file_name: ".env",
-        native: false,
-        role: FileRole::Secret,
-        render: env,
-    },
+    export::env_format(false, FileRole::Secret, env),
     export::json_format("codefresh-key.json"),
 ];
 

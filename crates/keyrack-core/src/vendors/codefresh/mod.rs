@@ -7,13 +7,10 @@ mod export;
 mod extra;
 mod wire;
 
-use std::sync::Arc;
-
 pub use client::CodefreshClient;
 pub use extra::CodefreshExtra;
 
-use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
-use crate::model::AccountSettings;
+use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
 use crate::vendor::{Capabilities, ScopeOption, TextField};
 use crate::vendor_fields::SECRET;
 
@@ -27,10 +24,11 @@ pub static VENDOR: Descriptor = Descriptor {
     short_name: "Codefresh",
     capabilities,
     account_fields: FIELDS,
-    connect: |account, credential, http| {
-        Ok(Arc::new(CodefreshClient::new(account, credential, http)?))
+    connect: connect::<CodefreshClient>,
+    sandbox: SandboxEntry {
+        secret: "api_key",
+        settings: &["account_id"],
     },
-    from_manifest,
     formats: export::FORMATS,
 };
 
@@ -54,15 +52,6 @@ const FIELDS: &[FieldSpec] = &[
          not a member of it.",
     ),
 ];
-
-fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
-    let settings = AccountSettings {
-        base_url: m.base_url(),
-        account_id: m.get("account_id"),
-        ..Default::default()
-    };
-    Some((settings, m.get("api_key")?))
-}
 
 /// Codefresh documents no name limit; this is Keyrack's own cap.
 pub const NAME_MAX: usize = 256;

@@ -8,6 +8,7 @@ use reqwest::{Method, RequestBuilder, Response};
 use url::Url;
 
 use super::endpoint::{build_request, join};
+use super::response::ErrorResponse;
 use crate::error::{Error, Result};
 use crate::http::{Http, Retry};
 use crate::secret::Sensitive;
@@ -85,6 +86,21 @@ impl Api {
             builder = builder.header(name.clone(), value.clone());
         }
         builder
+    }
+
+    /// Send what `build` makes and require a success; an error status becomes the vendor's
+    /// error through `refused`.
+    pub async fn expect_success(
+        &self,
+        retry: Retry,
+        build: impl Fn() -> RequestBuilder,
+        refused: impl FnOnce(&ErrorResponse) -> Error,
+    ) -> Result<Response> {
+        let response = self.send(retry, build).await?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        Err(refused(&ErrorResponse::read(self.vendor, response).await))
     }
 
     /// Send what `build` makes (built again for each attempt).

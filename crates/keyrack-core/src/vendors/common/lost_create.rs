@@ -5,13 +5,19 @@
 //! of failure. A create is never sent twice.
 
 use std::collections::HashSet;
+use std::future::Future;
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::endpoint::with_note;
+use reqwest::Response;
+use serde::de::DeserializeOwned;
+
 use crate::error::{Error, Result};
+use crate::http;
 use crate::model::{CreatedKey, KeyRecord};
 use crate::secret::Sensitive;
+use crate::vendors::VendorId;
 
 /// How far the vendor's clock may lag ours when telling a new key from an older namesake.
 const CLOCK_SLACK_SECS: i64 = 300;
@@ -107,6 +113,36 @@ pub fn recovered(record: KeyRecord, wording: &Wording<'_>) -> Error {
 /// answer was lost in transit (an error status means the vendor refused it).
 pub fn may_have_created(e: &Error) -> bool {
     matches!(e, Error::Network { .. } | Error::Timeout { .. })
+}
+
+/// A create's answer, read once: a failure that may have made the key (the request or its
+/// answer lost, an answer that cannot be read) is resolved by `recover`; a refusal (an error
+/// status) becomes `refused`'s error. The body holds the secret, so it is never quoted.
+pub async fn read_created<T, R, RF, L, LF>(
+    vendor: VendorId,
+    sent: Result<Response>,
+    refused: R,
+    recover: L,
+) -> Result<T>
+where
+    T: DeserializeOwned,
+    R: FnOnce(Response) -> RF,
+    RF: Future<Output = Error>,
+    L: FnOnce(Error) -> LF,
+    LF: Future<Output = Error>,
+{
+    let response = match sent {
+        Ok(response) => response,
+        Err(e) if may_have_created(&e) => return Err(recover(e).await),
+        Err(e) => return Err(e),
+    };
+    if !response.status().is_success() {
+        return Err(refused(response).await);
+    }
+    match http::read_json(vendor, response, true).await {
+        Ok(answer) => Ok(answer),
+        Err(e) => Err(recover(e).await),
+    }
 }
 
 /// The new key with its secret; an answer without the secret means the key exists but its

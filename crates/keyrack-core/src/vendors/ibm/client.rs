@@ -21,6 +21,7 @@ use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendors::common::lost_create::{self, Before, Wording};
 use crate::vendors::common::{self, paging, ErrorResponse, Page};
+use crate::vendors::Client;
 use crate::vendors::VendorId;
 
 const PAGE_SIZE: &str = "100";
@@ -41,8 +42,8 @@ struct Target {
     account_id: String,
 }
 
-impl IbmClient {
-    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+impl Client for IbmClient {
+    fn build(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
         if credential.secret.expose().trim().is_empty() {
             return Err(Error::config(
                 "the IBM API key is empty; enter it in Accounts",
@@ -60,7 +61,9 @@ impl IbmClient {
             tokens: TokenSource::new(http.clone(), &iam, credential.secret),
         })
     }
+}
 
+impl IbmClient {
     fn url(&self, segments: &[&str]) -> Url {
         common::join(&self.base, segments)
     }
@@ -215,10 +218,6 @@ impl IbmClient {
 
 #[async_trait]
 impl Vendor for IbmClient {
-    fn capabilities(&self) -> Capabilities {
-        super::capabilities()
-    }
-
     async fn verify(&self) -> Result<Identity> {
         let (token, target) = self.target().await?;
         let me = token.claims.identity().unwrap_or("an unknown identity");
@@ -323,20 +322,13 @@ impl Vendor for IbmClient {
                     .json(&body)
             })
             .await;
-        let response = match sent {
-            Ok(r) => r,
-            Err(e) if lost_create::may_have_created(&e) => {
-                return Err(self.recover(e, &owner_target, &before, &spec).await)
-            }
-            Err(e) => return Err(e),
-        };
-        if !response.status().is_success() {
-            return Err(self.error(Op::Create, None, response).await);
-        }
-        let mut key: ApiKey = match http::read_json(V, response, true).await {
-            Ok(key) => key,
-            Err(e) => return Err(self.recover(e, &owner_target, &before, &spec).await),
-        };
+        let mut key: ApiKey = lost_create::read_created(
+            V,
+            sent,
+            |response| self.error(Op::Create, None, response),
+            |lost| self.recover(lost, &owner_target, &before, &spec),
+        )
+        .await?;
         let secret = key.apikey.take();
         lost_create::created(
             to_record(&self.account, key, Utc::now()),
@@ -403,6 +395,10 @@ impl Vendor for IbmClient {
             return Err(self.error(Op::Delete, Some(id), response).await);
         }
         Ok(DeleteOutcome::default())
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        super::capabilities()
     }
 }
 

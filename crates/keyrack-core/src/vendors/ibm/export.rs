@@ -25,14 +25,7 @@ pub const FORMATS: &[FormatSpec] = &[
         role: FileRole::Secret,
         render: credentials_env,
     },
-    FormatSpec {
-        id: export::ENV,
-        label: ".env",
-        file_name: ".env",
-        native: false,
-        role: FileRole::Secret,
-        render: env,
-    },
+    export::env_format(false, FileRole::Secret, env),
     export::json_format("ibm-key.json"),
 ];
 

@@ -9,13 +9,11 @@ mod record;
 mod token;
 mod wire;
 
-use std::sync::Arc;
-
 pub use client::IbmClient;
 pub use extra::IbmExtra;
 
-use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
-use crate::model::{AccountSettings, OwnerKind};
+use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
+use crate::model::OwnerKind;
 use crate::vendor::{Capabilities, OwnerField, TextField};
 use crate::vendor_fields::SECRET;
 
@@ -29,8 +27,13 @@ pub static VENDOR: Descriptor = Descriptor {
     short_name: "IBM Cloud",
     capabilities,
     account_fields: FIELDS,
-    connect: |account, credential, http| Ok(Arc::new(IbmClient::new(account, credential, http)?)),
-    from_manifest,
+    connect: connect::<IbmClient>,
+    sandbox: SandboxEntry {
+        secret: "api_key",
+        // No iam_id: the sandbox admin sees every key in the account, users' and service IDs'
+        // alike, as an account admin does in the console.
+        settings: &["iam_url", "account_id"],
+    },
     formats: export::FORMATS,
 };
 
@@ -57,18 +60,6 @@ const FIELDS: &[FieldSpec] = &[
          for the API key's own identity.",
     ),
 ];
-
-fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
-    let settings = AccountSettings {
-        base_url: m.base_url(),
-        iam_url: m.get("iam_url"),
-        account_id: m.get("account_id"),
-        // No iam_id: the sandbox admin sees every key in the account, users' and service IDs'
-        // alike, as an account admin does in the console.
-        ..Default::default()
-    };
-    Some((settings, m.get("api_key")?))
-}
 
 /// IBM documents no length limit for names or descriptions; these are Keyrack's own caps, so
 /// that a form cannot send something absurd.

@@ -26,6 +26,7 @@ use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendors::common::{self, paging, ErrorResponse, Page};
+use crate::vendors::Client;
 use crate::vendors::VendorId;
 
 const V: VendorId = VendorId::Oci;
@@ -46,8 +47,8 @@ pub struct OciClient {
     http: Http,
 }
 
-impl OciClient {
-    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+impl Client for OciClient {
+    fn build(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
         let s = &account.settings;
         let tenancy = ocid(s.tenancy.as_deref(), "tenancy", "ocid1.tenancy.")?;
         let user = ocid(s.user.as_deref(), "user", "ocid1.user.")?;
@@ -100,7 +101,9 @@ impl OciClient {
             http: http.clone(),
         })
     }
+}
 
+impl OciClient {
     /// `…/20160918/users/{user}/apiKeys[/{fingerprint}]`.
     /// Segments are escaped as the Python SDK's `quote()` does, so a fingerprint's colons go
     /// out as `%3A`, and are signed that way.
@@ -290,10 +293,6 @@ fn ocid(value: Option<&str>, what: &str, prefix: &str) -> Result<String> {
 
 #[async_trait]
 impl Vendor for OciClient {
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
-
     async fn verify(&self) -> Result<Identity> {
         let keys = self.records(&self.user).await?;
         let mut warnings = Vec::new();
@@ -463,5 +462,9 @@ impl Vendor for OciClient {
             return Err(self.fail(response, op).await);
         }
         Ok(DeleteOutcome::default())
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
     }
 }

@@ -368,28 +368,15 @@ mod tests {
 
     #[test]
     fn stanza_for_a_listed_key_takes_the_user_from_the_key() {
-        use crate::model::{KeyStatus, VendorId};
         let fingerprint = "73:61:a2:21:67:e0:df:be:7e:4b:93:1e:15:98:a5:b7";
-        let record = KeyRecord {
-            vendor: VendorId::Oci,
-            account: "a".into(),
-            id: format!("ocid1.user.oc1..other/{fingerprint}"),
-            name: None,
-            description: None,
-            owner: None,
-            created_at: None,
-            expires_at: None,
-            last_used_at: None,
-            status: KeyStatus::Active,
-            locked: false,
-            scopes: Vec::new(),
-            secret_hint: None,
-            extra: VendorExtra::Oci(OciExtra {
+        let record = crate::test_support::key_record(
+            &format!("ocid1.user.oc1..other/{fingerprint}"),
+            VendorExtra::Oci(OciExtra {
                 user_id: "ocid1.user.oc1..other".into(),
                 lifecycle_state: "ACTIVE".into(),
                 inactive_status: None,
             }),
-        };
+        );
         let settings = AccountSettings {
             tenancy: Some("ocid1.tenancy.oc1..t".into()),
             region: Some("us-ashburn-1".into()),

@@ -27,14 +27,7 @@ pub const FORMATS: &[FormatSpec] = &[
         role: FileRole::NamesKeyFile,
         render: config_stanza,
     },
-    FormatSpec {
-        id: export::ENV,
-        label: ".env",
-        file_name: ".env",
-        native: false,
-        role: FileRole::NamesKeyFile,
-        render: env,
-    },
+    export::env_format(false, FileRole::NamesKeyFile, env),
     export::json_format("oci-key.json"),
 ];
 

@@ -20,15 +20,13 @@ pub mod record;
 pub mod sign;
 pub mod wire;
 
-use std::sync::Arc;
-
 pub use client::OciClient;
 pub use config_file::{read_profile, ConfigProfile, ConfigStanza};
 pub use extra::OciExtra;
 
-use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
+use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
 use crate::error::{Error, Result};
-use crate::model::{AccountSettings, OwnerKind};
+use crate::model::OwnerKind;
 use crate::vendor::{Capabilities, OwnerField, SecretSource};
 use crate::vendor_fields::{PASSPHRASE, SECRET};
 
@@ -39,8 +37,11 @@ pub static VENDOR: Descriptor = Descriptor {
     short_name: "Oracle Cloud",
     capabilities,
     account_fields: FIELDS,
-    connect: |account, credential, http| Ok(Arc::new(OciClient::new(account, credential, http)?)),
-    from_manifest,
+    connect: connect::<OciClient>,
+    sandbox: SandboxEntry {
+        secret: "private_key_pem",
+        settings: &["region", "tenancy", "user", "fingerprint"],
+    },
     formats: export::FORMATS,
 };
 
@@ -84,18 +85,6 @@ const FIELDS: &[FieldSpec] = &[
         "Only if the private key is encrypted (the `pass_phrase` of ~/.oci/config).",
     ),
 ];
-
-fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
-    let settings = AccountSettings {
-        base_url: m.base_url(),
-        region: m.get("region"),
-        tenancy: m.get("tenancy"),
-        user: m.get("user"),
-        fingerprint: m.get("fingerprint"),
-        ..Default::default()
-    };
-    Some((settings, m.get("private_key_pem")?))
-}
 
 /// "Each user can have a maximum of three API signing keys."
 pub const MAX_KEYS_PER_USER: u32 = 3;

@@ -22,6 +22,7 @@ use crate::model::{
 use crate::secret::Sensitive;
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendors::common::{self, paging, Api, ErrorResponse, Page};
+use crate::vendors::Client;
 use crate::vendors::VendorId;
 
 const V: VendorId = VendorId::Openai;
@@ -39,8 +40,8 @@ pub struct OpenAiClient {
     pub(super) default_project: Option<String>,
 }
 
-impl OpenAiClient {
-    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+impl Client for OpenAiClient {
+    fn build(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
         let s = &account.settings;
         if credential.secret.expose().trim().is_empty() {
             return Err(Error::config(
@@ -66,7 +67,9 @@ impl OpenAiClient {
             default_project: common::non_empty(s.project_id.as_deref()),
         })
     }
+}
 
+impl OpenAiClient {
     /// `<base>/<segments…>`, each segment escaped.
     pub(super) fn url(&self, segments: &[&str]) -> Url {
         self.api.url(segments)
@@ -285,10 +288,6 @@ fn confirm(deleted: Deleted, id: &str) -> Result<()> {
 
 #[async_trait]
 impl Vendor for OpenAiClient {
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
-
     async fn verify(&self) -> Result<Identity> {
         let projects = self.projects().await?;
         let org = self
@@ -454,5 +453,9 @@ impl Vendor for OpenAiClient {
             )
         })?;
         self.delete_service_account(&project, &scoped.id).await
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
     }
 }

@@ -7,14 +7,7 @@ use crate::export::{self, ExportInput, FileRole};
 use crate::vendors::{FormatSpec, VendorExtra};
 
 pub const FORMATS: &[FormatSpec] = &[
-    FormatSpec {
-        id: export::ENV,
-        label: ".env",
-        file_name: ".env",
-        native: true,
-        role: FileRole::Secret,
-        render: env,
-    },
+    export::env_format(true, FileRole::Secret, env),
     export::json_format("openai-key.json"),
 ];
 

@@ -25,13 +25,11 @@ mod extra;
 pub mod record;
 pub mod wire;
 
-use std::sync::Arc;
-
 pub use client::OpenAiClient;
 pub use extra::OpenaiExtra;
 
-use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
-use crate::model::{AccountSettings, OwnerKind};
+use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
+use crate::model::OwnerKind;
 use crate::vendor::{Capabilities, OwnerField, TextField};
 use crate::vendor_fields::SECRET;
 
@@ -44,10 +42,11 @@ pub static VENDOR: Descriptor = Descriptor {
     short_name: "OpenAI",
     capabilities,
     account_fields: FIELDS,
-    connect: |account, credential, http| {
-        Ok(Arc::new(OpenAiClient::new(account, credential, http)?))
+    connect: connect::<OpenAiClient>,
+    sandbox: SandboxEntry {
+        secret: "admin_key",
+        settings: &["organization_id", "project_id"],
     },
-    from_manifest,
     formats: export::FORMATS,
 };
 
@@ -72,16 +71,6 @@ const FIELDS: &[FieldSpec] = &[
          (platform.openai.com/settings/organization/projects).",
     ),
 ];
-
-fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
-    let settings = AccountSettings {
-        base_url: m.base_url(),
-        organization_id: m.get("organization_id"),
-        project_id: m.get("project_id"),
-        ..Default::default()
-    };
-    Some((settings, m.get("admin_key")?))
-}
 
 pub fn capabilities() -> Capabilities {
     Capabilities {

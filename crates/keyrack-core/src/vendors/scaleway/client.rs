@@ -3,9 +3,8 @@
 
 use async_trait::async_trait;
 use chrono::{SecondsFormat, Utc};
-use reqwest::{Method, RequestBuilder, Response};
+use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
-use url::Url;
 
 use super::errors::{self, Op};
 use super::record::to_record;
@@ -23,6 +22,7 @@ use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendors::common::lost_create::{self, Before, Wording};
 use crate::vendors::common::{self, paging, Api, ErrorResponse};
+use crate::vendors::Client;
 use crate::vendors::VendorId;
 
 const IAM: &str = "iam";
@@ -40,8 +40,8 @@ pub struct ScalewayClient {
     discovered_org: tokio::sync::OnceCell<String>,
 }
 
-impl ScalewayClient {
-    pub fn new(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
+impl Client for ScalewayClient {
+    fn build(account: &Account, credential: Credential, http: &Http) -> Result<Self> {
         if credential.secret.expose().trim().is_empty() {
             return Err(Error::config(
                 "the Scaleway secret key is empty; enter it in Accounts",
@@ -58,29 +58,20 @@ impl ScalewayClient {
             discovered_org: tokio::sync::OnceCell::new(),
         })
     }
+}
 
-    fn url(&self, segments: &[&str]) -> Url {
-        self.api.url(segments)
-    }
-
-    fn request(&self, method: Method, url: &Url) -> RequestBuilder {
-        self.api.request(method, url)
-    }
-
-    async fn send(&self, retry: Retry, build: impl Fn() -> RequestBuilder) -> Result<Response> {
-        self.api.send(retry, build).await
-    }
-
+impl ScalewayClient {
     async fn get_json<T: DeserializeOwned>(
         &self,
         segments: &[&str],
         query: &[(&str, String)],
         id: Option<&str>,
     ) -> Result<T> {
-        let url = self.url(segments);
+        let url = self.api.url(segments);
         let response = self
+            .api
             .send(Retry::Idempotent, || {
-                self.request(Method::GET, &url).query(query)
+                self.api.request(Method::GET, &url).query(query)
             })
             .await?;
         if !response.status().is_success() {
@@ -193,17 +184,16 @@ impl ScalewayClient {
 
 #[async_trait]
 impl Vendor for ScalewayClient {
-    fn capabilities(&self) -> Capabilities {
-        super::capabilities()
-    }
-
     async fn verify(&self) -> Result<Identity> {
         let Some(ak) = &self.access_key else {
             // Without the access key, a one-item list still proves the secret works.
-            let url = self.url(&[IAM, IAM_VERSION, "api-keys"]);
+            let url = self.api.url(&[IAM, IAM_VERSION, "api-keys"]);
             let response = self
+                .api
                 .send(Retry::Idempotent, || {
-                    self.request(Method::GET, &url).query(&[("page_size", "1")])
+                    self.api
+                        .request(Method::GET, &url)
+                        .query(&[("page_size", "1")])
                 })
                 .await?;
             if !response.status().is_success() {
@@ -366,26 +356,20 @@ impl Vendor for ScalewayClient {
         // What existed before, so that a lost answer can be told apart from an older namesake.
         let before = Before::new(self.list_keys(&filter).await?.into_iter().map(|k| k.id));
 
-        let url = self.url(&[IAM, IAM_VERSION, "api-keys"]);
+        let url = self.api.url(&[IAM, IAM_VERSION, "api-keys"]);
         let sent = self
+            .api
             .send(Retry::Never, || {
-                self.request(Method::POST, &url).json(&body)
+                self.api.request(Method::POST, &url).json(&body)
             })
             .await;
-        let response = match sent {
-            Ok(r) => r,
-            Err(e) if lost_create::may_have_created(&e) => {
-                return Err(self.recover(e, &filter, &before, description).await)
-            }
-            Err(e) => return Err(e),
-        };
-        if !response.status().is_success() {
-            return Err(self.error(Op::Create, None, response).await);
-        }
-        let mut key: ApiKey = match http::read_json(V, response, true).await {
-            Ok(key) => key,
-            Err(e) => return Err(self.recover(e, &filter, &before, description).await),
-        };
+        let mut key: ApiKey = lost_create::read_created(
+            V,
+            sent,
+            |response| self.error(Op::Create, None, response),
+            |lost| self.recover(lost, &filter, &before, description),
+        )
+        .await?;
         let secret = key.secret_key.take();
         lost_create::created(
             to_record(&self.account, key, Utc::now()),
@@ -408,11 +392,12 @@ impl Vendor for ScalewayClient {
             description: changes.description.as_deref(),
             default_project_id: project,
         };
-        let url = self.url(&[IAM, IAM_VERSION, "api-keys", id]);
+        let url = self.api.url(&[IAM, IAM_VERSION, "api-keys", id]);
         // Setting the same values twice is harmless.
         let response = self
+            .api
             .send(Retry::Idempotent, || {
-                self.request(Method::PATCH, &url).json(&body)
+                self.api.request(Method::PATCH, &url).json(&body)
             })
             .await?;
         if !response.status().is_success() {
@@ -424,14 +409,19 @@ impl Vendor for ScalewayClient {
 
     async fn delete(&self, id: &str) -> Result<DeleteOutcome> {
         check_access_key(id)?;
-        let url = self.url(&[IAM, IAM_VERSION, "api-keys", id]);
-        let response = self
-            .send(Retry::Idempotent, || self.request(Method::DELETE, &url))
+        let url = self.api.url(&[IAM, IAM_VERSION, "api-keys", id]);
+        self.api
+            .expect_success(
+                Retry::Idempotent,
+                || self.api.request(Method::DELETE, &url),
+                |r| errors::from_response(Op::Delete, Some(id), r),
+            )
             .await?;
-        if !response.status().is_success() {
-            return Err(self.error(Op::Delete, Some(id), response).await);
-        }
         Ok(DeleteOutcome::default())
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        super::capabilities()
     }
 }
 

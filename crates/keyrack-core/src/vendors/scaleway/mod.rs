@@ -12,13 +12,11 @@ mod extra;
 mod record;
 mod wire;
 
-use std::sync::Arc;
-
 pub use client::ScalewayClient;
 pub use extra::ScalewayExtra;
 
-use super::{Descriptor, FieldSpec, ManifestEntry, VendorId};
-use crate::model::{AccountSettings, OwnerKind};
+use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
+use crate::model::OwnerKind;
 use crate::vendor::{Capabilities, OwnerField, TextField};
 use crate::vendor_fields::SECRET;
 
@@ -31,10 +29,11 @@ pub static VENDOR: Descriptor = Descriptor {
     short_name: "Scaleway",
     capabilities,
     account_fields: FIELDS,
-    connect: |account, credential, http| {
-        Ok(Arc::new(ScalewayClient::new(account, credential, http)?))
+    connect: connect::<ScalewayClient>,
+    sandbox: SandboxEntry {
+        secret: "secret_key",
+        settings: &["access_key", "organization_id", "project_id"],
     },
-    from_manifest,
     formats: export::FORMATS,
 };
 
@@ -64,17 +63,6 @@ const FIELDS: &[FieldSpec] = &[
          Project ID). Without one, Scaleway uses the organization's default project.",
     ),
 ];
-
-fn from_manifest(m: &ManifestEntry<'_>) -> Option<(AccountSettings, String)> {
-    let settings = AccountSettings {
-        base_url: m.base_url(),
-        access_key: m.get("access_key"),
-        organization_id: m.get("organization_id"),
-        project_id: m.get("project_id"),
-        ..Default::default()
-    };
-    Some((settings, m.get("secret_key")?))
-}
 
 /// Documented maximum of `description`.
 pub const DESCRIPTION_MAX: usize = 200;

@@ -207,7 +207,7 @@ fn client_requests_match_the_identity_vectors() {
         },
     };
     let credential = Credential::new(fixture_text("vector_private_key_pkcs8.pem"));
-    let client = OciClient::new(
+    let client = <OciClient as crate::vendors::Client>::build(
         &account,
         credential,
         &Http::new(HttpConfig::default()).unwrap(),
