@@ -14,6 +14,7 @@
 //! Each app gets its own XDG config/data/cache/state directories in a temp dir, so tests never
 //! touch the user's files. `with_app` saves `target/e2e-artifacts/<name>.png` whatever happens.
 
+pub mod procfs;
 pub mod ui;
 
 use std::future::Future;
@@ -112,14 +113,9 @@ pub fn app_pids(home: &Path) -> Vec<u32> {
         .filter(|pid| {
             let proc_dir = PathBuf::from(format!("/proc/{pid}"));
             let is_app = std::fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe == binary);
-            let zombie = std::fs::read_to_string(proc_dir.join("stat")).is_ok_and(|stat| {
-                stat.rsplit(')')
-                    .next()
-                    .is_some_and(|rest| rest.trim_start().starts_with('Z'))
-            });
             let ours = std::fs::read(proc_dir.join("environ"))
                 .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()));
-            is_app && !zombie && ours
+            is_app && ours && procfs::is_alive(*pid)
         })
         .collect()
 }
