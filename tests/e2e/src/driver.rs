@@ -235,6 +235,20 @@ impl Driver {
         )
     }
 
+    /// Waits up to `timeout` until no app the driver launched runs any more; whether it got
+    /// there. Only the driver's view is exact: it reaps the app once the app has fully exited,
+    /// whereas /proc hides an exiting app's binary and environment a little earlier.
+    pub async fn wait_app_gone(&self, timeout: Duration) -> bool {
+        let start = Instant::now();
+        while !procfs::live_children(self.pid()).is_empty() {
+            if start.elapsed() > timeout {
+                return false;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        true
+    }
+
     /// Stops the driver, and the app it launched if that still runs: without the driver no
     /// one would end it, and a leftover app would take over the next test's launch (the app
     /// is single-instance).

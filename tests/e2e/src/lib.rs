@@ -361,9 +361,13 @@ where
     if let Err(e) = app.try_screenshot(name).await {
         eprintln!("no screenshot for {name}: {e}");
     }
-    // Ending the session makes WebKitWebDriver stop the app; it has exited when this returns.
-    if let Err(e) = client.close().await {
-        eprintln!("[e2e] {name}: ending the session failed: {e}");
+    // Ending the session makes WebKitWebDriver stop the app, which may take a moment to exit:
+    // wait for that before the driver goes, or the app would be cut short with SIGTERM.
+    match client.close().await {
+        Ok(()) => {
+            driver.wait_app_gone(TIMEOUT).await;
+        }
+        Err(e) => eprintln!("[e2e] {name}: ending the session failed: {e}"),
     }
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
