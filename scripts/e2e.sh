@@ -11,5 +11,5 @@ cd "$ROOT"
 say "building the app"
 cargo build -p keyrack
 say "end-to-end tests"
-# tauri-driver's ports and the app's single-instance lock: one app at a time.
+# The app is single-instance (a second copy hands over and exits): one app at a time.
 "$ROOT/scripts/with-session.sh" cargo test -p keyrack-e2e -- --test-threads=1 "$@"

@@ -1,7 +1,7 @@
 # Shared helpers for the scripts in this folder. Source it; do not run it.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# cargo install puts tauri-driver here; a fresh shell may not have it on PATH yet.
+# rustup puts cargo here; a fresh shell may not have it on PATH yet.
 if [ -d "$HOME/.cargo/bin" ]; then PATH="$HOME/.cargo/bin:$PATH"; fi
 # A Node.js that setup.sh installed because the system's was missing or too old.
 if [ -d "$ROOT/target/tools/bin" ]; then PATH="$ROOT/target/tools/bin:$PATH"; fi

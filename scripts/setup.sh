@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running or testing Keyrack needs, skipping whatever is already there.
 #   scripts/setup.sh run    toolchain check, system libraries, UI packages
-#   scripts/setup.sh test   the above plus Xvfb, WebKitWebDriver, gnome-keyring, tauri-driver
+#   scripts/setup.sh test   the above plus Xvfb, WebKitWebDriver, gnome-keyring
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,7 +21,6 @@ TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   imagemagick x11-utils xdotool fonts-dejavu-core
 )
-TAURI_DRIVER_VERSION=2.1.0
 NODE_MIN=20.19
 NODE_WHEEL=24.19.0
 
@@ -72,18 +71,8 @@ npm_ci() {
   (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
 }
 
-tauri_driver() {
-  if command -v tauri-driver >/dev/null \
-    && cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
-    return 0
-  fi
-  say "installing tauri-driver $TAURI_DRIVER_VERSION"
-  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
-}
-
 check_toolchains
 if [ "$mode" = test ]; then apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 else apt_install "${BUILD_PACKAGES[@]}"
 fi
 npm_ci
-if [ "$mode" = test ]; then tauri_driver; fi

@@ -1,5 +1,5 @@
-//! Harness for end-to-end tests of the real Keyrack binary, driven through tauri-driver and
-//! WebKitWebDriver. Run under `xvfb-run -a dbus-run-session` (see scripts/e2e.sh).
+//! Harness for end-to-end tests of the real Keyrack binary, driven through WebKitWebDriver.
+//! Run under `xvfb-run -a dbus-run-session` (see scripts/e2e.sh).
 //!
 //! ```no_run
 //! # async fn t() {
@@ -14,20 +14,25 @@
 //! Each app gets its own XDG config/data/cache/state directories in a temp dir, so tests never
 //! touch the user's files. `with_app` saves `target/e2e-artifacts/<name>.png` whatever happens.
 
+pub mod driver;
+mod output;
+pub mod procfs;
 pub mod ui;
 
+use std::ffi::OsStr;
 use std::future::Future;
-use std::net::{TcpListener, TcpStream};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use futures::FutureExt;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+
+use driver::Driver;
 
 /// How long to wait for the driver, the window or an element before failing.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
@@ -73,13 +78,6 @@ pub fn artifacts_dir() -> PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 /// Polls `probe` until it returns `Some`, or panics after `timeout` naming `what`.
 pub async fn poll<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
 where
@@ -112,82 +110,43 @@ pub fn app_pids(home: &Path) -> Vec<u32> {
         .filter(|pid| {
             let proc_dir = PathBuf::from(format!("/proc/{pid}"));
             let is_app = std::fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe == binary);
-            let zombie = std::fs::read_to_string(proc_dir.join("stat")).is_ok_and(|stat| {
-                stat.rsplit(')')
-                    .next()
-                    .is_some_and(|rest| rest.trim_start().starts_with('Z'))
-            });
             let ours = std::fs::read(proc_dir.join("environ"))
                 .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()));
-            is_app && !zombie && ours
+            is_app && ours && procfs::is_alive(*pid)
         })
         .collect()
 }
 
-/// Waits for the app started with `home` to exit; after `TIMEOUT`, sends it SIGTERM.
-/// The next test's app would otherwise hand over to it (single instance) and exit at once.
+/// Waits for every app started with `home` to exit, sending SIGTERM and then SIGKILL to any
+/// still there after `TIMEOUT`. The next test's app would otherwise hand over to a leftover
+/// one (single instance) and exit at once.
 async fn wait_app_exited(home: &Path) {
+    for signal in ["TERM", "KILL"] {
+        if no_app_within(home, TIMEOUT).await {
+            return;
+        }
+        for pid in app_pids(home) {
+            eprintln!("app {pid} outlived its session; sending SIG{signal}");
+            driver::signal(pid, signal);
+        }
+    }
+    assert!(
+        no_app_within(home, TIMEOUT).await,
+        "app {:?} survived SIGKILL",
+        app_pids(home)
+    );
+}
+
+/// Whether every app started with `home` is gone within `timeout`.
+async fn no_app_within(home: &Path, timeout: Duration) -> bool {
     let start = Instant::now();
     while !app_pids(home).is_empty() {
-        if start.elapsed() > TIMEOUT {
-            for pid in app_pids(home) {
-                eprintln!("app {pid} outlived its session; sending SIGTERM");
-                let _ = Command::new("kill")
-                    .args(["-TERM", &pid.to_string()])
-                    .status();
-            }
-            tokio::time::sleep(Duration::from_secs(2)).await;
-            return;
+        if start.elapsed() > timeout {
+            return false;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// A running tauri-driver. Stopped with SIGTERM, which it forwards to WebKitWebDriver;
-/// SIGKILL would orphan WebKitWebDriver and the app.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start(env: &[(&str, PathBuf)]) -> Driver {
-        let port = free_port();
-        let native_port = free_port();
-        let child = Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .envs(env.iter().map(|(k, v)| (*k, v)))
-            .envs(QUIET_ENV.iter().copied())
-            .stdin(Stdio::null())
-            .spawn()
-            .expect(
-                "spawn tauri-driver (install: cargo install tauri-driver --version 2.1.0 --locked)",
-            );
-        let driver = Driver { child, port };
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "tauri-driver never opened port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        driver
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
+    true
 }
 
 /// A handle on the running app: its WebDriver session and its private directories.
@@ -325,9 +284,19 @@ fn xdg_env(home: &Path) -> Vec<(&'static str, PathBuf)> {
         .collect()
 }
 
+/// What tauri-driver 2.1.0 made of `{"browserName": "wry", "tauri:options": {"application",
+/// "args"}}` for WebKitWebDriver: the same, with `tauri:options` renamed to
+/// `webkitgtk:browserOptions` and `application` to `binary`.
+fn capabilities(app: &Path) -> Value {
+    json!({
+        "browserName": "wry",
+        "webkitgtk:browserOptions": { "binary": app, "args": [] },
+    })
+}
+
 /// Starts the app in a fresh WebDriver session with private XDG directories, waits for the UI
 /// to mount, runs `test`, saves `target/e2e-artifacts/<name>.png`, and shuts everything down,
-/// even when `test` panics.
+/// even when `test` panics. If the driver or the app dies meanwhile, panics at once saying so.
 pub async fn with_app<F, Fut>(name: &str, test: F)
 where
     F: FnOnce(App) -> Fut,
@@ -341,38 +310,65 @@ where
     for (_, dir) in &env {
         std::fs::create_dir_all(dir).expect("create XDG dir");
     }
-    let driver = Driver::start(&env);
-    let capabilities = json!({
-        "browserName": "wry",
-        "tauri:options": { "application": app_binary(), "args": [] },
-    });
-    let client = ClientBuilder::native()
-        .capabilities(serde_json::from_value(capabilities).unwrap())
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("new WebDriver session with the app");
+    let started = Instant::now();
+    let quiet = QUIET_ENV.iter().map(|(k, v)| (*k, OsStr::new(*v)));
+    let mut driver = Driver::start(
+        driver::WEBKIT_WEBDRIVER,
+        env.iter().map(|(k, v)| (*k, v.as_os_str())).chain(quiet),
+    );
+    let outcome = AssertUnwindSafe(run_session(name, &mut driver, home.path(), test))
+        .catch_unwind()
+        .await;
+    // Whatever happened, leave neither a driver nor an app behind for the next test.
+    driver.stop();
+    wait_app_exited(home.path()).await;
+    eprintln!(
+        "[e2e] {name}: app gone {:?} after the driver started",
+        started.elapsed()
+    );
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// `with_app`'s session: launch the app, run `test` while watching the driver and the app,
+/// take the screenshot, end the session.
+async fn run_session<F, Fut>(name: &str, driver: &mut Driver, home: &Path, test: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let client = driver.new_session(capabilities(&app_binary())).await;
     let app = App {
         client: client.clone(),
-        home: home.path().to_path_buf(),
+        home: home.to_path_buf(),
     };
-
-    // The UI is mounted once its shell exists; every test starts from there.
-    app.wait_for(".shell").await;
     let started = Instant::now();
-    eprintln!(
-        "[e2e] {name}: session up, app pid {:?}",
-        app_pids(home.path())
-    );
-    let outcome = AssertUnwindSafe(test(app.clone())).catch_unwind().await;
+    let body = async {
+        // The UI is mounted once its shell exists; every test starts from there.
+        app.wait_for(".shell").await;
+        eprintln!("[e2e] {name}: session up, app pid {:?}", app_pids(home));
+        test(app.clone()).await;
+    };
+    let outcome = match driver.watch(AssertUnwindSafe(body).catch_unwind()).await {
+        Ok(outcome) => outcome,
+        Err(death) => panic!(
+            "[e2e] {name}: {death} during the test\n{}",
+            driver.describe()
+        ),
+    };
     eprintln!("[e2e] {name}: test body done after {:?}", started.elapsed());
     if let Err(e) = app.try_screenshot(name).await {
         eprintln!("no screenshot for {name}: {e}");
     }
-    // Ending the session makes WebKitWebDriver stop the app.
-    let _ = client.close().await;
-    drop(driver);
-    wait_app_exited(home.path()).await;
-    eprintln!("[e2e] {name}: app gone after {:?}", started.elapsed());
+    // Ending the session makes WebKitWebDriver stop the app, which may take a moment to exit:
+    // wait for that before the driver goes, or the app would be cut short with SIGTERM.
+    match client.close().await {
+        Ok(()) => {
+            driver.wait_app_gone(TIMEOUT).await;
+        }
+        Err(e) => eprintln!("[e2e] {name}: ending the session failed: {e}"),
+    }
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }

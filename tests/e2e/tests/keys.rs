@@ -24,9 +24,10 @@ struct Created {
     handle: String,
 }
 
-/// Opens the create dialog with Ctrl+N and picks the account.
+/// Opens the create dialog with Ctrl+N and picks the account. No row is clicked first: the one
+/// under the table's centre depends on the sandbox's random data, and a selected row presets the
+/// dialog's account, so the test would take a different path from run to run.
 async fn open_create(app: &App, account_id: &str) {
-    app.wait_for("#key-table").await.click().await.unwrap();
     app.press(&(Key::Control + "n")).await;
     app.wait_for("[data-testid=create-dialog]").await;
     app.pick("#create-account", account_id).await;
