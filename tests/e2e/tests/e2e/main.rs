@@ -1,0 +1,8 @@
+//! The end-to-end suite, one binary: the real app driven through WebKitWebDriver (`shell`,
+//! `keys`, `screens`) and the harness's own guarantees (`harness`). Run one at a time
+//! (`--test-threads=1`): the app is single-instance.
+
+mod harness;
+mod keys;
+mod screens;
+mod shell;
