@@ -1,5 +1,5 @@
 //! Codefresh's JSON (and its one plain-text answer), as this client reads and writes it
-//! (`shared/vendors/codefresh.md`). Mongo-style extra fields are ignored.
+//! (from Codefresh's API reference). Mongo-style extra fields are ignored.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

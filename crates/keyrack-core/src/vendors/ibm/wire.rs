@@ -1,4 +1,4 @@
-//! IBM Cloud IAM Identity JSON, as this client reads and writes it (`shared/vendors/ibm.md`).
+//! IBM Cloud IAM Identity JSON, as this client reads and writes it (IAM Identity API reference).
 //! Optional fields are optional here too: a field IBM leaves out must never fail a whole list.
 
 use chrono::{DateTime, Utc};

@@ -1,5 +1,5 @@
 //! Scaleway IAM (`/iam/v1alpha1`) and Account (`/account/v3`) JSON, as this client reads and
-//! writes it (`shared/vendors/scaleway.md`). Absent values arrive as `null`; both are optional.
+//! writes it (from Scaleway's IAM API reference). Absent values arrive as `null`; both are optional.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
