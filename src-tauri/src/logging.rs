@@ -26,7 +26,8 @@ impl LogGuard {
 }
 
 pub fn init(log_dir: &Path) -> Result<LogGuard, Box<dyn std::error::Error>> {
-    std::fs::create_dir_all(log_dir)?;
+    // Private (0700) when Keyrack creates it: log lines name accounts and keys.
+    keyrack_core::fsutil::create_private_dir(log_dir)?;
     let appender = rolling::Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix("keyrack")

@@ -33,8 +33,33 @@ impl Mode {
 
 /// Print a value as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(value: &T) {
-    let text = serde_json::to_string_pretty(value).expect("CLI output types always serialize");
-    println!("{text}");
+    line(json_text(value));
+}
+
+/// Print a value as pretty JSON on stdout, saying whether stdout took it.
+pub fn try_json<T: Serialize + ?Sized>(value: &T) -> std::io::Result<()> {
+    try_line(json_text(value))
+}
+
+fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("CLI output types always serialize")
+}
+
+/// Print a line on stdout. When the reader has gone (`keyrack … | head`), keyrack ends quietly
+/// with success, as other Unix tools do, instead of failing on every line that follows.
+pub fn line(text: impl std::fmt::Display) {
+    if let Err(e) = try_line(text) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(crate::exit::OK));
+        }
+    }
+}
+
+/// Print a line on stdout, saying whether stdout took it.
+pub fn try_line(text: impl std::fmt::Display) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()
 }
 
 /// A line for the person at the terminal (stderr, so stdout stays parseable).
@@ -69,14 +94,13 @@ pub fn rows(mode: Mode, header: &[&str], rows: Vec<Vec<String>>) {
             for row in rows {
                 table.add_row(row);
             }
-            println!("{table}");
+            line(table);
         }
         Mode::Plain | Mode::Json => {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", header.join("\t"));
+            line(header.join("\t"));
             for row in rows {
                 let cells: Vec<String> = row.iter().map(|c| c.replace(['\t', '\n'], " ")).collect();
-                let _ = writeln!(out, "{}", cells.join("\t"));
+                line(cells.join("\t"));
             }
         }
     }

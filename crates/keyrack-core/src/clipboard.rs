@@ -63,8 +63,10 @@ impl SecretClipboard {
             return false;
         }
         *ours = None;
-        match self.clipboard.get_text() {
-            Some(current) if digest(&current) == hash => self.clipboard.clear().is_ok(),
+        // What is read back may be our secret: compare it and wipe it.
+        let current = self.clipboard.get_text().map(Sensitive::new);
+        match current {
+            Some(current) if digest(current.expose()) == hash => self.clipboard.clear().is_ok(),
             _ => false,
         }
     }

@@ -188,8 +188,9 @@ fn env_value(value: &str) -> String {
     }
 }
 
-/// A `.env` file: a comment naming the key, then `NAME=value` lines.
-pub fn env_file(input: &ExportInput<'_>, vars: &[(&str, String)]) -> String {
+/// A `.env` file: a comment naming the key, then `NAME=value` lines. The values are wiped
+/// once written into the file's text (some hold the secret).
+pub fn env_file(input: &ExportInput<'_>, vars: Vec<(&str, String)>) -> String {
     let caps = input.record.vendor.descriptor().capabilities();
     let noun = match caps.secret_source {
         SecretSource::LocalKeyPair => "signing key",
@@ -200,8 +201,14 @@ pub fn env_file(input: &ExportInput<'_>, vars: &[(&str, String)]) -> String {
         caps.vendor_name,
         input.record.display_name().replace('\n', " ")
     );
-    for (name, value) in vars {
-        text.push_str(&format!("{name}={}\n", env_value(value)));
+    for (name, mut value) in vars {
+        let mut quoted = env_value(&value);
+        text.push_str(name);
+        text.push('=');
+        text.push_str(&quoted);
+        text.push('\n');
+        zeroize::Zeroize::zeroize(&mut quoted);
+        zeroize::Zeroize::zeroize(&mut value);
     }
     text
 }

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result, VendorDetail};
 use crate::model::VendorId;
+use crate::vendors::common::endpoint::transport_problem;
 
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -59,6 +60,9 @@ pub struct Http {
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Self> {
         let client = reqwest::Client::builder()
+            // No vendor API needs a redirect, and following one would send the credential
+            // (Scaleway's X-Auth-Token, IBM's re-posted API key form) to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .user_agent(config.user_agent.clone())
@@ -92,6 +96,13 @@ impl Http {
         let mut attempt = 0u32;
         loop {
             let request = build()?;
+            if let Some(problem) = transport_problem(request.url()) {
+                return Err(Error::config(format!(
+                    "{} request to {} refused: the address {problem}",
+                    vendor.display_name(),
+                    request.url().host_str().unwrap_or("?")
+                )));
+            }
             let method = request.method().clone();
             let path = request.url().path().to_string();
             let host = request.url().host_str().unwrap_or("").to_string();
@@ -109,6 +120,9 @@ impl Http {
                         elapsed_ms, request_id = request_id.as_deref().unwrap_or("-"),
                         attempt, "vendor request"
                     );
+                    if status.is_redirection() {
+                        return Err(redirect_refused(vendor, &host, &response));
+                    }
                     if retries_left && retryable_status(status) {
                         let wait = match retry_after(&response) {
                             Some(after) if after > self.config.max_retry_after => {
@@ -148,6 +162,26 @@ impl Http {
         // Full jitter between half and all of the exponential delay.
         let half = exp / 2;
         half + Duration::from_millis(rand::thread_rng().gen_range(0..=half.as_millis() as u64))
+    }
+}
+
+/// A redirect is never followed: say where it pointed (the host only) and what to check.
+fn redirect_refused(vendor: VendorId, host: &str, response: &Response) -> Error {
+    let to = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| url::Url::parse(l).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "another address".to_string());
+    Error::Network {
+        message: format!(
+            "{} at {host} answered with a redirect ({}) to {to}; Keyrack does not follow \
+             redirects, so the credential only goes to the address it was entered for — check \
+             the account's base URL",
+            vendor.display_name(),
+            response.status().as_u16()
+        ),
     }
 }
 
@@ -235,14 +269,19 @@ pub async fn read_json<T: DeserializeOwned>(
     response: Response,
     may_hold_secret: bool,
 ) -> Result<T> {
-    let bytes = read_body(vendor, response).await?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
+    let mut bytes = read_body(vendor, response).await?;
+    let parsed = serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
         message: format!(
             "{} answered with a response Keyrack could not read ({e})",
             vendor.display_name()
         ),
         raw: (!may_hold_secret).then(|| excerpt(&bytes)),
-    })
+    });
+    if may_hold_secret {
+        // The parsed value keeps the secret in a `Sensitive`; the raw answer goes now.
+        zeroize::Zeroize::zeroize(&mut bytes);
+    }
+    parsed
 }
 
 pub async fn read_body(vendor: VendorId, response: Response) -> Result<Vec<u8>> {

@@ -29,12 +29,13 @@ impl Sensitive<String> {
 
     /// A display hint that shows only the last four characters, e.g. `••••3f9a`.
     pub fn hint(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        if chars.len() <= 8 {
+        // Walks the secret in place: no copy of it is made (only the four shown characters).
+        if self.0.chars().nth(8).is_none() {
             return "••••".to_string();
         }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("••••{tail}")
+        let mut tail: Vec<char> = self.0.chars().rev().take(4).collect();
+        tail.reverse();
+        format!("••••{}", tail.into_iter().collect::<String>())
     }
 }
 

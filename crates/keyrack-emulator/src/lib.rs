@@ -22,6 +22,7 @@
 //! Shared layers (`middleware.rs`) wrap every vendor route: a 1 MiB body limit (413), added
 //! latency, injected faults and the request log; `control.rs` serves the `/__emulator/` API.
 
+pub mod access;
 pub mod control;
 pub mod envelope;
 pub mod faults;
@@ -34,5 +35,6 @@ pub mod util;
 pub mod vendor;
 pub mod vendors;
 
+pub use access::ControlApi;
 pub use server::{start, Emulator, EmulatorOptions};
 pub use state::{SeedOptions, Shared, Store};

@@ -59,6 +59,7 @@ async fn run(args: Args) -> Result<(), String> {
         },
         state_file: args.state.clone(),
         latency_ms: args.latency_ms,
+        ..EmulatorOptions::default()
     };
     let signals =
         StopSignals::register().map_err(|e| format!("could not install signal handlers: {e}"))?;

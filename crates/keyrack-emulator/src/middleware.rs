@@ -202,6 +202,7 @@ mod tests {
 
     async fn call(path: &str) -> (StatusCode, serde_json::Value) {
         let shared = new_shared(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             "http://test".into(),
             Store::default(),
             &EmulatorOptions::default(),

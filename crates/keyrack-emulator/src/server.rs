@@ -10,6 +10,7 @@ use axum::response::Response;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::access::{guard, ControlApi};
 use crate::envelope::error_response;
 use crate::faults::Faults;
 use crate::middleware::{emulate, MAX_BODY_BYTES};
@@ -27,6 +28,11 @@ pub struct EmulatorOptions {
     pub state_file: Option<PathBuf>,
     /// Latency added to every vendor request.
     pub latency_ms: u64,
+    /// Whether `/__emulator/…` answers, and to whom.
+    pub control: ControlApi,
+    /// Answer requests for any host name, not only the loopback address listened on: for tests
+    /// that replay requests signed for a vendor's real host (OCI's published vectors).
+    pub any_host: bool,
 }
 
 /// A running emulator, serving until `shutdown` is called or the runtime ends.
@@ -60,7 +66,9 @@ pub fn manifest(shared: &Shared) -> serde_json::Value {
     let base = &shared.base_url;
     let mut manifest = serde_json::Map::new();
     manifest.insert("base_url".into(), base.as_str().into());
-    manifest.insert("control_url".into(), format!("{base}/__emulator").into());
+    if shared.control != ControlApi::Off {
+        manifest.insert("control_url".into(), format!("{base}/__emulator").into());
+    }
     manifest.extend(vendors::manifests(&store, base));
     manifest.into()
 }
@@ -77,6 +85,9 @@ pub fn app(shared: Shared) -> Router {
             shared.clone(),
             emulate,
         ))
+        // Outermost: a request for another host, or a control request that is not allowed,
+        // goes no further.
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared)
 }
 
@@ -105,8 +116,16 @@ async fn method_not_allowed(State(_): State<Shared>, request: Request) -> Respon
 }
 
 /// Crate-private so that `start` stays the only public way to get one.
-pub(crate) fn new_shared(base_url: String, store: Store, opts: &EmulatorOptions) -> Shared {
+pub(crate) fn new_shared(
+    addr: SocketAddr,
+    base_url: String,
+    store: Store,
+    opts: &EmulatorOptions,
+) -> Shared {
     Shared(Arc::new(SharedInner {
+        addr,
+        control: opts.control.clone(),
+        any_host: opts.any_host,
         base_url,
         store: Mutex::new(store),
         faults: Faults::default(),
@@ -135,7 +154,7 @@ pub async fn start(opts: EmulatorOptions) -> std::io::Result<Emulator> {
         None => Store::seeded(&opts.seed),
     };
 
-    let shared = new_shared(base_url.clone(), store, &opts);
+    let shared = new_shared(addr, base_url.clone(), store, &opts);
     shared.persist();
 
     let router = app(shared.clone());

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use keyrack_core::error::{Error, Result};
 use keyrack_core::model::{Account, Credential};
 use keyrack_core::sandbox::{accounts_from_manifest, Launcher, Running};
-use keyrack_emulator::{Emulator, EmulatorOptions};
+use keyrack_emulator::{ControlApi, Emulator, EmulatorOptions};
 
 /// Starts the emulator in this process.
 #[derive(Debug, Default, Clone, Copy)]
@@ -81,9 +81,22 @@ impl Running for Sandbox {
     }
 }
 
+/// Set only by the end-to-end tests, which inject vendor faults into the app's sandbox: the
+/// control API then answers requests carrying this token. Without it the control API (with the
+/// sandbox credentials, reset and faults) is not there at all: the sandbox is not a local door.
+pub const CONTROL_TOKEN_VAR: &str = "KEYRACK_SANDBOX_CONTROL_TOKEN";
+
+fn control_api() -> ControlApi {
+    match std::env::var(CONTROL_TOKEN_VAR) {
+        Ok(token) if token.len() >= 32 => ControlApi::Token(token),
+        _ => ControlApi::Off,
+    }
+}
+
 async fn start_emulator(state_file: &Path) -> std::io::Result<Emulator> {
     keyrack_emulator::start(EmulatorOptions {
         state_file: Some(state_file.to_path_buf()),
+        control: control_api(),
         ..Default::default()
     })
     .await
@@ -115,4 +128,45 @@ fn set_aside(state_file: &Path) -> Result<PathBuf> {
         )
     })?;
     Ok(aside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get(base: &str, path: &str, token: Option<&str>) -> u16 {
+        let client = reqwest::Client::new();
+        let mut request = client.get(format!("{base}{path}"));
+        if let Some(t) = token {
+            request = request.header(keyrack_emulator::access::TOKEN_HEADER, t);
+        }
+        request.send().await.unwrap().status().as_u16()
+    }
+
+    /// The sandbox the app starts for every user answers the vendors' paths only: no manifest
+    /// with its credentials, no reset, no faults.
+    #[tokio::test]
+    async fn the_app_sandbox_has_no_control_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::start(&dir.path().join("state.json"))
+            .await
+            .unwrap();
+        let base = sandbox.base_url().to_string();
+        for path in [
+            "/__emulator/manifest",
+            "/__emulator/health",
+            "/__emulator/faults",
+        ] {
+            assert_eq!(get(&base, path, None).await, 404, "{path}");
+        }
+        assert!(!sandbox
+            .emulator
+            .manifest()
+            .as_object()
+            .unwrap()
+            .contains_key("control_url"));
+        // The vendors still answer (401: no credential sent).
+        assert_eq!(get(&base, "/api/auth/keys", None).await, 401);
+        Box::new(sandbox).stop().await;
+    }
 }

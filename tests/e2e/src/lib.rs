@@ -294,6 +294,20 @@ fn capabilities(app: &Path) -> Value {
     })
 }
 
+/// What the desktop app reads to open its sandbox's control API to the tests (and only then).
+const SANDBOX_CONTROL_TOKEN_VAR: &str = "KEYRACK_SANDBOX_CONTROL_TOKEN";
+
+/// This test process's token for the apps' sandbox control API: random, 64 hex digits.
+pub fn sandbox_control_token() -> &'static str {
+    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TOKEN.get_or_init(|| {
+        let mut bytes = [0u8; 32];
+        let mut urandom = std::fs::File::open("/dev/urandom").expect("open /dev/urandom");
+        std::io::Read::read_exact(&mut urandom, &mut bytes).expect("read /dev/urandom");
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    })
+}
+
 /// Starts the app in a fresh WebDriver session with private XDG directories, waits for the UI
 /// to mount, runs `test`, saves `target/e2e-artifacts/<name>.png`, and shuts everything down,
 /// even when `test` panics. If the driver or the app dies meanwhile, panics at once saying so.
@@ -312,9 +326,17 @@ where
     }
     let started = Instant::now();
     let quiet = QUIET_ENV.iter().map(|(k, v)| (*k, OsStr::new(*v)));
+    // The app's sandbox answers its control API (faults) only to holders of this token.
+    let control = [(
+        SANDBOX_CONTROL_TOKEN_VAR,
+        OsStr::new(sandbox_control_token()),
+    )];
     let mut driver = Driver::start(
         driver::WEBKIT_WEBDRIVER,
-        env.iter().map(|(k, v)| (*k, v.as_os_str())).chain(quiet),
+        env.iter()
+            .map(|(k, v)| (*k, v.as_os_str()))
+            .chain(quiet)
+            .chain(control),
     );
     let outcome = AssertUnwindSafe(run_session(name, &mut driver, home.path(), test))
         .catch_unwind()

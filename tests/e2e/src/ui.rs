@@ -197,7 +197,9 @@ pub async fn http(method: &str, url: &str, body: Option<&Value>) -> (u16, String
     let payload = body.map(Value::to_string).unwrap_or_default();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+         X-Keyrack-Control-Token: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n\
+         {payload}",
+        crate::sandbox_control_token(),
         payload.len()
     );
     let exchange = async {

@@ -67,7 +67,7 @@ async fn test(source: &Source, mode: Mode, name: &str) -> Result<u8> {
             identity: &identity,
         });
     } else {
-        println!("{}: OK — {}", account.name, identity.display);
+        output::line(format!("{}: OK — {}", account.name, identity.display));
         for warning in &identity.warnings {
             output::note(format!("warning: {warning}"));
         }
@@ -107,12 +107,12 @@ async fn add(source: &Source, mode: Mode, args: AddAccountArgs) -> Result<u8> {
             .as_ref()
             .map(|i| format!(" — {}", i.display))
             .unwrap_or_default();
-        println!(
+        output::line(format!(
             "Added {} account `{}` (id {}){who}",
             saved.account.vendor.display_name(),
             saved.account.name,
             saved.account.id
-        );
+        ));
         for warning in saved.identity.iter().flat_map(|i| &i.warnings) {
             output::note(format!("warning: {warning}"));
         }
@@ -168,7 +168,10 @@ async fn remove(source: &Source, mode: Mode, name: &str) -> Result<u8> {
     if mode.is_json() {
         output::json(&serde_json::json!({ "removed": account }));
     } else {
-        println!("Removed account `{}` and its keychain entry.", account.name);
+        output::line(format!(
+            "Removed account `{}` and its keychain entry.",
+            account.name
+        ));
     }
     Ok(exit::OK)
 }

@@ -111,11 +111,14 @@ pub async fn delete(args: DeleteArgs, source: &Source, mode: Mode) -> Result<u8>
         });
         return Ok(exit::OK);
     }
-    println!("Deleted {}.", output::key_label(&record));
+    output::line(format!("Deleted {}.", output::key_label(&record)));
     if let Some(owner) = empty_owner {
         let who = owner.name.as_deref().unwrap_or(&owner.id);
         if owner_deleted {
-            println!("Deleted {who} ({}), which had no keys left.", owner.id);
+            output::line(format!(
+                "Deleted {who} ({}), which had no keys left.",
+                owner.id
+            ));
         } else {
             output::note(format!(
                 "{who} ({}) has no keys left; delete it in the vendor's console (or pass \

@@ -52,7 +52,7 @@ pub async fn run(args: CreateArgs, source: &Source, mode: Mode) -> Result<u8> {
     let record = &created.record;
 
     match &destination {
-        None => print_secret(&created, &account, mode, &noun),
+        None => return print_secret(&created, &account, mode, &noun),
         Some(dest) => {
             if let Err(e) = write_files(dest, &created, &account, args.profile.as_deref()) {
                 output::note(format!(
@@ -88,31 +88,51 @@ pub async fn run(args: CreateArgs, source: &Source, mode: Mode) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn print_secret(created: &CreatedKey, account: &Account, mode: Mode, noun: &str) {
+/// Print the new key's secret on stdout (the only place it goes). When stdout cannot take it
+/// (a closed pipe), say on stderr that the key exists and its secret was not delivered.
+fn print_secret(created: &CreatedKey, account: &Account, mode: Mode, noun: &str) -> Result<u8> {
     let record = &created.record;
     let secret = Some(created.secret.expose().as_str()).filter(|s| !s.is_empty());
-    if mode.is_json() {
-        output::json(&CreatedJson {
+    let written = if mode.is_json() {
+        output::try_json(&CreatedJson {
             key: KeyJson::new(record, &account.name),
             secret,
             public_key_pem: created.public_key_pem.as_deref(),
             file: None,
             format: None,
             key_file: None,
-        });
-        return;
-    }
-    output::note(format!(
-        "Created {noun} {} in `{}`.",
-        output::key_label(record),
-        account.name
-    ));
-    match secret {
-        Some(secret) => {
-            output::note("The secret below is shown only this once:");
-            println!("{secret}");
+        })
+    } else {
+        output::note(format!(
+            "Created {noun} {} in `{}`.",
+            output::key_label(record),
+            account.name
+        ));
+        match secret {
+            Some(secret) => {
+                output::note("The secret below is shown only this once:");
+                output::try_line(secret)
+            }
+            None => {
+                output::note("You supplied the public key: keyrack never had the private key.");
+                Ok(())
+            }
         }
-        None => output::note("You supplied the public key: keyrack never had the private key."),
+    };
+    match written {
+        Ok(()) => Ok(exit::OK),
+        Err(e) => {
+            output::note(format!(
+                "keyrack: the {noun} {} WAS created at {}, but its secret could not be written \
+                 to stdout ({e}) and is gone; delete the key (`keyrack keys delete --account \
+                 {:?} {}`) and create another",
+                record.id,
+                account.vendor.display_name(),
+                account.name,
+                record.id
+            ));
+            Ok(exit::FAILED)
+        }
     }
 }
 

@@ -67,7 +67,7 @@ pub async fn run(args: SandboxArgs, mode: Mode) -> Result<u8> {
             accounts: listed,
         })
         .expect("accounts serialize");
-        println!("{line}");
+        output::line(line);
     } else {
         output::note(format!("Keyrack sandbox serving at {}", emulator.base_url));
         let rows = listed

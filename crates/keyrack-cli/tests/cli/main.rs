@@ -4,5 +4,6 @@
 mod accounts;
 mod errors;
 mod keys;
+mod pipes;
 mod sandbox;
 mod support;

@@ -262,7 +262,12 @@ fn url_setting(field: &str, value: &Option<String>) -> Result<Option<String>> {
         return Ok(None);
     };
     match url::Url::parse(&v) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(v)),
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            match crate::vendors::common::endpoint::transport_problem(&u) {
+                None => Ok(Some(v)),
+                Some(problem) => Err(Error::validation(field, format!("{field} `{v}` {problem}"))),
+            }
+        }
         _ => Err(Error::validation(
             field,
             format!("{field} `{v}` is not an http(s) URL"),
@@ -319,5 +324,13 @@ mod tests {
         };
         let err = check_settings(&bad).unwrap_err();
         assert_eq!(err.to_public().field.as_deref(), Some("iam_url"));
+
+        let clear = AccountSettings {
+            base_url: Some("http://api.example.com".into()),
+            ..Default::default()
+        };
+        let err = check_settings(&clear).unwrap_err();
+        assert_eq!(err.to_public().field.as_deref(), Some("base_url"));
+        assert!(err.to_string().contains("must use https://"), "{err}");
     }
 }

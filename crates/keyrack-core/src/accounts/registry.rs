@@ -374,6 +374,20 @@ impl Registry {
         if let Some(c) = &credential {
             check_credential(c)?;
         }
+        let (was, now) = (
+            destination(&current.settings),
+            destination(&updated.settings),
+        );
+        if credential.is_none() && was != now {
+            return Err(Error::validation(
+                "secret",
+                format!(
+                    "the account now points at {now} instead of {was}: enter its credential \
+                     again — a stored credential is only ever sent to the address it was \
+                     entered for"
+                ),
+            ));
+        }
         let connection_changed = credential.is_some() || updated.settings != current.settings;
         let identity = if connection_changed {
             let to_test = match &credential {
@@ -611,6 +625,35 @@ impl Registry {
         state.file_state = new_state;
         state.problems.retain(|p| p.area != ProblemArea::Settings);
         Ok(())
+    }
+}
+
+/// Where an account's credential is sent: the hosts (and ports) of its base and IAM URLs, and
+/// its region (which picks the host for vendors without a base URL).
+fn destination(settings: &AccountSettings) -> String {
+    let host = |url: &Option<String>| {
+        url.as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| {
+                let host = u.host_str().unwrap_or_default().to_string();
+                match u.port_or_known_default() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                }
+            })
+    };
+    let parts: Vec<String> = [
+        host(&settings.base_url),
+        host(&settings.iam_url),
+        settings.region.clone().map(|r| format!("region {r}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "the vendor's own address".to_string()
+    } else {
+        parts.join(" and ")
     }
 }
 

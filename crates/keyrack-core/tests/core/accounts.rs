@@ -693,6 +693,83 @@ async fn update_changes_settings_and_credential_together() {
     assert_eq!(store.secret_of(&id).as_deref(), Some("new"));
 }
 
+/// A stored credential only goes to the address it was entered for: pointing the account at
+/// another host needs the credential again.
+#[tokio::test]
+async fn moving_an_account_to_another_host_needs_its_credential_again() {
+    let (_dir, paths) = paths_with(None);
+    let store = Arc::new(MemoryStore::new());
+    let registry = open(&paths, &store).await;
+    let saved = registry
+        .add_account(
+            cf_draft("Codefresh"),
+            Credential::new("entered-for-localhost"),
+            ConnectionTest::Skip,
+        )
+        .await
+        .unwrap();
+    let id = saved.account.id;
+    let elsewhere = |url: &str| AccountChanges {
+        name: None,
+        settings: Some(AccountSettings {
+            base_url: Some(url.into()),
+            ..saved.account.settings.clone()
+        }),
+    };
+
+    let err = registry
+        .update_account(
+            &id,
+            elsewhere("https://cf.example.com/api"),
+            None,
+            ConnectionTest::Skip,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Validation);
+    assert_eq!(err.to_public().field.as_deref(), Some("secret"));
+    assert!(err.to_string().contains("cf.example.com:443"), "{err}");
+    assert_eq!(
+        registry.account(&id).unwrap().settings.base_url,
+        saved.account.settings.base_url,
+        "nothing changed"
+    );
+
+    // Same host, another path: the same destination.
+    let same_host = saved.account.settings.base_url.clone().unwrap() + "/v2";
+    registry
+        .update_account(&id, elsewhere(&same_host), None, ConnectionTest::Skip)
+        .await
+        .unwrap();
+    // With the credential entered again, the move is allowed.
+    registry
+        .update_account(
+            &id,
+            elsewhere("https://cf.example.com/api"),
+            Some(Credential::new("entered-for-cf.example.com")),
+            ConnectionTest::Skip,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.secret_of(&id).as_deref(),
+        Some("entered-for-cf.example.com")
+    );
+
+    // A plain-http address that is not this computer is refused outright.
+    let err = registry
+        .update_account(
+            &id,
+            elsewhere("http://cf.example.com/api"),
+            Some(Credential::new("k")),
+            ConnectionTest::Skip,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_public().field.as_deref(), Some("base_url"));
+    assert!(err.to_string().contains("must use https://"), "{err}");
+}
+
 #[tokio::test]
 async fn remove_deletes_the_keychain_entry_or_nothing() {
     let (_dir, paths) = paths_with(None);

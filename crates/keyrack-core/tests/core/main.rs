@@ -14,4 +14,5 @@ mod openai;
 mod sandbox;
 mod scaleway;
 mod support;
+mod transport;
 mod validate;

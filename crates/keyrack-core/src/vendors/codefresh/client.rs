@@ -260,7 +260,8 @@ impl Vendor for CodefreshClient {
             return Err(self.error(Op::Create, None, response).await);
         }
         let parsed = match http::read_body(V, response).await {
-            Ok(bytes) => wire::parse_token(&bytes).ok_or(Error::Decode {
+            // The answer is the token itself: parse it into a `Sensitive`, wipe the raw bytes.
+            Ok(bytes) => wire::parse_token(&Sensitive::new(bytes)).ok_or(Error::Decode {
                 message: "Codefresh answered the create with something that is not a token".into(),
                 raw: None,
             }),

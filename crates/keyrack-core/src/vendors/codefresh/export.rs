@@ -53,5 +53,5 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
         ("CF_API_KEY", secret.clone()),
         ("CF_URL", host(input.account)),
     ];
-    Ok(export::env_file(input, &vars))
+    Ok(export::env_file(input, vars.into()))
 }

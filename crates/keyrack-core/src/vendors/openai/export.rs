@@ -23,5 +23,5 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
     if let Some(url) = s.base_url.as_deref().filter(|u| *u != DEFAULT_BASE_URL) {
         vars.push(("OPENAI_BASE_URL", url.to_string()));
     }
-    Ok(export::env_file(input, &vars))
+    Ok(export::env_file(input, vars))
 }

@@ -85,5 +85,5 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
     if let Some(url) = custom_api_url(input) {
         vars.push(("SCW_API_URL", url));
     }
-    Ok(export::env_file(input, &vars))
+    Ok(export::env_file(input, vars))
 }
