@@ -34,6 +34,7 @@ const EXPORTS: &[Export] = &[
     export::<keyrack_core::model::Identity>,
     export::<keyrack_core::model::DeleteOutcome>,
     export::<keyrack_core::model::Owner>,
+    export::<keyrack_core::model::Permissions>,
     export::<keyrack_core::reveal::PendingSecret>,
     export::<keyrack_core::export::ExportFormat>,
     export::<keyrack_core::settings::Preferences>,

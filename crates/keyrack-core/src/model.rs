@@ -63,6 +63,13 @@ pub struct KeyRecord {
     /// A masked hint of the secret where the vendor gives one (OpenAI redacted value,
     /// Codefresh token prefix).
     pub secret_hint: Option<String>,
+    /// What the key may do, for vendors whose keys carry permissions (OpenAI).
+    #[serde(default)]
+    pub permissions: Option<Permissions>,
+    /// What kind of key this is, when a vendor lists several kinds side by side and a user
+    /// must tell them apart at a glance (OpenAI "Admin key"). `None` for the vendor's usual key.
+    #[serde(default)]
+    pub kind_label: Option<String>,
     pub extra: VendorExtra,
 }
 
@@ -102,6 +109,11 @@ pub struct NewKey {
     pub public_key_pem: Option<String>,
     /// OCI: size of a generated RSA key (default 2048).
     pub key_bits: Option<u32>,
+    /// IBM: allow IBM support sessions with the key.
+    pub support_sessions: bool,
+    /// What the key may do (vendors whose `Capabilities::permissions` is set); `None` = the
+    /// vendor's default (all).
+    pub permissions: Option<Permissions>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -119,6 +131,44 @@ pub struct KeyUpdate {
     pub scopes: Option<Vec<String>>,
     /// Scaleway default project.
     pub project_id: Option<String>,
+    /// A new expiry date (`Capabilities::update_expiry`).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Remove the expiry date: the key no longer expires.
+    pub clear_expiry: bool,
+    /// IBM: `none`, `disable` or `delete`.
+    pub action_when_leaked: Option<String>,
+    /// IBM: allow or forbid support sessions.
+    pub support_sessions: Option<bool>,
+    /// New permissions (`Capabilities::update_permissions`).
+    pub permissions: Option<Permissions>,
+}
+
+/// How much a key may do, as the vendor's dashboard offers it: everything, read only, or per
+/// resource. Which resources and levels a vendor has is said by its
+/// `Capabilities::permissions`; the vendor maps this to its own scopes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Permissions {
+    pub mode: PermissionMode,
+    /// For `Restricted`: the level of each resource, by resource id; resources left out get
+    /// `None` (no access).
+    #[serde(default)]
+    pub resources: std::collections::BTreeMap<String, PermissionLevel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionMode {
+    All,
+    ReadOnly,
+    Restricted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionLevel {
+    None,
+    Read,
+    Write,
 }
 
 /// A key that was just made. The secret is here and nowhere else; it cannot be serialized.

@@ -25,6 +25,8 @@ pub fn key_record(id: &str, extra: VendorExtra) -> KeyRecord {
         locked: false,
         scopes: Vec::new(),
         secret_hint: None,
+        permissions: None,
+        kind_label: None,
         extra,
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
-use crate::model::{KeyUpdate, NewKey};
+use crate::model::{KeyUpdate, NewKey, PermissionLevel, PermissionMode, Permissions};
 use crate::vendor::{Capabilities, SecretSource, TextField};
 
 fn text(field: &str, value: Option<&str>, rule: Option<&TextField>, vendor: &str) -> Result<()> {
@@ -181,6 +181,55 @@ pub fn new_key(caps: &Capabilities, spec: &NewKey, now: DateTime<Utc>) -> Result
             ));
         }
     }
+    if spec.support_sessions && !caps.support_sessions {
+        return Err(Error::validation(
+            "support_sessions",
+            format!("{vendor} keys have no support sessions"),
+        ));
+    }
+    if let Some(p) = &spec.permissions {
+        permissions(caps, p, vendor)?;
+    }
+    Ok(())
+}
+
+/// Permissions the vendor offers: its resources, at levels it has for them.
+fn permissions(caps: &Capabilities, p: &Permissions, vendor: &str) -> Result<()> {
+    let Some(spec) = &caps.permissions else {
+        return Err(Error::validation(
+            "permissions",
+            format!("{vendor} keys have no permissions to set"),
+        ));
+    };
+    if p.mode != PermissionMode::Restricted && !p.resources.is_empty() {
+        return Err(Error::validation(
+            "permissions",
+            "per-resource levels go with restricted permissions only",
+        ));
+    }
+    for (id, level) in &p.resources {
+        let Some(resource) = spec.resources.iter().find(|r| &r.id == id) else {
+            let known: Vec<&str> = spec.resources.iter().map(|r| r.id.as_str()).collect();
+            return Err(Error::validation(
+                "permissions",
+                format!("unknown resource `{id}`; {vendor} has {}", known.join(", ")),
+            ));
+        };
+        if !resource.levels.contains(level) {
+            return Err(Error::validation(
+                "permissions",
+                format!("{} cannot be given {level:?} access", resource.label),
+            ));
+        }
+    }
+    if p.mode == PermissionMode::Restricted
+        && p.resources.values().all(|l| *l == PermissionLevel::None)
+    {
+        return Err(Error::validation(
+            "permissions",
+            "a restricted key needs access to at least one resource",
+        ));
+    }
     Ok(())
 }
 
@@ -237,6 +286,54 @@ pub fn key_update(caps: &Capabilities, changes: &KeyUpdate) -> Result<()> {
             "project_id",
             format!("{vendor} keys' project cannot be changed"),
         ));
+    }
+    if changes.expires_at.is_some() || changes.clear_expiry {
+        if !caps.update_expiry {
+            return Err(Error::validation(
+                "expires_at",
+                format!("{vendor} keys' expiry dates cannot be changed"),
+            ));
+        }
+        if changes.expires_at.is_some() && changes.clear_expiry {
+            return Err(Error::validation(
+                "expires_at",
+                "give a new expiry date or remove it, not both",
+            ));
+        }
+    }
+    if let Some(expires_at) = changes.expires_at {
+        if expires_at <= Utc::now() {
+            return Err(Error::validation(
+                "expires_at",
+                format!("the expiry date {expires_at} is in the past"),
+            ));
+        }
+    }
+    if let Some(action) = &changes.action_when_leaked {
+        if !caps.update_leak_action || !caps.leak_actions.contains(action) {
+            return Err(Error::validation(
+                "action_when_leaked",
+                format!(
+                    "{vendor} keys cannot be set to `{action}` when leaked (choices: {})",
+                    caps.leak_actions.join(", ")
+                ),
+            ));
+        }
+    }
+    if changes.support_sessions.is_some() && !caps.support_sessions {
+        return Err(Error::validation(
+            "support_sessions",
+            format!("{vendor} keys have no support sessions"),
+        ));
+    }
+    if let Some(p) = &changes.permissions {
+        if !caps.update_permissions {
+            return Err(Error::validation(
+                "permissions",
+                format!("{vendor} keys' permissions cannot be changed"),
+            ));
+        }
+        permissions(caps, p, vendor)?;
     }
     Ok(())
 }

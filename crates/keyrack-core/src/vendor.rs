@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::model::{
     Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
-    NewKey, Owner, OwnerKind, VendorId,
+    NewKey, Owner, OwnerKind, PermissionLevel, VendorId,
 };
 
 /// Rules for a text field of the create form.
@@ -49,6 +49,20 @@ pub struct OwnerField {
     pub help: String,
 }
 
+/// The per-resource choices of a `Restricted` key: each resource and the levels it offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PermissionsSpec {
+    pub resources: Vec<PermissionResource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PermissionResource {
+    pub id: String,
+    pub label: String,
+    /// Levels offered, lowest first (always starts with `None`).
+    pub levels: Vec<PermissionLevel>,
+}
+
 /// What a vendor supports. The UI builds its forms and actions from this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Capabilities {
@@ -72,11 +86,20 @@ pub struct Capabilities {
     pub disable_on_create: bool,
     /// IBM action_when_leaked choices.
     pub leak_actions: Vec<String>,
+    /// IBM support sessions: can be allowed on create and changed later.
+    pub support_sessions: bool,
+    /// The permission choices a key can have (OpenAI); `None` = keys carry no permissions.
+    pub permissions: Option<PermissionsSpec>,
     /// Operations on existing keys.
     pub rename: bool,
     pub update_description: bool,
     pub update_scopes: bool,
     pub update_project: bool,
+    /// The expiry date can be changed or removed.
+    pub update_expiry: bool,
+    /// The leak action (`leak_actions`) can be changed.
+    pub update_leak_action: bool,
+    pub update_permissions: bool,
     pub lock: bool,
     pub disable: bool,
     pub delete: bool,
@@ -108,10 +131,15 @@ impl Capabilities {
             lock_on_create: false,
             disable_on_create: false,
             leak_actions: Vec::new(),
+            support_sessions: false,
+            permissions: None,
             rename: false,
             update_description: false,
             update_scopes: false,
             update_project: false,
+            update_expiry: false,
+            update_leak_action: false,
+            update_permissions: false,
             lock: false,
             disable: false,
             delete: false,

@@ -24,6 +24,8 @@ describe('toNewKey', () => {
       action_when_leaked: null,
       public_key_pem: null,
       key_bits: 2048,
+      support_sessions: false,
+      permissions: null,
     });
   });
 

@@ -95,6 +95,8 @@ export function toNewKey(caps: Capabilities, form: CreateFormState, owners: Owne
     action_when_leaked: caps.leak_actions.length > 0 && form.leakAction !== '' ? form.leakAction : null,
     public_key_pem: upload ? form.publicKeyPem : null,
     key_bits: local && !upload ? form.keyBits : null,
+    support_sessions: false,
+    permissions: null,
   };
 }
 

@@ -17,6 +17,8 @@ const spec = (over: Partial<NewKey> = {}): NewKey => ({
   action_when_leaked: null,
   public_key_pem: null,
   key_bits: null,
+  support_sessions: false,
+  permissions: null,
   ...over,
 });
 
@@ -25,6 +27,11 @@ const update = (over: Partial<KeyUpdate> = {}): KeyUpdate => ({
   description: null,
   scopes: null,
   project_id: null,
+  expires_at: null,
+  clear_expiry: false,
+  action_when_leaked: null,
+  support_sessions: null,
+  permissions: null,
   ...over,
 });
 

@@ -107,6 +107,8 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
         locked: false,
         scopes: [],
         secret_hint: null,
+        permissions: null,
+        kind_label: null,
         extra: { vendor: 'codefresh', token_prefix: null, subject_type: null, subject_ref: null },
       };
       b.keys[accountId] = [...(b.keys[accountId] ?? []), record];

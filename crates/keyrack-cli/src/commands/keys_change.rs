@@ -32,6 +32,7 @@ pub async fn update(args: UpdateArgs, source: &Source, mode: Mode) -> Result<u8>
         description: args.description,
         scopes: (!args.scopes.is_empty()).then_some(args.scopes),
         project_id: args.project,
+        ..KeyUpdate::default()
     };
     if changes == KeyUpdate::default() {
         return Err(keyrack_core::Error::validation(

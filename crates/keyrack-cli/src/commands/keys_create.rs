@@ -176,6 +176,7 @@ fn new_key(args: &CreateArgs, vendor: VendorId) -> Result<NewKey> {
         action_when_leaked: args.action_when_leaked.clone(),
         public_key_pem,
         key_bits: args.key_bits,
+        ..NewKey::default()
     })
 }
 

@@ -385,3 +385,130 @@ fn updates_follow_what_each_vendor_can_change() {
     assert_eq!(field(key_update(&cf, &unknown)), "scopes");
     assert_eq!(field(key_update(&cf, &clear)), "description");
 }
+
+// ---- permissions, expiry edits, leak action, support sessions ------------------------------
+
+/// A vendor whose keys carry permissions and whose keys' expiry and leak action can change.
+fn permissive() -> Capabilities {
+    use keyrack_core::vendor::{PermissionResource, PermissionsSpec};
+    use keyrack_core::PermissionLevel::{None as No, Read, Write};
+    Capabilities {
+        permissions: Some(PermissionsSpec {
+            resources: vec![
+                PermissionResource {
+                    id: "models".into(),
+                    label: "Models".into(),
+                    levels: vec![No, Read],
+                },
+                PermissionResource {
+                    id: "files".into(),
+                    label: "Files".into(),
+                    levels: vec![No, Read, Write],
+                },
+            ],
+        }),
+        update_permissions: true,
+        update_expiry: true,
+        update_leak_action: true,
+        support_sessions: true,
+        leak_actions: vec!["none".into(), "disable".into()],
+        ..ibm::capabilities()
+    }
+}
+
+fn restricted(levels: &[(&str, keyrack_core::PermissionLevel)]) -> keyrack_core::Permissions {
+    keyrack_core::Permissions {
+        mode: keyrack_core::PermissionMode::Restricted,
+        resources: levels.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
+    }
+}
+
+#[test]
+fn permissions_follow_the_vendors_resources_and_levels() {
+    use keyrack_core::PermissionLevel::{None as No, Read, Write};
+    let caps = permissive();
+    let with = |p| NewKey {
+        permissions: Some(p),
+        ..ibm_key("ci")
+    };
+    assert!(new_key(
+        &caps,
+        &with(restricted(&[("files", Write), ("models", Read)])),
+        now()
+    )
+    .is_ok());
+    let read_only = keyrack_core::Permissions {
+        mode: keyrack_core::PermissionMode::ReadOnly,
+        resources: Default::default(),
+    };
+    assert!(new_key(&caps, &with(read_only), now()).is_ok());
+    assert!(message(new_key(
+        &caps,
+        &with(restricted(&[("models", Write)])),
+        now()
+    ))
+    .contains("Models cannot be given Write"));
+    assert!(
+        message(new_key(&caps, &with(restricted(&[("audio", Read)])), now()))
+            .contains("unknown resource `audio`")
+    );
+    assert!(
+        message(new_key(&caps, &with(restricted(&[("files", No)])), now()))
+            .contains("at least one resource")
+    );
+    // A vendor without permissions refuses them.
+    assert_eq!(
+        field(new_key(
+            &ibm::capabilities(),
+            &with(restricted(&[("files", Read)])),
+            now()
+        )),
+        "permissions"
+    );
+}
+
+#[test]
+fn expiry_leak_action_and_support_session_edits_need_the_capability() {
+    let caps = permissive();
+    let later = Utc::now() + Duration::days(30);
+    let ok = KeyUpdate {
+        expires_at: Some(later),
+        action_when_leaked: Some("disable".into()),
+        support_sessions: Some(true),
+        ..Default::default()
+    };
+    assert!(key_update(&caps, &ok).is_ok());
+    let both = KeyUpdate {
+        expires_at: Some(later),
+        clear_expiry: true,
+        ..Default::default()
+    };
+    assert_eq!(field(key_update(&caps, &both)), "expires_at");
+    let past = KeyUpdate {
+        expires_at: Some(Utc::now() - Duration::days(1)),
+        ..Default::default()
+    };
+    assert!(message(key_update(&caps, &past)).contains("in the past"));
+    let unknown_action = KeyUpdate {
+        action_when_leaked: Some("delete".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        field(key_update(&caps, &unknown_action)),
+        "action_when_leaked"
+    );
+    // Codefresh keys have no expiry, leak action or support sessions to change.
+    let cf = codefresh::capabilities();
+    assert_eq!(field(key_update(&cf, &ok)), "expires_at");
+    let sessions = KeyUpdate {
+        support_sessions: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(field(key_update(&cf, &sessions)), "support_sessions");
+    let on_create = NewKey {
+        support_sessions: true,
+        ..ibm_key("ci")
+    };
+    assert!(new_key(&caps, &on_create, now()).is_ok());
+    assert_eq!(field(new_key(&cf, &on_create, now())), "support_sessions");
+}

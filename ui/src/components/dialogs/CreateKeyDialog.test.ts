@@ -61,6 +61,8 @@ describe('CreateKeyDialog', () => {
       action_when_leaked: 'delete',
       public_key_pem: null,
       key_bits: null,
+      support_sessions: false,
+      permissions: null,
     });
     expect(onclose).toHaveBeenCalled();
   });

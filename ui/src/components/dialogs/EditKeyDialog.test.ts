@@ -44,7 +44,7 @@ describe('EditKeyDialog', () => {
     await fireEvent.click(save());
     await settle();
     expect(h.b.called('key_update')).toEqual([
-      { accountId: cf.id, keyId: 'cf1', changes: { name: null, description: null, scopes: ['build', 'pipeline'], project_id: null } },
+      { accountId: cf.id, keyId: 'cf1', changes: { name: null, description: null, scopes: ['build', 'pipeline'], project_id: null, expires_at: null, clear_expiry: false, action_when_leaked: null, support_sessions: null, permissions: null } },
     ]);
     expect(onclose).toHaveBeenCalled();
   });
@@ -82,6 +82,6 @@ describe('EditKeyDialog', () => {
     await fireEvent.input(screen.getByLabelText('Description'), { target: { value: 'new' } });
     await fireEvent.click(save());
     await settle();
-    expect(h.b.called('key_update')[0]?.changes).toEqual({ name: null, description: 'new', scopes: null, project_id: 'p1' });
+    expect(h.b.called('key_update')[0]?.changes).toEqual({ name: null, description: 'new', scopes: null, project_id: 'p1', expires_at: null, clear_expiry: false, action_when_leaked: null, support_sessions: null, permissions: null });
   });
 });

@@ -110,6 +110,8 @@ impl CodefreshClient {
             // Like Codefresh's CLI: a key without scopes is a legacy key with full access.
             scopes: key.scopes.unwrap_or_else(|| vec!["any".to_string()]),
             secret_hint: key.token_prefix.clone().map(|p| format!("{p}…")),
+            permissions: None,
+            kind_label: None,
             extra: VendorExtra::Codefresh(CodefreshExtra {
                 token_prefix: key.token_prefix,
                 subject_type,
@@ -154,6 +156,8 @@ impl CodefreshClient {
             locked: false,
             scopes: scopes.to_vec(),
             secret_hint: None,
+            permissions: None,
+            kind_label: None,
             extra: VendorExtra::Codefresh(CodefreshExtra {
                 token_prefix: None,
                 subject_type: Some("user".into()),

@@ -43,6 +43,8 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
         locked: key.locked,
         scopes: Vec::new(),
         secret_hint: None,
+        permissions: None,
+        kind_label: None,
         extra: VendorExtra::Ibm(IbmExtra {
             crn: key.crn,
             entity_tag: key.entity_tag,

@@ -115,6 +115,8 @@ pub fn to_record(key: &ApiKey, account: &str, user: &str, own_user: &str) -> Res
         locked: false,
         scopes: Vec::new(),
         secret_hint: None,
+        permissions: None,
+        kind_label: None,
         extra: VendorExtra::Oci(OciExtra {
             user_id: user,
             lifecycle_state: state,

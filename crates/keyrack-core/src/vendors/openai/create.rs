@@ -208,6 +208,8 @@ impl OpenAiClient {
                 locked: false,
                 scopes: Vec::new(),
                 secret_hint: Some(key.value.hint()),
+                permissions: None,
+                kind_label: None,
                 extra: VendorExtra::Openai(OpenaiExtra {
                     project_id: project.to_string(),
                     project_name: None,

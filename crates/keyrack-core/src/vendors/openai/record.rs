@@ -101,6 +101,8 @@ pub fn to_record(
         locked: false,
         scopes: Vec::new(),
         secret_hint: key.redacted_value.clone(),
+        permissions: None,
+        kind_label: None,
         extra: VendorExtra::Openai(OpenaiExtra {
             project_id: project.to_string(),
             project_name: project_name.map(str::to_string),

@@ -40,6 +40,8 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
         locked: false,
         scopes: Vec::new(),
         secret_hint: None,
+        permissions: None,
+        kind_label: None,
         extra: VendorExtra::Scaleway(ScalewayExtra {
             default_project_id: key.default_project_id,
             editable: key.editable,
