@@ -70,6 +70,32 @@ pub enum Command {
     Keys(KeysCmd),
     /// Run the vendor emulator in the foreground, with one sandbox account per vendor.
     Sandbox(SandboxArgs),
+    /// What keyrack and the app did with keys and accounts (the local audit log), newest first.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCmd>,
+    /// Only entries from this day (YYYY-MM-DD, UTC) or moment (RFC 3339) on.
+    #[arg(long, value_name = "DATE", value_parser = parse_since)]
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries about this account (name or id).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only entries about this key id.
+    #[arg(long, value_name = "ID")]
+    pub key: Option<String>,
+    /// Only this action, e.g. key-create, key-delete, secret-reveal, account-add.
+    #[arg(long, value_parser = audit_action_parser())]
+    pub action: Option<keyrack_core::audit::AuditAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check that no line was removed, changed or moved (exit 1 naming the first bad line).
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -341,6 +367,41 @@ fn owner_kind_parser() -> impl TypedValueParser<Value = OwnerKind> {
 }
 
 /// A core enum from its kebab-case command-line spelling (the core serializes snake_case).
+fn audit_action_parser() -> impl TypedValueParser<Value = keyrack_core::audit::AuditAction> {
+    PossibleValuesParser::new([
+        "key-create",
+        "key-update",
+        "key-lock",
+        "key-unlock",
+        "key-disable",
+        "key-enable",
+        "key-delete",
+        "owner-delete",
+        "secret-reveal",
+        "secret-copy",
+        "secret-save",
+        "config-append",
+        "secret-dismiss",
+        "account-add",
+        "account-update",
+        "account-remove",
+        "rotation-step",
+    ])
+    .map(|s| snake_case_enum(&s).expect("every listed action is an AuditAction"))
+}
+
+/// `2026-01-31` (midnight UTC) or an RFC 3339 moment.
+fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    parse_rfc3339(text).map_err(|_| {
+        format!(
+            "`{text}` is neither a day (2026-01-31) nor an RFC 3339 time (2026-01-31T12:00:00Z)"
+        )
+    })
+}
+
 fn snake_case_enum<T: serde::de::DeserializeOwned>(kebab: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(kebab.replace('-', "_"))).ok()
 }

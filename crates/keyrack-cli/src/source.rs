@@ -116,8 +116,16 @@ async fn open_session(accounts_file: Option<&Path>, manifest: Option<&Path>) -> 
         }
         attached.extend(found);
     }
+    // No settings file (the accounts come from the files), but the user's own data folder:
+    // what is done to keys through these accounts goes into the user's audit log too.
+    let paths = Paths {
+        data_dir: Paths::from_env()
+            .map(|p| p.data_dir)
+            .unwrap_or_else(|_| scratch.path().join("data")),
+        ..Paths::under(scratch.path())
+    };
     let registry = Registry::open(Options {
-        paths: Paths::under(scratch.path()),
+        paths,
         store: Arc::clone(&store),
         http: None,
         sandbox: None,

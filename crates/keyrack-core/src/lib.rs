@@ -6,6 +6,8 @@
 //! retries, request logging without secrets) → the vendor's endpoint (or the emulator).
 
 pub mod accounts;
+pub mod attention;
+pub mod audit;
 pub mod clipboard;
 pub mod error;
 pub mod export;

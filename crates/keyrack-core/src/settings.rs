@@ -100,6 +100,10 @@ pub enum Theme {
 
 pub const CLIPBOARD_CLEAR_SECS: std::ops::RangeInclusive<u32> = 5..=600;
 pub const EXPIRING_SOON_DAYS: std::ops::RangeInclusive<u32> = 1..=365;
+/// Age and last-use thresholds, in days; 0 turns the rule off.
+pub const AGE_DAYS: std::ops::RangeInclusive<u32> = 0..=3650;
+/// Scheduled refresh, in hours; 0 turns it off.
+pub const REFRESH_HOURS: std::ops::RangeInclusive<u32> = 0..=168;
 
 /// Non-secret app preferences, the `[preferences]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -108,19 +112,51 @@ pub struct Preferences {
     /// Seconds after which a copied secret is cleared from the clipboard.
     #[serde(deserialize_with = "clipboard_secs")]
     pub clipboard_clear_secs: u32,
-    /// A key expiring within this many days is flagged.
+    /// A key expiring within this many days needs attention.
     #[serde(deserialize_with = "expiring_days")]
     pub expiring_soon_days: u32,
+    /// A key older than this many days needs attention (0: never).
+    pub older_than_days: u32,
+    /// Also for keys Keyrack cannot make a replacement for (e.g. OpenAI keys of users, which
+    /// only the dashboard can create): off by default, since nothing can be done about them here.
+    pub age_of_unrotatable: bool,
+    /// A key unused for this many days needs attention, where the vendor reports last use
+    /// (0: never).
+    pub unused_for_days: u32,
+    /// Per account (by id): thresholds that differ from the ones above.
+    pub account_rules: std::collections::BTreeMap<String, AccountRules>,
+    /// While Keyrack runs, refresh every account's keys this often, in hours (0: never).
+    pub refresh_hours: u32,
+    /// No desktop notifications.
+    pub quiet: bool,
+    /// Start Keyrack (in the tray) when the user logs in.
+    pub start_at_login: bool,
     /// Start the built-in emulator with one sandbox account per vendor.
     pub sandbox: bool,
     pub theme: Theme,
+}
+
+/// Thresholds one account uses instead of the preferences' (`None`: the preference).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountRules {
+    pub expiring_soon_days: Option<u32>,
+    pub older_than_days: Option<u32>,
+    pub unused_for_days: Option<u32>,
 }
 
 impl Default for Preferences {
     fn default() -> Self {
         Preferences {
             clipboard_clear_secs: 45,
-            expiring_soon_days: 7,
+            expiring_soon_days: 14,
+            older_than_days: 90,
+            age_of_unrotatable: false,
+            unused_for_days: 90,
+            account_rules: Default::default(),
+            refresh_hours: 6,
+            quiet: false,
+            start_at_login: false,
             sandbox: true,
             theme: Theme::System,
         }
@@ -140,7 +176,29 @@ impl Preferences {
             self.expiring_soon_days,
             &EXPIRING_SOON_DAYS,
         )
-        .map_err(|m| Error::validation("expiring_soon_days", m))
+        .map_err(|m| Error::validation("expiring_soon_days", m))?;
+        for (field, value) in [
+            ("older_than_days", self.older_than_days),
+            ("unused_for_days", self.unused_for_days),
+        ] {
+            in_range(field, value, &AGE_DAYS).map_err(|m| Error::validation(field, m))?;
+        }
+        in_range("refresh_hours", self.refresh_hours, &REFRESH_HOURS)
+            .map_err(|m| Error::validation("refresh_hours", m))?;
+        for rules in self.account_rules.values() {
+            if let Some(days) = rules.expiring_soon_days {
+                in_range("expiring_soon_days", days, &EXPIRING_SOON_DAYS)
+                    .map_err(|m| Error::validation("account_rules", m))?;
+            }
+            for days in [rules.older_than_days, rules.unused_for_days]
+                .into_iter()
+                .flatten()
+            {
+                in_range("days", days, &AGE_DAYS)
+                    .map_err(|m| Error::validation("account_rules", m))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -178,6 +236,8 @@ pub struct Settings {
     pub preferences: Preferences,
     /// Real accounts only; sandbox accounts are made afresh on every start.
     pub accounts: Vec<Account>,
+    /// What the user said about single keys (snoozed, expected): the `[[key_note]]` tables.
+    pub key_notes: Vec<crate::attention::KeyNote>,
 }
 
 /// What `load` found on disk, which decides what `save` must keep first.
@@ -253,6 +313,8 @@ struct FileIn {
     preferences: Preferences,
     #[serde(default)]
     account: Vec<RecordIn>,
+    #[serde(default)]
+    key_note: Vec<crate::attention::KeyNote>,
 }
 
 #[derive(Serialize)]
@@ -261,6 +323,8 @@ struct FileOut<'a> {
     preferences: &'a Preferences,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     account: Vec<RecordOut<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    key_note: &'a [crate::attention::KeyNote],
 }
 
 #[derive(Deserialize)]
@@ -324,6 +388,7 @@ fn parse_current(text: &str) -> std::result::Result<Settings, String> {
     Ok(Settings {
         preferences: file.preferences,
         accounts,
+        key_notes: file.key_note,
     })
 }
 
@@ -338,6 +403,7 @@ pub fn to_toml(settings: &Settings) -> Result<String> {
             .filter(|a| !a.sandbox)
             .map(RecordOut::from)
             .collect(),
+        key_note: &settings.key_notes,
     };
     let body = toml::to_string(&out)
         .map_err(|e| Error::config(format!("could not write the settings: {e}")))?;

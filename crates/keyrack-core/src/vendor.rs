@@ -90,6 +90,9 @@ pub struct Capabilities {
     pub support_sessions: bool,
     /// The permission choices a key can have (OpenAI); `None` = keys carry no permissions.
     pub permissions: Option<PermissionsSpec>,
+    /// The vendor says when a key was last used (`KeyRecord::last_used_at`), so "unused for
+    /// K days" can be told.
+    pub reports_last_use: bool,
     /// Operations on existing keys.
     pub rename: bool,
     pub update_description: bool,
@@ -133,6 +136,7 @@ impl Capabilities {
             leak_actions: Vec::new(),
             support_sessions: false,
             permissions: None,
+            reports_last_use: false,
             rename: false,
             update_description: false,
             update_scopes: false,

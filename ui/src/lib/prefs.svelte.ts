@@ -5,7 +5,14 @@ import type { Preferences, Theme } from './types';
 
 export const DEFAULT_PREFERENCES: Preferences = {
   clipboard_clear_secs: 45,
-  expiring_soon_days: 7,
+  expiring_soon_days: 14,
+  older_than_days: 90,
+  age_of_unrotatable: false,
+  unused_for_days: 90,
+  account_rules: {},
+  refresh_hours: 6,
+  quiet: false,
+  start_at_login: false,
   sandbox: true,
   theme: 'system',
 };

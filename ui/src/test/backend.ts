@@ -1,5 +1,6 @@
 // An in-memory stand-in for the Tauri backend: answers the IPC commands of the contract, records
 // every call, and lets a test make any command fail. Events are delivered through `emit`.
+import { DEFAULT_PREFERENCES } from '../lib/prefs.svelte';
 import type {
   Account,
   AccountListing,
@@ -43,7 +44,7 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
     failing: init.failing ?? {},
     pending: init.pending ?? [],
     secrets: init.secrets ?? {},
-    prefs: { clipboard_clear_secs: 45, expiring_soon_days: 7, sandbox: true, theme: 'system' },
+    prefs: { ...DEFAULT_PREFERENCES, expiring_soon_days: 7 },
     calls: [],
     failures: {},
     handlers: {},

@@ -15,6 +15,7 @@ const base = {
   leak_actions: [],
   support_sessions: false,
   permissions: null,
+  reports_last_use: false,
   rename: false,
   update_description: false,
   update_scopes: false,

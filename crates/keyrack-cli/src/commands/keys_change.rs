@@ -40,8 +40,11 @@ pub async fn update(args: UpdateArgs, source: &Source, mode: Mode) -> Result<u8>
             "nothing to change: give --name, --description, --scope or --project",
         ));
     }
-    let (account, vendor) = connect(source, &args.key).await?;
-    let record = vendor.update(&args.key.key_id, &changes).await?;
+    let account = source.find(&args.key.account)?;
+    let record = source
+        .registry
+        .update_key(&account.id, &args.key.key_id, &changes)
+        .await?;
     if !mode.is_json() {
         output::note(format!("Updated {}.", record.id));
     }
@@ -51,11 +54,13 @@ pub async fn update(args: UpdateArgs, source: &Source, mode: Mode) -> Result<u8>
 
 pub async fn toggle(what: Toggle, key: KeyRef, source: &Source, mode: Mode) -> Result<u8> {
     let (account, vendor) = connect(source, &key).await?;
+    let registry = &source.registry;
+    let (id, key_id) = (account.id.as_str(), key.key_id.as_str());
     let (done, result) = match what {
-        Toggle::Lock => ("Locked", vendor.set_locked(&key.key_id, true).await),
-        Toggle::Unlock => ("Unlocked", vendor.set_locked(&key.key_id, false).await),
-        Toggle::Disable => ("Disabled", vendor.set_disabled(&key.key_id, true).await),
-        Toggle::Enable => ("Enabled", vendor.set_disabled(&key.key_id, false).await),
+        Toggle::Lock => ("Locked", registry.set_locked(id, key_id, true).await),
+        Toggle::Unlock => ("Unlocked", registry.set_locked(id, key_id, false).await),
+        Toggle::Disable => ("Disabled", registry.set_disabled(id, key_id, true).await),
+        Toggle::Enable => ("Enabled", registry.set_disabled(id, key_id, false).await),
     };
     result?;
     // The key as it is now, so the output shows the new state.
@@ -95,12 +100,12 @@ pub async fn delete(args: DeleteArgs, source: &Source, mode: Mode) -> Result<u8>
             return Ok(exit::FAILED);
         }
     }
-    let outcome = vendor.delete(&record.id).await?;
+    let outcome = source.registry.delete_key(&account.id, &record.id).await?;
     let empty_owner = outcome.owner_without_keys.as_ref();
     let mut owner_deleted = false;
     if let Some(owner) = empty_owner {
         if args.delete_empty_owner {
-            vendor.delete_owner(owner).await?;
+            source.registry.delete_owner(&account.id, owner).await?;
             owner_deleted = true;
         }
     }

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use keyrack_core::audit::{AuditAction, AuditEntry, AuditOutcome};
 use keyrack_core::export::{self, ExportFormat, ExportInput, FileRole};
 use keyrack_core::fsutil::{self, Overwrite};
 use keyrack_core::vendor::capabilities_of;
@@ -46,15 +47,38 @@ pub async fn run(args: CreateArgs, source: &Source, mode: Mode) -> Result<u8> {
     let account = source.find(&args.account)?;
     let spec = new_key(&args, account.vendor)?;
     let destination = destination(&args, account.vendor)?;
-    let vendor = source.vendor(&account).await?;
-    let created = vendor.create(&spec).await?;
-    let noun = vendor.capabilities().key_noun;
+    let noun = account.vendor.descriptor().capabilities().key_noun;
+    let created = source.registry.create_key(&account.id, &spec).await?;
     let record = &created.record;
 
     match &destination {
-        None => return print_secret(&created, &account, mode, &noun),
+        None => {
+            let code = print_secret(&created, &account, mode, &noun);
+            let delivered = matches!(code, Ok(exit::OK));
+            let mut entry = AuditEntry::new(AuditAction::SecretReveal)
+                .account(&account)
+                .key(record)
+                .detail("printed on stdout by keyrack keys create");
+            if !delivered {
+                entry = entry.detail("could not be printed: stdout was closed");
+                entry.outcome = AuditOutcome::Failed {
+                    code: keyrack_core::Code::Io,
+                    message: "stdout was closed".into(),
+                };
+            }
+            source.registry.audit(entry);
+            return code;
+        }
         Some(dest) => {
-            if let Err(e) = write_files(dest, &created, &account, args.profile.as_deref()) {
+            let written = write_files(dest, &created, &account, args.profile.as_deref());
+            source.registry.audit(
+                AuditEntry::new(AuditAction::SecretSave)
+                    .account(&account)
+                    .key(record)
+                    .detail(format!("{} ({})", dest.out.display(), dest.format.id))
+                    .outcome(&written),
+            );
+            if let Err(e) = written {
                 output::note(format!(
                     "keyrack: the {noun} {} WAS created at {}, but its secret could not be \
                      saved and is gone; delete the key (`keyrack keys delete --account {:?} {}`) \

@@ -2,6 +2,7 @@
 //! Secret Service), keys against `keyrack sandbox`, errors and exit codes, the sandbox command.
 
 mod accounts;
+mod audit;
 mod errors;
 mod keys;
 mod pipes;

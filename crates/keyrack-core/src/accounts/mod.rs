@@ -9,6 +9,7 @@
 //! - [`file`]: the CLI's accounts file (`--accounts FILE`) and its secret references.
 
 pub mod file;
+mod keys;
 pub mod record;
 mod registry;
 

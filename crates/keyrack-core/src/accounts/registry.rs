@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::record;
+use crate::attention::KeyNote;
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::error::{Error, PublicError, Result};
 use crate::http::{Http, HttpConfig};
 use crate::model::{Account, AccountSettings, Credential, Identity, VendorId};
@@ -144,6 +146,7 @@ impl State {
 
 pub struct Registry {
     paths: Paths,
+    audit: AuditLog,
     store: Arc<dyn CredentialStore>,
     http: Http,
     launcher: Option<Arc<dyn Launcher>>,
@@ -184,6 +187,7 @@ impl Registry {
         }
         let want_sandbox = opts.sandbox.is_some() && loaded.settings.preferences.sandbox;
         let registry = Registry {
+            audit: AuditLog::new(opts.paths.data_dir.join("audit")),
             paths: opts.paths,
             store: opts.store,
             http,
@@ -233,6 +237,19 @@ impl Registry {
         self.store.backend()
     }
 
+    /// The audit log, for reading and verifying it.
+    pub fn audit_log(&self) -> &AuditLog {
+        &self.audit
+    }
+
+    /// Record what was done. The action already happened: a log that cannot be written is
+    /// logged as a warning, and does not fail the action.
+    pub fn audit(&self, entry: AuditEntry) {
+        if let Err(e) = self.audit.append(&entry) {
+            tracing::warn!(error = %e, action = ?entry.action, "could not write the audit log");
+        }
+    }
+
     /// What went wrong at startup and was worked around.
     pub fn problems(&self) -> Vec<Problem> {
         self.state().problems.clone()
@@ -262,6 +279,33 @@ impl Registry {
             .find(id)
             .map(|(a, _)| a)
             .ok_or_else(|| not_found(id))
+    }
+
+    /// What the user said about single keys (snoozed, expected).
+    pub fn key_notes(&self) -> Vec<KeyNote> {
+        self.state().settings.key_notes.clone()
+    }
+
+    /// Snooze a key, mark it expected, or (with neither) forget what was said about it.
+    pub async fn set_key_note(&self, note: KeyNote) -> Result<()> {
+        if note
+            .expected
+            .as_deref()
+            .is_some_and(|r| r.trim().is_empty())
+        {
+            return Err(Error::validation(
+                "expected",
+                "say why the key is expected as it is",
+            ));
+        }
+        let _writes = self.writes.lock().await;
+        let mut next = self.state().settings.clone();
+        next.key_notes
+            .retain(|n| !(n.account_id == note.account_id && n.key_id == note.key_id));
+        if note.snoozed_until.is_some() || note.expected.is_some() {
+            next.key_notes.push(note);
+        }
+        self.persist(next)
     }
 
     pub fn preferences(&self) -> Preferences {
@@ -326,6 +370,25 @@ impl Registry {
         credential: Credential,
         test: ConnectionTest,
     ) -> Result<Saved> {
+        let named = draft.name.clone();
+        let vendor = draft.vendor;
+        let result = self.add_account_unaudited(draft, credential, test).await;
+        let mut entry = AuditEntry::new(AuditAction::AccountAdd).outcome(&result);
+        entry.vendor = Some(vendor);
+        entry.account_name = Some(named);
+        if let Ok(saved) = &result {
+            entry = entry.account(&saved.account);
+        }
+        self.audit(entry);
+        result
+    }
+
+    async fn add_account_unaudited(
+        &self,
+        draft: AccountDraft,
+        credential: Credential,
+        test: ConnectionTest,
+    ) -> Result<Saved> {
         let account = Account {
             id: uuid::Uuid::new_v4().to_string(),
             name: record::check_name(&draft.name)?,
@@ -356,6 +419,29 @@ impl Registry {
     /// Change a saved account's name or settings, and optionally its credential. When the
     /// connection could change (settings or credential), it is tested first unless `Skip`.
     pub async fn update_account(
+        &self,
+        id: &str,
+        changes: AccountChanges,
+        credential: Option<Credential>,
+        test: ConnectionTest,
+    ) -> Result<Saved> {
+        let before = self.account(id).ok();
+        let new_credential = credential.is_some();
+        let result = self
+            .update_account_unaudited(id, changes, credential, test)
+            .await;
+        let mut entry = AuditEntry::new(AuditAction::AccountUpdate).outcome(&result);
+        if let Some(account) = result.as_ref().ok().map(|s| &s.account).or(before.as_ref()) {
+            entry = entry.account(account);
+        }
+        if new_credential {
+            entry = entry.detail("credential replaced");
+        }
+        self.audit(entry);
+        result
+    }
+
+    async fn update_account_unaudited(
         &self,
         id: &str,
         changes: AccountChanges,
@@ -431,6 +517,17 @@ impl Registry {
     /// Remove a saved account and its keychain entry. When the keychain cannot be reached the
     /// account stays (so its credential is not left behind unseen) and the error says why.
     pub async fn remove_account(&self, id: &str) -> Result<()> {
+        let before = self.account(id).ok();
+        let result = self.remove_account_unaudited(id).await;
+        let mut entry = AuditEntry::new(AuditAction::AccountRemove).outcome(&result);
+        if let Some(account) = &before {
+            entry = entry.account(account);
+        }
+        self.audit(entry);
+        result
+    }
+
+    async fn remove_account_unaudited(&self, id: &str) -> Result<()> {
         let account = self.saved_account(id)?;
         let _writes = self.writes.lock().await;
         self.store.delete(&account).await?;

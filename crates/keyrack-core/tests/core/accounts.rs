@@ -97,7 +97,7 @@ fn no_file_means_defaults_and_no_problem() {
             p.sandbox,
             p.theme
         ),
-        (45, 7, true, Theme::System)
+        (45, 14, true, Theme::System)
     );
 }
 
@@ -202,7 +202,7 @@ fn a_version_0_file_is_upgraded() {
         (30, false, Theme::Dark)
     );
     assert_eq!(
-        p.expiring_soon_days, 7,
+        p.expiring_soon_days, 14,
         "a preference v0 lacked takes its default"
     );
     let a = &loaded.settings.accounts;
@@ -849,4 +849,39 @@ async fn attached_accounts_live_in_memory_and_cannot_be_edited_here() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Conflict);
+}
+
+#[tokio::test]
+async fn key_notes_are_kept_in_the_settings_file() {
+    use keyrack_core::attention::KeyNote;
+    let (_dir, paths) = paths_with(None);
+    let store = Arc::new(MemoryStore::new());
+    let registry = open(&paths, &store).await;
+    let snooze = KeyNote {
+        account_id: "acc".into(),
+        key_id: "ApiKey-1".into(),
+        snoozed_until: Some(chrono::Utc::now() + chrono::Duration::days(7)),
+        expected: None,
+    };
+    registry.set_key_note(snooze.clone()).await.unwrap();
+    let blank_reason = KeyNote {
+        expected: Some("  ".into()),
+        ..snooze.clone()
+    };
+    let e = registry.set_key_note(blank_reason).await.unwrap_err();
+    assert_eq!(e.to_public().field.as_deref(), Some("expected"));
+    let reopened = open(&paths, &store).await;
+    assert_eq!(reopened.key_notes(), vec![snooze.clone()]);
+    // A note with neither a snooze nor a reason forgets the key.
+    reopened
+        .set_key_note(KeyNote {
+            snoozed_until: None,
+            ..snooze
+        })
+        .await
+        .unwrap();
+    assert!(open(&paths, &store).await.key_notes().is_empty());
+    assert!(!std::fs::read_to_string(paths.settings_file())
+        .unwrap()
+        .contains("key_note"));
 }

@@ -134,14 +134,14 @@ async fn planted_secrets_appear_in_no_file_log_dto_or_debug_output() {
         .unwrap();
     out.json("updated", &updated);
     let minted = registry
-        .vendor(codefresh_id.as_deref().unwrap())
-        .await
-        .unwrap()
-        .create(&NewKey {
-            name: Some("minted for the canary".into()),
-            scopes: vec!["build".into()],
-            ..Default::default()
-        })
+        .create_key(
+            codefresh_id.as_deref().unwrap(),
+            &NewKey {
+                name: Some("minted for the canary".into()),
+                scopes: vec!["build".into()],
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     out.json("minted record", &minted.record);
@@ -224,6 +224,14 @@ async fn planted_secrets_appear_in_no_file_log_dto_or_debug_output() {
     out.files_under(&paths.config_dir, &|_| false);
     out.files_under(&paths.data_dir, &|_| false);
     let log_text = log.text();
+    let audit = registry.audit_log().read(&Default::default()).unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == keyrack_core::audit::AuditAction::KeyCreate),
+        "the audit log, scanned below with the data folder, has the create"
+    );
+    assert!(paths.data_dir.join("audit").join("audit.jsonl").exists());
     assert!(log_text.contains("account added"), "the log was captured");
     assert!(
         log_text.contains("vendor request"),

@@ -43,6 +43,11 @@ support_sessions: boolean,
  */
 permissions: PermissionsSpec | null, 
 /**
+ * The vendor says when a key was last used (`KeyRecord::last_used_at`), so "unused for
+ * K days" can be told.
+ */
+reports_last_use: boolean, 
+/**
  * Operations on existing keys.
  */
 rename: boolean, update_description: boolean, update_scopes: boolean, update_project: boolean, 

@@ -106,6 +106,7 @@ pub fn capabilities() -> Capabilities {
                 .into(),
             "Keys of archived projects are not listed.".into(),
         ],
+        reports_last_use: true,
         ..Capabilities::new(VendorId::Openai, "project API key", "Key ID")
     }
 }
