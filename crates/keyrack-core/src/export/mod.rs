@@ -6,9 +6,10 @@
 //! `fsutil::write_private` (atomic, 0600).
 //!
 //! Exporting the inventory — keys as listed, never a secret — is [`terraform`] (import blocks
-//! and resources for each vendor's provider); it takes the keys grouped by account
-//! ([`AccountKeys`]).
+//! and resources for each vendor's provider) and [`table`] (CSV and JSON for audits); both take
+//! the keys grouped by account ([`AccountKeys`]).
 
+pub mod table;
 pub mod terraform;
 
 use std::path::Path;
