@@ -72,6 +72,7 @@ async fn run(cli: Cli) -> keyrack_core::Result<u8> {
             KeysCmd::Enable(key) => keys_change::toggle(Toggle::Enable, key, &source, mode).await,
             KeysCmd::Delete(args) => keys_change::delete(args, &source, mode).await,
         },
+        Command::Export(cmd) => commands::export::run(cmd, &source, mode).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per command group; each returns the exit code of a run that did not fail outright.
 
 pub mod accounts;
+pub mod export;
 pub mod keys_change;
 pub mod keys_create;
 pub mod keys_list;
