@@ -26,7 +26,7 @@ use crate::model::{KeyRecord, VendorId};
 pub const REQUIRED_VERSION: &str = ">= 1.5.0";
 
 /// Resource names are cut to this many characters (a suffix may follow).
-const NAME_MAX: usize = 48;
+const NAME_MAX: usize = 64;
 
 /// Comments are wrapped to this width.
 const WIDTH: usize = 100;
