@@ -160,7 +160,7 @@ pub fn render_per_account(accounts: &[AccountKeys]) -> Vec<TerraformFile> {
     let dirs = unique_names(
         accounts
             .iter()
-            .map(|a| (slug(&a.account_name, '-'), a.account_id.as_str()))
+            .map(|a| (slug(&a.account_name, '-', "account"), a.account_id.as_str()))
             .collect(),
         '-',
     );
@@ -199,7 +199,7 @@ fn render_file(accounts: &[&AccountKeys]) -> String {
     let aliases = unique_names(
         accounts
             .iter()
-            .map(|a| (slug(&a.account_name, '_'), a.account_id.as_str()))
+            .map(|a| (slug(&a.account_name, '_', "account"), a.account_id.as_str()))
             .collect(),
         '_',
     );
@@ -586,15 +586,16 @@ pub fn path_segment(value: &str) -> String {
 fn base_name(record: &KeyRecord) -> String {
     let shown = record.display_name();
     if shown == record.id {
-        slug(&format!("key {shown}"), '_')
+        slug(&format!("key {shown}"), '_', "key")
     } else {
-        slug(shown, '_')
+        slug(shown, '_', "key")
     }
 }
 
 /// An identifier made of `raw`: lowercase ASCII letters, digits and `sep`, starting with a
-/// letter, at most [`NAME_MAX`] characters; `key` when nothing is left.
-fn slug(raw: &str, sep: char) -> String {
+/// letter, at most [`NAME_MAX`] characters; `noun` when nothing is left, and `noun` in front of
+/// a leading digit.
+fn slug(raw: &str, sep: char, noun: &str) -> String {
     let mut out = String::new();
     for c in raw.chars() {
         let c = c.to_ascii_lowercase();
@@ -607,11 +608,11 @@ fn slug(raw: &str, sep: char) -> String {
     out.truncate(NAME_MAX);
     let out = out.trim_end_matches(sep);
     if out.is_empty() {
-        "key".to_string()
+        noun.to_string()
     } else if out.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("key{sep}{out}")
+        format!("{noun}{sep}{out}")
     } else if matches!(out, "true" | "false" | "null") {
-        format!("{out}{sep}key")
+        format!("{out}{sep}{noun}")
     } else {
         out.to_string()
     }
@@ -688,13 +689,15 @@ mod tests {
 
     #[test]
     fn slugs_are_identifiers() {
-        assert_eq!(slug("CI Deploy (prod)", '_'), "ci_deploy_prod");
-        assert_eq!(slug("2024-rotation", '_'), "key_2024_rotation");
-        assert_eq!(slug("日本語", '_'), "key");
-        assert_eq!(slug("", '_'), "key");
-        assert_eq!(slug("null", '_'), "null_key");
-        assert_eq!(slug("café", '-'), "caf");
-        assert_eq!(slug(&"x".repeat(200), '_').len(), NAME_MAX);
+        assert_eq!(slug("CI Deploy (prod)", '_', "key"), "ci_deploy_prod");
+        assert_eq!(slug("2024-rotation", '_', "key"), "key_2024_rotation");
+        assert_eq!(slug("日本語", '_', "key"), "key");
+        assert_eq!(slug("", '_', "key"), "key");
+        assert_eq!(slug("null", '_', "key"), "null_key");
+        assert_eq!(slug("café", '-', "account"), "caf");
+        assert_eq!(slug("日本", '-', "account"), "account");
+        assert_eq!(slug("1st", '-', "account"), "account-1st");
+        assert_eq!(slug(&"x".repeat(200), '_', "key").len(), NAME_MAX);
     }
 
     #[test]
