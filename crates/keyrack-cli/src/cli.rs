@@ -68,6 +68,9 @@ pub enum Command {
     /// API keys: list, create, change, delete.
     #[command(subcommand)]
     Keys(KeysCmd),
+    /// Export the inventory: Terraform import blocks, CSV or JSON. Never a key's secret.
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Run the vendor emulator in the foreground, with one sandbox account per vendor.
     Sandbox(SandboxArgs),
     /// What keyrack and the app did with keys and accounts (the local audit log), newest first.
@@ -295,6 +298,58 @@ pub struct DeleteArgs {
     /// OpenAI: also delete the service account the key leaves without keys.
     #[arg(long)]
     pub delete_empty_owner: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Terraform (>= 1.5) `import` blocks and matching `resource` blocks for each vendor's
+    /// provider, to bring existing keys under Terraform. Keys no provider can import are
+    /// written commented out, with why.
+    Terraform(TerraformArgs),
+    /// Every key as CSV (RFC 4180), one row per key, every column of the key list.
+    Csv(TableArgs),
+    /// Every key as a JSON array, with the field names of `keys list --json`.
+    Json(TableArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportScope {
+    /// Only this account (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub account: Vec<String>,
+    /// Only accounts of this vendor.
+    #[arg(long, value_parser = vendor_parser())]
+    pub vendor: Option<VendorId>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("destination").args(["out", "out_dir"])))]
+pub struct TerraformArgs {
+    #[command(flatten)]
+    pub scope: ExportScope,
+    /// Write one file (mode 0600) instead of stdout; accounts of one vendor get a provider
+    /// configuration each.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write one file per account, DIR/<account>/main.tf (mode 0600): each account is a
+    /// Terraform root module of its own, with its own credentials and state.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Replace files that exist.
+    #[arg(long, requires = "destination")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    #[command(flatten)]
+    pub scope: ExportScope,
+    /// Write to this file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace --out if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -73,6 +73,7 @@ async fn run(cli: Cli) -> keyrack_core::Result<u8> {
             KeysCmd::Delete(args) => keys_change::delete(args, &source, mode).await,
         },
         Command::Audit(args) => commands::audit::run(args, &source, mode).await,
+        Command::Export(cmd) => commands::export::run(cmd, &source, mode).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }

@@ -1,9 +1,11 @@
 //! The `keyrack` binary as a process, one test binary: accounts (files, manifests, a real
-//! Secret Service), keys against `keyrack sandbox`, errors and exit codes, the sandbox command.
+//! Secret Service), keys against `keyrack sandbox`, errors and exit codes, the exports, the
+//! sandbox command.
 
 mod accounts;
 mod audit;
 mod errors;
+mod export;
 mod keys;
 mod pipes;
 mod sandbox;

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::VendorId;
 use crate::error::Result;
+use crate::export::terraform::TerraformSpec;
 use crate::export::{ExportInput, FileRole};
 use crate::http::Http;
 use crate::model::{Account, AccountSettings, Credential};
@@ -31,6 +32,8 @@ pub struct Descriptor {
     pub sandbox: SandboxEntry,
     /// The files a new key's secret can be saved as, the vendor's own formats first.
     pub formats: &'static [FormatSpec],
+    /// Its Terraform provider: how its keys are imported and written as resources.
+    pub terraform: TerraformSpec,
 }
 
 impl Descriptor {

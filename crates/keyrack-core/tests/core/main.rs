@@ -1,6 +1,7 @@
 //! keyrack-core's integration tests, one binary: every client against the emulator (each
 //! operation and documented error), accounts and the keychain, inventory, exports, validation,
-//! the sandbox, and the canary that no secret leaks.
+//! the sandbox, the Terraform, CSV and JSON inventory exports, and the canary that no secret
+//! leaks.
 
 mod accounts;
 mod canary;
@@ -14,5 +15,7 @@ mod openai;
 mod sandbox;
 mod scaleway;
 mod support;
+mod table;
+mod terraform;
 mod transport;
 mod validate;

@@ -5,6 +5,7 @@ mod client;
 mod errors;
 mod export;
 mod extra;
+mod terraform;
 mod wire;
 
 pub use client::CodefreshClient;
@@ -30,6 +31,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["account_id"],
     },
     formats: export::FORMATS,
+    terraform: terraform::SPEC,
 };
 
 const FIELDS: &[FieldSpec] = &[

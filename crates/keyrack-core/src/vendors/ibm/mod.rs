@@ -6,6 +6,7 @@ mod errors;
 mod export;
 mod extra;
 mod record;
+mod terraform;
 mod token;
 mod wire;
 
@@ -35,6 +36,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["iam_url", "account_id"],
     },
     formats: export::FORMATS,
+    terraform: terraform::SPEC,
 };
 
 const FIELDS: &[FieldSpec] = &[

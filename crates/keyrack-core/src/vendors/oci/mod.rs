@@ -18,6 +18,7 @@ mod extra;
 pub mod keypair;
 pub mod record;
 pub mod sign;
+mod terraform;
 pub mod wire;
 
 pub use client::OciClient;
@@ -43,6 +44,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["region", "tenancy", "user", "fingerprint"],
     },
     formats: export::FORMATS,
+    terraform: terraform::SPEC,
 };
 
 const FIELDS: &[FieldSpec] = &[

@@ -23,6 +23,7 @@ mod errors;
 mod export;
 mod extra;
 pub mod record;
+mod terraform;
 pub mod wire;
 
 pub use client::OpenAiClient;
@@ -48,6 +49,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["organization_id", "project_id"],
     },
     formats: export::FORMATS,
+    terraform: terraform::SPEC,
 };
 
 const FIELDS: &[FieldSpec] = &[

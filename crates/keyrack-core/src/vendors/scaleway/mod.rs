@@ -10,6 +10,7 @@ mod errors;
 mod export;
 mod extra;
 mod record;
+mod terraform;
 mod wire;
 
 pub use client::ScalewayClient;
@@ -35,6 +36,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["access_key", "organization_id", "project_id"],
     },
     formats: export::FORMATS,
+    terraform: terraform::SPEC,
 };
 
 const FIELDS: &[FieldSpec] = &[

@@ -4,6 +4,13 @@
 //!
 //! Rendering returns `Sensitive<String>`: the output holds the secret. Writing is
 //! `fsutil::write_private` (atomic, 0600).
+//!
+//! Exporting the inventory — keys as listed, never a secret — is [`terraform`] (import blocks
+//! and resources for each vendor's provider) and [`table`] (CSV and JSON for audits); both take
+//! the keys grouped by account ([`AccountKeys`]).
+
+pub mod table;
+pub mod terraform;
 
 use std::path::Path;
 
@@ -11,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::inventory::AccountListing;
 use crate::model::{Account, KeyRecord};
 use crate::secret::Sensitive;
 use crate::vendor::SecretSource;
@@ -271,4 +279,41 @@ fn json_record(input: &ExportInput<'_>) -> Result<String> {
     let mut text = serde_json::to_string_pretty(&body).unwrap_or_default();
     text.push('\n');
     Ok(text)
+}
+
+/// One account's keys, as the inventory exports take them: all its listed keys, or the ones a
+/// user selected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountKeys {
+    pub account_id: String,
+    pub account_name: String,
+    pub vendor: VendorId,
+    pub keys: Vec<KeyRecord>,
+}
+
+impl AccountKeys {
+    pub fn new(account: &Account, keys: Vec<KeyRecord>) -> Self {
+        AccountKeys {
+            account_id: account.id.clone(),
+            account_name: account.name.clone(),
+            vendor: account.vendor,
+            keys,
+        }
+    }
+
+    /// The keys of an account that listed; `None` for one that failed (the shell reports it).
+    pub fn from_listing(listing: &AccountListing) -> Option<Self> {
+        let keys = listing.result.as_ref().ok()?;
+        Some(AccountKeys {
+            account_id: listing.account_id.clone(),
+            account_name: listing.account_name.clone(),
+            vendor: listing.vendor,
+            keys: keys.clone(),
+        })
+    }
+
+    /// Every account that listed, in the listings' order.
+    pub fn from_listings(listings: &[AccountListing]) -> Vec<Self> {
+        listings.iter().filter_map(Self::from_listing).collect()
+    }
 }
