@@ -13,6 +13,7 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod events;
+pub mod in_flight;
 mod logging;
 pub mod ops;
 pub mod save;

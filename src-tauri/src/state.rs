@@ -1,7 +1,7 @@
 //! The app's state, managed by Tauri: core's account registry (settings file, keychain, the
 //! in-process sandbox), the last listing of every account (for the tray and "expiring soon"),
-//! created keys' secrets under handles, the secret-aware clipboard, and the save dialog (behind
-//! a trait, so tests can answer it).
+//! created keys' secrets under handles, the secret-aware clipboard, the save dialog (behind a
+//! trait, so tests can answer it) and the tray's quick creates that are running.
 //!
 //! A missing or locked keychain does not stop the app: the registry opens without touching it,
 //! `app_info` reports it, sandbox accounts (in memory) work, and saved accounts fail one by one
@@ -18,6 +18,7 @@ use keyrack_core::error::Result;
 use keyrack_core::model::{Account, KeyRecord};
 use keyrack_core::reveal::RevealStore;
 
+use crate::in_flight::InFlight;
 use crate::save_picker::SavePicker;
 
 pub struct AppState {
@@ -31,6 +32,8 @@ pub struct AppState {
     key_files: Mutex<HashMap<String, PathBuf>>,
     /// Decides where a held secret is saved (the native dialog; a fake in tests).
     picker: Arc<dyn SavePicker>,
+    /// Accounts the tray is creating a key for right now.
+    quick_creates: InFlight,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -56,6 +59,7 @@ impl AppState {
             clipboard: Arc::new(SecretClipboard::new(clipboard)),
             key_files: Mutex::new(HashMap::new()),
             picker,
+            quick_creates: InFlight::default(),
         })
     }
 
@@ -73,6 +77,10 @@ impl AppState {
 
     pub fn picker(&self) -> &dyn SavePicker {
         self.picker.as_ref()
+    }
+
+    pub fn quick_creates(&self) -> &InFlight {
+        &self.quick_creates
     }
 
     /// Replace an account's cached keys with a fresh listing.

@@ -349,6 +349,43 @@ impl TestApp {
         self.dir.path().join("out").join(name)
     }
 
+    /// `host:port` of the sandbox emulator, from a sandbox account's settings.
+    pub fn emulator_address(&self) -> String {
+        let accounts = self.ok("accounts_list", json!({}));
+        let url = accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|a| a["settings"]["base_url"].as_str().map(str::to_string))
+            .expect("a sandbox account with a base_url");
+        let rest = url.strip_prefix("http://").expect("an http:// base_url");
+        rest.split('/').next().unwrap().to_string()
+    }
+
+    /// Adds a fault rule to the sandbox emulator (`POST /__emulator/faults`).
+    pub fn inject_fault(&self, rule: Value) {
+        use std::io::{Read, Write};
+        let address = self.emulator_address();
+        let body = rule.to_string();
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /__emulator/faults HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 201"),
+            "fault {rule} refused: {reply}"
+        );
+    }
+
     /// A sandbox account id, e.g. `sandbox-ibm`.
     pub fn sandbox(vendor: &str) -> String {
         format!("sandbox-{vendor}")
