@@ -3,8 +3,9 @@
 //! `configure` holds everything the app is on any runtime (plugins, commands, window
 //! behaviour), so mock-runtime tests exercise the real setup; `run` adds what needs a real
 //! desktop session: the single-instance D-Bus name, log files, the app state over the real
-//! config directories, keychain and clipboard, and the tray icon. Tests manage an
-//! `AppState` of their own (temp directories, in-memory keychain, fake clipboard).
+//! config directories, keychain, clipboard and save dialog, and the tray icon. Tests manage an
+//! `AppState` of their own (temp directories, in-memory keychain, fake clipboard, a fake save
+//! dialog that answers for the user).
 
 pub mod bindings;
 pub mod clipboard;
@@ -12,9 +13,11 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod events;
+pub mod in_flight;
 mod logging;
 pub mod ops;
-
+pub mod save;
+pub mod save_picker;
 pub mod state;
 pub mod tray;
 pub mod window;
@@ -91,7 +94,9 @@ pub fn run() {
                 ..keyrack_core::accounts::Options::from_env()?
             };
             let clipboard = Arc::new(clipboard::SystemClipboard::new());
-            let state = tauri::async_runtime::block_on(state::AppState::open(options, clipboard))?;
+            let picker = Arc::new(save_picker::NativeSavePicker::new(app.handle().clone()));
+            let state =
+                tauri::async_runtime::block_on(state::AppState::open(options, clipboard, picker))?;
             app.manage(state);
             // Without a tray the app still works; closing the window then quits it.
             if let Err(e) = tray::install(app.handle()) {

@@ -1,6 +1,7 @@
 //! The app's state, managed by Tauri: core's account registry (settings file, keychain, the
 //! in-process sandbox), the last listing of every account (for the tray and "expiring soon"),
-//! created keys' secrets under handles, and the secret-aware clipboard.
+//! created keys' secrets under handles, the secret-aware clipboard, the save dialog (behind a
+//! trait, so tests can answer it) and the tray's quick creates that are running.
 //!
 //! A missing or locked keychain does not stop the app: the registry opens without touching it,
 //! `app_info` reports it, sandbox accounts (in memory) work, and saved accounts fail one by one
@@ -17,6 +18,9 @@ use keyrack_core::error::Result;
 use keyrack_core::model::{Account, KeyRecord};
 use keyrack_core::reveal::RevealStore;
 
+use crate::in_flight::InFlight;
+use crate::save_picker::SavePicker;
+
 pub struct AppState {
     registry: Registry,
     /// Account id → its keys as last listed (or changed through Keyrack since).
@@ -26,6 +30,10 @@ pub struct AppState {
     /// Handle → where its OCI private key was saved, for the `.env` and config stanza that
     /// point at it.
     key_files: Mutex<HashMap<String, PathBuf>>,
+    /// Decides where a held secret is saved (the native dialog; a fake in tests).
+    picker: Arc<dyn SavePicker>,
+    /// Accounts the tray is creating a key for right now.
+    quick_creates: InFlight,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -33,8 +41,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
-    /// Open the registry (starting the sandbox when the preference says so) around `clipboard`.
-    pub async fn open(options: Options, clipboard: Arc<dyn Clipboard>) -> Result<AppState> {
+    /// Open the registry (starting the sandbox when the preference says so) around `clipboard`;
+    /// files are saved where `picker` says.
+    pub async fn open(
+        options: Options,
+        clipboard: Arc<dyn Clipboard>,
+        picker: Arc<dyn SavePicker>,
+    ) -> Result<AppState> {
         let registry = Registry::open(options).await?;
         for problem in registry.problems() {
             tracing::warn!(area = ?problem.area, error = %problem.error.message, "startup problem");
@@ -45,6 +58,8 @@ impl AppState {
             reveal: RevealStore::new(),
             clipboard: Arc::new(SecretClipboard::new(clipboard)),
             key_files: Mutex::new(HashMap::new()),
+            picker,
+            quick_creates: InFlight::default(),
         })
     }
 
@@ -58,6 +73,14 @@ impl AppState {
 
     pub fn clipboard(&self) -> &Arc<SecretClipboard> {
         &self.clipboard
+    }
+
+    pub fn picker(&self) -> &dyn SavePicker {
+        self.picker.as_ref()
+    }
+
+    pub fn quick_creates(&self) -> &InFlight {
+        &self.quick_creates
     }
 
     /// Replace an account's cached keys with a fresh listing.

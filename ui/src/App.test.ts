@@ -5,7 +5,6 @@ import type { Backend } from './test/backend';
 const h = vi.hoisted(() => ({
   b: null as unknown as Backend,
   writeText: vi.fn(async (_text: string) => undefined),
-  save: vi.fn(async (_opts: unknown): Promise<string | null> => null),
 }));
 vi.mock('@tauri-apps/api/core', () => ({
   invoke: (cmd: string, args?: Record<string, unknown>) => h.b.invoke(cmd, args),
@@ -14,7 +13,6 @@ vi.mock('@tauri-apps/api/event', () => ({
   listen: (event: string, cb: (e: { payload: unknown }) => void) => h.b.listen(event, cb),
 }));
 vi.mock('@tauri-apps/plugin-clipboard-manager', () => ({ writeText: h.writeText }));
-vi.mock('@tauri-apps/plugin-dialog', () => ({ save: h.save }));
 
 import App from './App.svelte';
 import { backend } from './test/backend';
@@ -48,7 +46,6 @@ describe('App', () => {
   beforeEach(() => {
     resetStores();
     h.writeText.mockClear();
-    h.save.mockReset();
   });
   afterEach(() => {
     document.documentElement.removeAttribute('data-theme');

@@ -22,10 +22,7 @@ pub(super) fn tray_action(action: TrayActionKind) -> TrayAction {
 pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) {
     match action {
         Action::Open => window::show_main(app),
-        Action::NewKey { account } => {
-            let app = app.clone();
-            tauri::async_runtime::spawn(async move { quick_create::new_key(&app, &account).await });
-        }
+        Action::NewKey { account } => quick_create::start(app, &account),
         Action::CopyLast { handle } => {
             let Some(state) = app.try_state::<AppState>() else {
                 return;

@@ -14,10 +14,30 @@ use crate::dto::{TrayAction, TrayActionKind};
 use crate::state::AppState;
 use crate::{events, ops, window};
 
+/// A click on "New key for…" `account_id`: starts the create in the background, unless one for
+/// that account is still running, in which case the click is ignored (a double click would
+/// otherwise make two keys). Checked and marked here, at the click, so two clicks in a row
+/// cannot both start; the mark goes when the create ends, however it ends.
+pub fn start<R: Runtime>(app: &AppHandle<R>, account_id: &str) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let Some(running) = state.quick_creates().begin(account_id) else {
+        tracing::info!(account = %account_id, "a key for this account is being created; click ignored");
+        return;
+    };
+    let app = app.clone();
+    let account_id = account_id.to_string();
+    tauri::async_runtime::spawn(async move {
+        new_key(&app, &account_id).await;
+        drop(running);
+    });
+}
+
 /// "New key for…": create with a dated name and the account's defaults, then show the secret.
 /// When that is not possible (a choice the tray cannot make, a vendor error), open the create
 /// form for the account instead, with the reason.
-pub async fn new_key<R: Runtime>(app: &AppHandle<R>, account_id: &str) {
+async fn new_key<R: Runtime>(app: &AppHandle<R>, account_id: &str) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::common::TestApp;
+use crate::common::{self, TestApp};
 use keyrack_core::test_support::{LogCapture, Outputs};
 use serde_json::{json, Value};
 
@@ -167,6 +167,8 @@ fn planted_and_created_secrets_appear_only_where_the_user_asked_for_them() {
 
     // Keys created at every vendor; each secret comes back only from secret_reveal.
     let out = t.dir.path().join("out");
+    // The OCI config file names the key file; it must not hold the key itself.
+    let mut oci_config_text = String::new();
     let specs = [
         ("ibm", json!({ "name": "canary ibm" }), "ibm_apikey_json"),
         (
@@ -203,25 +205,25 @@ fn planted_and_created_secrets_appear_only_where_the_user_asked_for_them() {
         t.ok("secrets_pending", json!({}));
         t.ok("secret_copy", json!({ "handle": handle }));
         let path = out.join(format!("{vendor}.{format}"));
+        t.picker.choose(&path);
         t.ok(
             "secret_save",
-            json!({ "handle": handle, "format": format, "path": path, "overwrite": false, "profile": "canary" }),
+            json!({ "handle": handle, "format": format, "profile": "canary" }),
         );
-        t.ok(
-            "secret_save",
-            json!({ "handle": handle, "format": "json", "path": out.join(format!("{vendor}.json")), "overwrite": false }),
-        );
+        t.save(&handle, "json", &out.join(format!("{vendor}.json")))
+            .unwrap();
         if vendor == "oci" {
+            let (_only_us, config) = common::oci_config();
             t.ok(
                 "oci_config_append",
-                json!({ "handle": handle, "profile": "CANARY", "configPath": out.join("oci-config") }),
+                json!({ "handle": handle, "profile": "CANARY" }),
             );
+            oci_config_text = std::fs::read_to_string(config).unwrap();
         }
-        t.invoke(
-            "secret_save",
-            json!({ "handle": handle, "format": format, "path": path, "overwrite": false }),
-        )
-        .unwrap_err();
+        // Refused and cancelled saves answer without the secret too.
+        t.save(&handle, "no_such_format", &path).unwrap_err();
+        t.picker.cancel();
+        t.ok("secret_save", json!({ "handle": handle, "format": format }));
         handles.push((vendor, handle, pending));
     }
     // For the PEM, the key's secret is multi-line: check each line of its body too.
@@ -317,6 +319,8 @@ fn planted_and_created_secrets_appear_only_where_the_user_asked_for_them() {
 
     // Everything the UI, the log and the disk got.
     let mut outputs = Outputs::default();
+    assert!(oci_config_text.contains("[CANARY]"), "{oci_config_text}");
+    outputs.add("the OCI config file", oci_config_text);
     let mut reveals = 0;
     for (cmd, body) in t.responses.lock().unwrap().iter() {
         if cmd == "secret_reveal" {

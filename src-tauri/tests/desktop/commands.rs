@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::{Setup, TestApp};
+use crate::common::{self, mode, Setup, TestApp};
 use keyrack_core::vault::{MemoryStore, StoreFault};
 use serde_json::{json, Value};
 
@@ -129,36 +129,40 @@ fn create_reveal_save_and_dismiss() {
         .iter()
         .any(|k| k["id"] == id));
 
-    // Saved in IBM's own apikey.json, 0600, refusing to overwrite unless told.
+    // Saved in IBM's own apikey.json, 0600, where the user chose in the save dialog, which
+    // named the key and offered the format's usual file name.
     let path = t.temp_path("apikey.json");
-    let saved = t.ok(
-        "secret_save",
-        json!({ "handle": handle, "format": "ibm_apikey_json", "path": path, "overwrite": false }),
-    );
+    let saved = t.save(&handle, "ibm_apikey_json", &path).unwrap();
     assert_eq!(saved["path"], path.display().to_string());
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(file["apikey"], secret.as_str());
     assert_eq!(file["name"], "ci deploy");
     assert_eq!(mode(&path), 0o600);
-    let again = t.err(
-        "secret_save",
-        json!({ "handle": handle, "format": "ibm_apikey_json", "path": path, "overwrite": false }),
-    );
-    assert_eq!(again["code"], "conflict");
-    t.ok(
-        "secret_save",
-        json!({ "handle": handle, "format": "ibm_apikey_json", "path": path, "overwrite": true }),
-    );
-    let wrong = t.err(
-        "secret_save",
-        json!({ "handle": handle, "format": "scaleway_config_yaml", "path": t.temp_path("x"), "overwrite": false }),
-    );
+    let asked = t.picker.asked();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].file_name, "apikey.json");
+    assert!(asked[0].title.contains("ci deploy"), "{:?}", asked[0]);
+    // An existing file the user picked is replaced: the native dialog asked already.
+    std::fs::write(&path, "old").unwrap();
+    t.save(&handle, "ibm_apikey_json", &path).unwrap();
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(file["apikey"], secret.as_str());
+    assert_eq!(mode(&path), 0o600);
+    // A format of another vendor is refused before any dialog opens.
+    let elsewhere = t.temp_path("x");
+    let wrong = t
+        .save(&handle, "scaleway_config_yaml", &elsewhere)
+        .unwrap_err();
     assert_eq!(wrong["field"], "format");
-    let relative = t.err(
-        "secret_save",
-        json!({ "handle": handle, "format": "env", "path": "key.env", "overwrite": false }),
-    );
-    assert_eq!(relative["field"], "path");
+    assert_eq!(t.picker.asked().len(), 2, "no dialog for a refused format");
+    assert!(!elsewhere.exists());
+    // Cancelled: `null`, nothing written, the secret still held.
+    t.picker.cancel();
+    let cancelled = t.ok("secret_save", json!({ "handle": handle, "format": "env" }));
+    assert_eq!(cancelled, Value::Null);
+    assert_eq!(t.picker.asked().len(), 3);
+    assert_eq!(t.picker.asked()[2].file_name, ".env");
+    assert!(!t.temp_path(".env").exists());
     assert_eq!(t.ok("secrets_pending", json!({}))[0]["saved"], true);
 
     // Hiding the window loses nothing.
@@ -179,17 +183,6 @@ fn create_reveal_save_and_dismiss() {
     assert!(!gone.to_string().contains(&secret));
 }
 
-#[cfg(unix)]
-fn mode(path: &std::path::Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-#[cfg(not(unix))]
-fn mode(_: &std::path::Path) -> u32 {
-    0o600
-}
-
 #[test]
 fn oci_key_files_point_at_the_saved_private_key() {
     let t = TestApp::new();
@@ -201,32 +194,27 @@ fn oci_key_files_point_at_the_saved_private_key() {
     let fingerprint = pending["record"]["id"].as_str().unwrap();
 
     // The .env and the profile need the key file's path: save the PEM first.
-    let early = t.err(
-        "secret_save",
-        json!({ "handle": handle, "format": "env", "path": t.temp_path(".env"), "overwrite": false }),
-    );
+    let early = t.save(handle, "env", &t.temp_path(".env")).unwrap_err();
     assert_eq!(early["code"], "validation");
+    assert!(t.picker.asked().is_empty(), "refused before any dialog");
+    let (_only_us, config) = common::oci_config();
     let early = t.err(
         "oci_config_append",
-        json!({ "handle": handle, "profile": "KEYRACK", "configPath": t.temp_path("config") }),
+        json!({ "handle": handle, "profile": "KEYRACK" }),
     );
     assert_eq!(early["code"], "validation");
+    assert!(!config.exists());
 
     let pem = t.temp_path("oci_api_key.pem");
-    t.ok(
-        "secret_save",
-        json!({ "handle": handle, "format": "oci_private_key_pem", "path": pem, "overwrite": false }),
-    );
+    t.save(handle, "oci_private_key_pem", &pem).unwrap();
     let text = std::fs::read_to_string(&pem).unwrap();
     assert!(text.starts_with("-----BEGIN PRIVATE KEY-----"), "{text}");
     assert!(text.ends_with("OCI_API_KEY"));
     assert_eq!(mode(&pem), 0o600);
+    assert_eq!(t.picker.asked()[0].file_name, "oci_api_key.pem");
 
     let env = t.temp_path(".env");
-    t.ok(
-        "secret_save",
-        json!({ "handle": handle, "format": "env", "path": env, "overwrite": false }),
-    );
+    t.save(handle, "env", &env).unwrap();
     let env = std::fs::read_to_string(&env).unwrap();
     assert!(
         env.contains(&format!("OCI_private_key_path={}", pem.display())),
@@ -237,11 +225,13 @@ fn oci_key_files_point_at_the_saved_private_key() {
         "{env}"
     );
 
-    let config = t.temp_path("config");
+    // The profile goes to the OCI config file (here under the tests' HOME), after what is
+    // there already.
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, "[DEFAULT]\nuser=ocid1.user.oc1..other\n").unwrap();
     let appended = t.ok(
         "oci_config_append",
-        json!({ "handle": handle, "profile": "KEYRACK", "configPath": config }),
+        json!({ "handle": handle, "profile": "KEYRACK" }),
     );
     assert_eq!(appended["path"], config.display().to_string());
     let text = std::fs::read_to_string(&config).unwrap();
@@ -254,9 +244,10 @@ fn oci_key_files_point_at_the_saved_private_key() {
         text.contains(&format!("key_file={}", pem.display())),
         "{text}"
     );
+    assert_eq!(mode(&config), 0o600);
     let twice = t.err(
         "oci_config_append",
-        json!({ "handle": handle, "profile": "KEYRACK", "configPath": config }),
+        json!({ "handle": handle, "profile": "KEYRACK" }),
     );
     assert_eq!(twice["code"], "conflict");
 }

@@ -1,12 +1,17 @@
 //! The app as the mock-runtime tests drive it: the real configuration, capabilities and commands
 //! (`keyrack_app::configure` + `keyrack_app::context`), over an `AppState` in a temp directory
-//! with the in-memory keychain and a fake clipboard. No display, no D-Bus, no real keychain.
+//! with the in-memory keychain, a fake clipboard and a fake save dialog. No display, no D-Bus, no
+//! real keychain. `HOME` and `OCI_CONFIG_FILE` point into one temp directory for the whole
+//! binary, so the OCI config file the app writes is never the user's.
 #![allow(dead_code)] // Each test binary uses a different part.
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
+use futures::future::BoxFuture;
+use keyrack_app::save_picker::{SavePicker, SaveRequest};
 use keyrack_app::state::AppState;
 use keyrack_core::accounts::Options;
 use keyrack_core::clipboard::Clipboard;
@@ -42,6 +47,88 @@ impl FakeClipboard {
     pub fn current(&self) -> Option<String> {
         self.text.lock().unwrap().clone()
     }
+}
+
+/// The native save dialog, answered by the test: each `pick` takes the next queued answer
+/// (`Some(path)`: the user chose it; `None`: they cancelled). With nothing queued it cancels,
+/// so a test that forgot to answer writes nothing.
+#[derive(Default)]
+pub struct FakePicker {
+    answers: Mutex<VecDeque<Option<PathBuf>>>,
+    asked: Mutex<Vec<SaveRequest>>,
+}
+
+impl FakePicker {
+    /// The user will choose `path` in the next dialog.
+    pub fn choose(&self, path: impl Into<PathBuf>) {
+        self.answers.lock().unwrap().push_back(Some(path.into()));
+    }
+
+    /// The user will cancel the next dialog.
+    pub fn cancel(&self) {
+        self.answers.lock().unwrap().push_back(None);
+    }
+
+    /// Drops answers no dialog took (the command was refused before it opened one), so they
+    /// cannot answer a later dialog.
+    pub fn forget(&self) {
+        self.answers.lock().unwrap().clear();
+    }
+
+    /// Every dialog opened so far, in order.
+    pub fn asked(&self) -> Vec<SaveRequest> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl SavePicker for FakePicker {
+    fn pick(&self, request: SaveRequest) -> BoxFuture<'static, Option<PathBuf>> {
+        self.asked.lock().unwrap().push(request);
+        let answer = self.answers.lock().unwrap().pop_front().flatten();
+        Box::pin(async move { answer })
+    }
+}
+
+/// The home directory of this test binary: `HOME`, with `OCI_CONFIG_FILE` at its
+/// `.oci/config`. Set once, by the first `TestApp`, before any test starts a runtime thread.
+pub fn fake_home() -> &'static Path {
+    static HOME: OnceLock<tempfile::TempDir> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let home = tempfile::Builder::new()
+            .prefix("keyrack-desktop-home-")
+            .tempdir()
+            .unwrap();
+        std::env::set_var("HOME", home.path());
+        std::env::set_var("OCI_CONFIG_FILE", home.path().join(".oci").join("config"));
+        home
+    })
+    .path()
+}
+
+/// The OCI config file the app writes to, emptied, held by the caller alone until the guard
+/// drops: tests that add profiles to it run one at a time.
+pub fn oci_config() -> (MutexGuard<'static, ()>, PathBuf) {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let path = fake_home().join(".oci").join("config");
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => panic!("could not empty {}: {e}", path.display()),
+    }
+    (guard, path)
+}
+
+/// A file's permission bits.
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(not(unix))]
+pub fn mode(_: &Path) -> u32 {
+    0o600
 }
 
 /// Every event the backend sent, as (name, JSON payload text), in order.
@@ -84,6 +171,7 @@ pub struct TestApp {
     pub paths: Paths,
     pub store: Arc<MemoryStore>,
     pub clipboard: Arc<FakeClipboard>,
+    pub picker: Arc<FakePicker>,
     pub events: Events,
     /// Every IPC response body (ok or error) as text, for the canary test.
     pub responses: Mutex<Vec<(String, String)>>,
@@ -116,6 +204,7 @@ impl TestApp {
     }
 
     pub fn with(setup: Setup) -> TestApp {
+        fake_home();
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::under(dir.path());
         if let Some(text) = setup.settings {
@@ -131,8 +220,13 @@ impl TestApp {
                 Arc::new(keyrack_sandbox::InProcess) as Arc<dyn keyrack_core::sandbox::Launcher>
             }),
         };
-        let state = tauri::async_runtime::block_on(AppState::open(options, clipboard.clone()))
-            .expect("state opens");
+        let picker = Arc::new(FakePicker::default());
+        let state = tauri::async_runtime::block_on(AppState::open(
+            options,
+            clipboard.clone(),
+            picker.clone(),
+        ))
+        .expect("state opens");
 
         let app = keyrack_app::configure(mock_builder())
             .build(keyrack_app::context())
@@ -161,6 +255,7 @@ impl TestApp {
             paths,
             store: setup.store,
             clipboard,
+            picker,
             events,
             responses: Mutex::new(Vec::new()),
         }
@@ -192,6 +287,14 @@ impl TestApp {
             Ok(v) => panic!("{cmd} succeeded: {v}"),
             Err(e) => e,
         }
+    }
+
+    /// `secret_save` of `handle` in `format`, the user choosing `path` in the save dialog.
+    pub fn save(&self, handle: &str, format: &str, path: &Path) -> Result<Value, Value> {
+        self.picker.choose(path);
+        let result = self.invoke("secret_save", json!({ "handle": handle, "format": format }));
+        self.picker.forget();
+        result
     }
 
     /// Payloads of the events named `name` so far.
@@ -244,6 +347,43 @@ impl TestApp {
 
     pub fn temp_path(&self, name: &str) -> PathBuf {
         self.dir.path().join("out").join(name)
+    }
+
+    /// `host:port` of the sandbox emulator, from a sandbox account's settings.
+    pub fn emulator_address(&self) -> String {
+        let accounts = self.ok("accounts_list", json!({}));
+        let url = accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|a| a["settings"]["base_url"].as_str().map(str::to_string))
+            .expect("a sandbox account with a base_url");
+        let rest = url.strip_prefix("http://").expect("an http:// base_url");
+        rest.split('/').next().unwrap().to_string()
+    }
+
+    /// Adds a fault rule to the sandbox emulator (`POST /__emulator/faults`).
+    pub fn inject_fault(&self, rule: Value) {
+        use std::io::{Read, Write};
+        let address = self.emulator_address();
+        let body = rule.to_string();
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /__emulator/faults HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 201"),
+            "fault {rule} refused: {reply}"
+        );
     }
 
     /// A sandbox account id, e.g. `sandbox-ibm`.

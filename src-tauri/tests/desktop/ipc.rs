@@ -111,6 +111,23 @@ fn commands_no_capability_grants_are_denied() {
 }
 
 #[test]
+fn the_page_cannot_open_a_file_dialog_itself() {
+    let t = app();
+    // The backend opens the save dialog; a page that could open one could pick paths.
+    // Options the plugin cannot read: were the command allowed, it would fail at once on them
+    // instead of opening a dialog that nobody answers here.
+    for cmd in ["plugin:dialog|save", "plugin:dialog|open"] {
+        let denied = t
+            .invoke(cmd, json!({ "options": "not options" }))
+            .unwrap_err();
+        assert!(
+            denied.to_string().contains("not allowed"),
+            "{cmd}: {denied}"
+        );
+    }
+}
+
+#[test]
 fn other_windows_get_no_commands() {
     let t = app();
     let other = WebviewWindowBuilder::new(&t.app, "other", Default::default())

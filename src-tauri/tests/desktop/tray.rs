@@ -172,6 +172,87 @@ fn new_key_creates_with_a_dated_name_and_opens_the_secret() {
     assert_eq!(t.clipboard.current().as_deref(), secret.as_str());
 }
 
+fn key_ids(t: &TestApp, account: &str) -> Vec<String> {
+    let listing = t.ok("keys_list_account", json!({ "accountId": account }));
+    listing["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Waits until the tray's create for `account` has ended (the event comes just before).
+fn wait_create_ended(t: &TestApp, account: &str) {
+    let start = std::time::Instant::now();
+    while t.state().quick_creates().is_running(account) {
+        assert!(
+            start.elapsed() < WAIT,
+            "the create for {account} never ended"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn new_key_ignores_a_second_click_while_the_create_runs() {
+    let t = TestApp::new();
+    let account = "sandbox-ibm";
+    let before = key_ids(&t, account);
+    // The vendor takes its time with every create, as a slow network would.
+    let latency = Duration::from_millis(1000);
+    t.inject_fault(
+        json!({ "kind": "latency", "ms": latency.as_millis() as u64, "vendor": "ibm",
+                           "method": "POST", "path_prefix": "/v1/apikeys" }),
+    );
+    t.clear_events();
+    let item = format!("new-key:{account}");
+    tray::activate(t.app.handle(), &item);
+    tray::activate(t.app.handle(), &item);
+    let action = t.wait_event("tray-action", WAIT, |_| true);
+    assert_eq!(action["action"], "open-reveal", "{action}");
+    // A second create would have started with the first and taken as long, so it would end
+    // within moments of it: watch for it a while longer than that.
+    let watch = std::time::Instant::now();
+    while watch.elapsed() < latency * 2 {
+        assert_eq!(
+            t.events_named("tray-action").len(),
+            1,
+            "a second create ran"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_create_ended(&t, account);
+
+    let new: Vec<String> = key_ids(&t, account)
+        .into_iter()
+        .filter(|id| !before.contains(id))
+        .collect();
+    assert_eq!(new.len(), 1, "one key at the vendor: {new:?}");
+    let held = t.ok("secrets_pending", json!({}));
+    assert_eq!(held.as_array().unwrap().len(), 1, "{held}");
+
+    // Once it ended, the next click makes the next key.
+    t.clear_events();
+    tray::activate(t.app.handle(), &item);
+    t.wait_event("tray-action", WAIT, |a| a["action"] == "open-reveal");
+    wait_create_ended(&t, account);
+    assert_eq!(key_ids(&t, account).len(), before.len() + 2);
+}
+
+#[test]
+fn new_key_can_be_clicked_again_after_a_create_that_failed() {
+    let t = TestApp::new();
+    let item = "new-key:sandbox-codefresh";
+    for _ in 0..2 {
+        t.clear_events();
+        tray::activate(t.app.handle(), item);
+        let action = t.wait_event("tray-action", WAIT, |_| true);
+        assert_eq!(action["action"], "new-key", "{action}");
+        wait_create_ended(&t, "sandbox-codefresh");
+    }
+}
+
 #[test]
 fn new_key_opens_the_form_when_a_choice_is_needed() {
     let t = TestApp::new();

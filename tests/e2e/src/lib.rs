@@ -11,10 +11,12 @@
 //! # }
 //! ```
 //!
-//! Each app gets its own XDG config/data/cache/state directories in a temp dir, so tests never
-//! touch the user's files. `with_app` saves `target/e2e-artifacts/<name>.png` whatever happens.
+//! Each app gets its own HOME and XDG config/data/cache/state directories in a temp dir, so
+//! tests never touch the user's files (not even `~/.oci/config`). `with_app` saves
+//! `target/e2e-artifacts/<name>.png` whatever happens.
 
 pub mod driver;
+pub mod native_dialog;
 mod output;
 pub mod procfs;
 pub mod ui;
@@ -39,6 +41,15 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Mesa's shader cache would write into the test's cache dir after it is gone.
 const QUIET_ENV: &[(&str, &str)] = &[("MESA_SHADER_CACHE_DISABLE", "true")];
+
+/// The app's home is the per-test directory, and the OCI config file the one in it: saving an
+/// OCI profile writes there, and the save dialog opens there.
+fn home_env(home: &Path) -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("HOME", home.to_path_buf()),
+        ("OCI_CONFIG_FILE", home.join(".oci").join("config")),
+    ]
+}
 
 /// The XDG variables pointed at the per-test directory.
 const XDG_DIRS: &[(&str, &str)] = &[
@@ -76,6 +87,15 @@ pub fn artifacts_dir() -> PathBuf {
     let dir = target_dir().join("e2e-artifacts");
     std::fs::create_dir_all(&dir).expect("create e2e-artifacts");
     dir
+}
+
+/// Waits until the file at `path` exists with content for which `check` holds; returns it.
+pub async fn wait_file(path: &Path, check: impl Fn(&str) -> bool) -> String {
+    poll(&format!("the file {}", path.display()), TIMEOUT, || async {
+        let text = std::fs::read_to_string(path).ok()?;
+        check(&text).then_some(text)
+    })
+    .await
 }
 
 /// Polls `probe` until it returns `Some`, or panics after `timeout` naming `what`.
@@ -162,7 +182,8 @@ impl App {
         &self.client
     }
 
-    /// The temp dir holding this app's XDG directories (`config/`, `data/`, `cache/`, `state/`).
+    /// The temp dir that is this app's HOME and holds its XDG directories (`config/`, `data/`,
+    /// `cache/`, `state/`).
     pub fn home(&self) -> &Path {
         &self.home
     }
@@ -179,6 +200,7 @@ impl App {
     pub async fn launch_again(&self, timeout: Duration) -> Option<std::process::Output> {
         let mut child = Command::new(app_binary())
             .envs(xdg_env(&self.home))
+            .envs(home_env(&self.home))
             .envs(QUIET_ENV.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -331,9 +353,11 @@ where
         SANDBOX_CONTROL_TOKEN_VAR,
         OsStr::new(sandbox_control_token()),
     )];
+    let home_vars = home_env(home.path());
     let mut driver = Driver::start(
         driver::WEBKIT_WEBDRIVER,
         env.iter()
+            .chain(&home_vars)
             .map(|(k, v)| (*k, v.as_os_str()))
             .chain(quiet)
             .chain(control),

@@ -4,7 +4,6 @@ import type { Backend } from '../test/backend';
 
 const h = vi.hoisted(() => ({
   b: null as unknown as Backend,
-  save: vi.fn(async (_opts: unknown): Promise<string | null> => null),
 }));
 vi.mock('@tauri-apps/api/core', () => ({
   invoke: (cmd: string, args?: Record<string, unknown>) => h.b.invoke(cmd, args),
@@ -13,7 +12,6 @@ vi.mock('@tauri-apps/api/event', () => ({
   listen: (event: string, cb: (e: { payload: unknown }) => void) => h.b.listen(event, cb),
 }));
 vi.mock('@tauri-apps/plugin-clipboard-manager', () => ({ writeText: vi.fn() }));
-vi.mock('@tauri-apps/plugin-dialog', () => ({ save: h.save }));
 
 import App from '../App.svelte';
 import { reveal } from '../lib/reveal.svelte';
@@ -43,7 +41,6 @@ async function openCreate(accountId: string) {
 describe('create dialog', () => {
   beforeEach(() => {
     resetStores();
-    h.save.mockReset();
   });
 
   it('builds the form from Capabilities: Codefresh asks for a name and scopes only', async () => {
@@ -154,7 +151,6 @@ describe('create dialog', () => {
 describe('reveal panel', () => {
   beforeEach(() => {
     resetStores();
-    h.save.mockReset();
   });
 
   async function withPending(b: Backend) {
@@ -198,25 +194,18 @@ describe('reveal panel', () => {
     expect(b.called('secret_dismiss')).toEqual([{ handle: 'sec_1' }]);
   });
 
-  it('downloads in the chosen format to the picked path, asking before replacing a file', async () => {
+  it('downloads in the chosen format where the user picked in the backend\'s dialog', async () => {
     const b = backend({ accounts: [ibm] });
-    b.failures.secret_save = [{ code: 'conflict', message: '/tmp/apikey.json exists' }];
-    h.save.mockResolvedValue('/tmp/apikey.json');
+    b.picked = '/tmp/apikey.json';
     const panel = await withPending(b);
     const format = within(panel).getByLabelText('Download as') as HTMLSelectElement;
     expect([...format.options].map((o) => o.value)).toEqual(['ibm_apikey_json', 'env']);
     await fireEvent.click(within(panel).getByRole('button', { name: /Download/ }));
     await settle();
-    expect(h.save).toHaveBeenCalledWith({ defaultPath: 'apikey.json', title: 'Save apikey.json' });
-    const ask = screen.getByTestId('overwrite-dialog');
-    expect(ask.textContent).toContain('/tmp/apikey.json already exists');
-    await fireEvent.click(within(ask).getByTestId('confirm-button'));
-    await settle();
-    expect(b.called('secret_save')).toEqual([
-      { handle: 'sec_1', format: 'ibm_apikey_json', path: '/tmp/apikey.json', overwrite: false, profile: null },
-      { handle: 'sec_1', format: 'ibm_apikey_json', path: '/tmp/apikey.json', overwrite: true, profile: null },
-    ]);
+    // The key and the format only: where it goes is the dialog's business.
+    expect(b.called('secret_save')).toEqual([{ handle: 'sec_1', format: 'ibm_apikey_json', profile: null }]);
     expect(within(panel).getByTestId('saved-paths').textContent).toContain('/tmp/apikey.json');
+    expect(screen.getByText('Saved to /tmp/apikey.json')).toBeTruthy();
     // Saved: closing needs no confirmation.
     await fireEvent.click(within(panel).getByRole('button', { name: 'Done' }));
     await settle();
@@ -224,13 +213,19 @@ describe('reveal panel', () => {
     expect(b.called('secret_dismiss')).toHaveLength(1);
   });
 
-  it('does nothing when the save dialog is cancelled', async () => {
+  it('keeps the secret when the save dialog is cancelled', async () => {
     const b = backend({ accounts: [ibm] });
-    h.save.mockResolvedValue(null);
+    b.picked = null;
     const panel = await withPending(b);
     await fireEvent.click(within(panel).getByRole('button', { name: /Download/ }));
     await settle();
-    expect(b.called('secret_save')).toEqual([]);
+    expect(b.called('secret_save')).toHaveLength(1);
+    expect(within(panel).queryByTestId('saved-paths')).toBeNull();
+    expect(screen.queryByTestId('toast-error')).toBeNull();
+    // Still unsaved: closing asks first.
+    await fireEvent.click(within(panel).getByRole('button', { name: 'Done' }));
+    expect(screen.getByTestId('discard-dialog')).toBeTruthy();
+    expect(b.called('secret_dismiss')).toEqual([]);
   });
 
   it('offers adding the key to a config profile when the vendor has that format', async () => {
@@ -245,6 +240,8 @@ describe('reveal panel', () => {
     await fireEvent.input(profile, { target: { value: 'dev' } });
     await fireEvent.click(within(panel).getByRole('button', { name: 'Add to my ~/.oci/config' }));
     await settle();
-    expect(b.called('oci_config_append')).toEqual([{ handle: 'sec_2', profile: 'dev', configPath: null }]);
+    expect(b.called('oci_config_append')).toEqual([{ handle: 'sec_2', profile: 'dev' }]);
+    // The file written is the one the backend resolved, shown to the user.
+    expect(within(panel).getByTestId('saved-paths').textContent).toContain('/home/u/.oci/config [dev]');
   });
 });

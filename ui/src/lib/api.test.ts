@@ -22,16 +22,20 @@ describe('api', () => {
     invoke.mockResolvedValue({});
     await api.keySetLocked('acc-1', 'ApiKey-1', true);
     expect(invoke).toHaveBeenLastCalledWith('key_set_locked', { accountId: 'acc-1', keyId: 'ApiKey-1', locked: true });
-    await api.secretSave('sec_1', 'env', '/tmp/x.env', false);
-    expect(invoke).toHaveBeenLastCalledWith('secret_save', {
-      handle: 'sec_1',
-      format: 'env',
-      path: '/tmp/x.env',
-      overwrite: false,
-      profile: null,
-    });
+    await api.secretSave('sec_1', 'env');
+    expect(invoke).toHaveBeenLastCalledWith('secret_save', { handle: 'sec_1', format: 'env', profile: null });
     await api.ociConfigAppend('sec_1', 'dev');
-    expect(invoke).toHaveBeenLastCalledWith('oci_config_append', { handle: 'sec_1', profile: 'dev', configPath: null });
+    expect(invoke).toHaveBeenLastCalledWith('oci_config_append', { handle: 'sec_1', profile: 'dev' });
+  });
+
+  it('never sends a path: the backend asks the user where to save', async () => {
+    invoke.mockResolvedValue(null);
+    await expect(api.secretSave('sec_1', 'ibm_apikey_json', 'work')).resolves.toBeNull();
+    await api.ociConfigAppend('sec_1', 'dev');
+    for (const [, args] of invoke.mock.calls) {
+      expect(Object.keys(args as object)).not.toContain('path');
+      expect(Object.keys(args as object)).not.toContain('configPath');
+    }
   });
 
   it('keeps every field of a PublicError', async () => {

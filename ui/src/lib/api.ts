@@ -135,16 +135,13 @@ export const ownerDelete = (accountId: string, owner: Owner): Promise<void> =>
 export const secretsPending = (): Promise<PendingSecret[]> => call('secrets_pending');
 export const secretReveal = (handle: string): Promise<string> => call('secret_reveal', { handle });
 export const secretCopy = (handle: string): Promise<CopyResult> => call('secret_copy', { handle });
+/** Opens the native save dialog (in the backend) and writes there; `null` when cancelled. */
 export const secretSave = (
   handle: string,
   format: ExportFormat,
-  path: string,
-  overwrite: boolean,
   profile?: string | null,
-): Promise<SavedFile> => call('secret_save', { handle, format, path, overwrite, profile: profile ?? null });
-export const ociConfigAppend = (
-  handle: string,
-  profile: string,
-  configPath?: string | null,
-): Promise<SavedFile> => call('oci_config_append', { handle, profile, configPath: configPath ?? null });
+): Promise<SavedFile | null> => call('secret_save', { handle, format, profile: profile ?? null });
+/** Adds the key as a profile to the OCI config file the OCI tools read; says which file. */
+export const ociConfigAppend = (handle: string, profile: string): Promise<SavedFile> =>
+  call('oci_config_append', { handle, profile });
 export const secretDismiss = (handle: string): Promise<void> => call('secret_dismiss', { handle });

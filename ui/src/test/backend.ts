@@ -24,6 +24,8 @@ export interface Backend {
   pending: PendingSecret[];
   secrets: Record<string, string>;
   prefs: Preferences;
+  /** What the user picks in the save dialog the backend opens; `null`: they cancel. */
+  picked: string | null;
   calls: { cmd: string; args: Record<string, unknown> }[];
   /** One-shot failures by command name. */
   failures: Record<string, PublicError[]>;
@@ -45,6 +47,7 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
     pending: init.pending ?? [],
     secrets: init.secrets ?? {},
     prefs: { ...DEFAULT_PREFERENCES, expiring_soon_days: 7 },
+    picked: '/home/u/saved',
     calls: [],
     failures: {},
     handlers: {},
@@ -135,7 +138,7 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
       return s;
     },
     secret_copy: () => ({ clearInSecs: b.prefs.clipboard_clear_secs }),
-    secret_save: (a) => ({ path: a.path }),
+    secret_save: () => (b.picked === null ? null : { path: b.picked }),
     oci_config_append: () => ({ path: '/home/u/.oci/config' }),
     secret_dismiss: (a) => {
       b.pending = b.pending.filter((p) => p.handle !== a.handle);

@@ -2,12 +2,13 @@
 //! each of the five vendors through the UI, found by search, edited where the vendor allows,
 //! locked and disabled (IBM), deleted; its secret saved to a file; vendor failures shown.
 
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use fantoccini::key::Key;
 use keyrack_e2e::ui::{clear_faults, inject_fault, row_css};
-use keyrack_e2e::{with_app, App};
+use keyrack_e2e::{wait_file, with_app, App};
 use serde_json::{json, Value};
 
 /// A suffix that keeps names of different runs apart.
@@ -74,6 +75,18 @@ async fn delete_key(app: &App, key_id: &str, name: &str, account_label: &str) {
     app.click("[data-testid=delete-dialog] [data-testid=confirm-button]")
         .await;
     app.wait_gone(&row_css(key_id)).await;
+}
+
+/// Picks `format` and clicks Download; in the save dialog, whose title names the key
+/// (`title`), the user types `path` and presses Return.
+async fn save_through_dialog(app: &App, format: &str, title: &str, path: &Path) {
+    app.pick("#reveal-format", format).await;
+    app.click("#reveal-download").await;
+    app.save_dialog(title).await.save_as(path).await;
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 /// The key as the vendor (the emulator) has it now.
@@ -216,29 +229,22 @@ async fn oci_key_pair_generated_saved_added_to_a_config_and_deleted() {
         let key = submit_create(&app).await;
         assert_eq!(key.id.matches(':').count(), 15, "{}", key.id);
 
-        // Save the private key, then add a profile to a config file (not the user's own).
+        // Save the private key where the user picks in the save dialog, then add a profile to
+        // the OCI config file (the test's HOME is the app's).
         let pem_path = app.home().join("oci_api_key.pem");
-        let saved: Value = app
-            .invoke(
-                "secret_save",
-                json!({ "handle": key.handle, "format": "oci_private_key_pem",
-                        "path": pem_path, "overwrite": false, "profile": null }),
-            )
-            .await
-            .unwrap();
-        assert_eq!(saved["path"], json!(pem_path.display().to_string()));
-        let pem = std::fs::read_to_string(&pem_path).unwrap();
+        save_through_dialog(&app, "oci_private_key_pem", &key.id, &pem_path).await;
+        let pem = wait_file(&pem_path, |t| t.ends_with("OCI_API_KEY")).await;
         assert!(pem.starts_with("-----BEGIN "), "{pem}");
         assert!(pem.contains("PRIVATE KEY-----"), "{pem}");
-        let config = app.home().join("oci-config");
-        let added: Value = app
-            .invoke(
-                "oci_config_append",
-                json!({ "handle": key.handle, "profile": "e2e", "configPath": config }),
-            )
-            .await
-            .unwrap();
-        assert_eq!(added["path"], json!(config.display().to_string()));
+        assert_eq!(mode(&pem_path), 0o600);
+        let config = app.home().join(".oci").join("config");
+        app.fill("#reveal-profile", "e2e").await;
+        app.click("#reveal-add-config").await;
+        // The UI says which file it wrote.
+        app.wait_text("[data-testid=saved-paths]", |t| {
+            t.contains(&format!("{} [e2e]", config.display()))
+        })
+        .await;
         let stanza = std::fs::read_to_string(&config).unwrap();
         assert!(stanza.contains("[e2e]"), "{stanza}");
         assert!(stanza.contains(&key.id), "{stanza}");
@@ -320,29 +326,33 @@ async fn codefresh_key_secret_shown_copied_saved_0600_then_renamed_and_deleted()
         app.wait_gone("[data-testid=secret-value]").await;
 
         let path = app.home().join("codefresh.env");
-        let saved: Value = app
-            .invoke(
-                "secret_save",
-                json!({ "handle": key.handle, "format": "env", "path": path,
-                        "overwrite": false, "profile": null }),
-            )
-            .await
-            .unwrap();
-        assert_eq!(saved["path"], json!(path.display().to_string()));
-        let text = std::fs::read_to_string(&path).unwrap();
+        save_through_dialog(&app, "env", &name, &path).await;
+        let text = wait_file(&path, |t| !t.is_empty()).await;
         assert!(text.contains(shown.trim()), "the .env lacks the token");
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "mode {mode:o}");
-        // A second save to the same path needs the overwrite confirmation.
-        let conflict = app
-            .invoke::<Value>(
-                "secret_save",
-                json!({ "handle": key.handle, "format": "env", "path": path,
-                        "overwrite": false, "profile": null }),
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(conflict["code"], json!("conflict"), "{conflict}");
+        assert_eq!(mode(&path), 0o600, "mode {:o}", mode(&path));
+        app.wait_text("[data-testid=saved-paths]", |t| {
+            t.contains(&path.display().to_string())
+        })
+        .await;
+        // A second save to the same file needs the dialog's overwrite confirmation: no keeps
+        // the file as it was, yes replaces it (a new file, renamed over the old one).
+        let first = std::fs::metadata(&path).unwrap().ino();
+        std::fs::write(&path, "the user's edits\n").unwrap();
+        app.click("#reveal-download").await;
+        let dialog = app.save_dialog(&name).await;
+        let dialog = dialog.save_over(&path, false).await.expect("still open");
+        dialog.cancel().await;
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "the user's edits\n"
+        );
+        app.wait_for("#reveal-download:not([disabled])").await;
+        app.click("#reveal-download").await;
+        app.save_dialog(&name).await.save_over(&path, true).await;
+        let replaced = wait_file(&path, |t| t.contains(shown.trim())).await;
+        assert!(replaced.starts_with("# Codefresh"), "{replaced}");
+        assert_ne!(std::fs::metadata(&path).unwrap().ino(), first);
+        assert_eq!(mode(&path), 0o600);
 
         // Copy: a countdown until the clipboard is cleared.
         app.click("#reveal-copy").await;
@@ -373,6 +383,43 @@ async fn codefresh_key_secret_shown_copied_saved_0600_then_renamed_and_deleted()
         assert_eq!(scopes, ["build", "pipeline"]);
 
         delete_key(&app, &key.id, &renamed, "Codefresh (Sandbox)").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cancelled_save_dialog_writes_nothing_and_keeps_the_secret() {
+    with_app("save_dialog_cancelled", |app| async move {
+        app.wait_keys_loaded().await;
+        let name = format!("e2e-cancel-{}", unique());
+        open_create(&app, "sandbox-ibm").await;
+        app.fill("#create-name", &name).await;
+        let key = submit_create(&app).await;
+
+        app.click("#reveal-download").await;
+        let dialog = app.save_dialog(&name).await;
+        app.screenshot("save-dialog-open").await;
+        dialog.cancel().await;
+
+        // Nothing written, nothing said, the secret still held and unsaved.
+        app.wait_for("#reveal-download:not([disabled])").await;
+        assert!(!app.exists("[data-testid=saved-paths]").await);
+        assert!(!app.exists("[data-testid=toast-error]").await);
+        let written: Vec<_> = std::fs::read_dir(app.home())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_file())
+            .map(|e| e.path())
+            .collect();
+        assert!(written.is_empty(), "{written:?}");
+        let held: Vec<Value> = app.invoke("secrets_pending", json!({})).await.unwrap();
+        let ours = held
+            .iter()
+            .find(|p| p["handle"] == json!(key.handle))
+            .expect("the secret is still held");
+        assert_eq!(ours["saved"], json!(false), "{ours}");
+        // Closing still asks, as for any unsaved secret.
+        discard_secret(&app).await;
     })
     .await;
 }
