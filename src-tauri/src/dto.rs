@@ -104,6 +104,8 @@ pub struct AccountListing {
     pub vendor: VendorId,
     pub keys: Option<Vec<KeyRecord>>,
     pub error: Option<PublicError>,
+    /// What the vendor said besides the keys (e.g. only part of the account could be listed).
+    pub notices: Vec<String>,
 }
 
 /// `secret_copy`: the clipboard is cleared after this many seconds (if it still holds the

@@ -20,6 +20,7 @@ use crate::tray;
 fn listing_of(
     account: &Account,
     result: std::result::Result<Vec<KeyRecord>, keyrack_core::error::PublicError>,
+    notices: Vec<String>,
 ) -> AccountListing {
     let (keys, error) = match result {
         Ok(keys) => (Some(keys), None),
@@ -31,6 +32,7 @@ fn listing_of(
         vendor: account.vendor,
         keys,
         error,
+        notices,
     }
 }
 
@@ -59,7 +61,7 @@ pub async fn list_all<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<A
             if let Ok(keys) = &listing.result {
                 state.cache_listing(&listing.account_id, keys.clone());
             }
-            listing_of(account, listing.result)
+            listing_of(account, listing.result, listing.notices)
         })
         .collect();
     tray::refresh(app);
@@ -73,16 +75,19 @@ pub async fn list_one<R: Runtime>(
     account_id: &str,
 ) -> Result<AccountListing> {
     let account = state.registry().account(account_id)?;
-    let result = match state.registry().vendor(account_id).await {
-        Ok(client) => client.list().await,
-        Err(e) => Err(e),
+    let (result, notices) = match state.registry().vendor(account_id).await {
+        Ok(client) => {
+            let result = client.list().await;
+            (result, client.notices())
+        }
+        Err(e) => (Err(e), Vec::new()),
     };
     let result = result.map_err(|e| e.to_public());
     if let Ok(keys) = &result {
         state.cache_listing(account_id, keys.clone());
     }
     tray::refresh(app);
-    Ok(listing_of(&account, result))
+    Ok(listing_of(&account, result, notices))
 }
 
 /// Create a key and hold its secret; the caller gets everything but the secret.

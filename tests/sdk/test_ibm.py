@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from ibm_cloud_sdk_core.authenticators import IAMAuthenticator
 from ibm_platform_services import IamIdentityV1
-from ibm_platform_services.iam_identity_v1 import ApiKey, ApiKeyList
+from ibm_platform_services.iam_identity_v1 import ApiKey, ApiKeyList, ServiceIdList
 
 from harness import Suite, add_fault, clear_faults, expect_error, manifest, requests_log
 
@@ -129,6 +129,59 @@ def update_needs_the_current_etag():
     # The old ETag is stale now.
     expect_error(409, iam.update_api_key, id=s["id"], if_match=s["etag"], name="stale")
     s["etag"] = key["entity_tag"]
+
+
+@suite.step
+def update_expiry_leak_action_and_support_sessions_then_remove_the_expiry():
+    response = iam.update_api_key(
+        id=s["id"], if_match=s["etag"], expires_at="2049-01-02T18:30+0000",
+        action_when_leaked="delete", support_sessions=True,
+    )
+    key = response.get_result()
+    ApiKey.from_dict(key)
+    assert key["expires_at"].startswith("2049-01-02T18:30"), key["expires_at"]
+    assert key["action_when_leaked"] == "delete"
+    assert key["support_sessions"] is True
+    assert key["name"] == "sdk-renamed", "fields not sent stay as they were"
+    # IBM clears a property sent as "": the key no longer expires.
+    key = iam.update_api_key(
+        id=s["id"], if_match=key["entity_tag"], expires_at=""
+    ).get_result()
+    ApiKey.from_dict(key)
+    assert "expires_at" not in key, key
+    # The service's own validation of the leak action.
+    expect_error(400, iam.update_api_key, id=s["id"], if_match="*", action_when_leaked="shout")
+    s["etag"] = key["entity_tag"]
+
+
+@suite.step
+def get_with_activity_reports_the_last_authentication():
+    key = iam.get_api_key(id=s["id"], include_activity=True).get_result()
+    ApiKey.from_dict(key)
+    activity = key["activity"]
+    assert activity["authn_count"] >= 1, activity
+    assert activity["last_authn"], "the key exchanged for a token above"
+    plain = iam.get_api_key(id=s["id"]).get_result()
+    assert "activity" not in plain, "only when asked for"
+
+
+@suite.step
+def list_service_ids_pages():
+    one = iam.list_service_ids(account_id=m["account_id"], pagesize=100).get_result()
+    ServiceIdList.from_dict(one)
+    assert len(one["serviceids"]) >= 2, "the seed has service IDs"
+    ids, token = [], None
+    while True:
+        page = iam.list_service_ids(
+            account_id=m["account_id"], pagesize=1, pagetoken=token
+        ).get_result()
+        ServiceIdList.from_dict(page)
+        ids.extend(sid["iam_id"] for sid in page["serviceids"])
+        if not page.get("next"):
+            break
+        token = parse_qs(urlparse(page["next"]).query)["pagetoken"][0]
+    assert ids == [sid["iam_id"] for sid in one["serviceids"]]
+    assert all(i.startswith("iam-ServiceId-") for i in ids), ids
 
 
 @suite.step

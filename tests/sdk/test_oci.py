@@ -90,6 +90,27 @@ def list_shows_the_signing_key():
 
 
 @suite.step
+def list_users_in_the_tenancy_pages_with_opc_next_page():
+    response = identity.list_users(m["tenancy"])
+    assert response.status == 200
+    users = response.data
+    assert m["user"] in [u.id for u in users]
+    for user in users:
+        assert user.name and user.compartment_id == m["tenancy"]
+        assert user.lifecycle_state == "ACTIVE"
+        assert user.time_created is not None
+    # One user a page, chained by opc-next-page, through the SDK's own pager.
+    paged = oci.pagination.list_call_get_all_results(
+        identity.list_users, m["tenancy"], limit=1
+    ).data
+    assert [u.id for u in paged] == [u.id for u in users]
+    first = identity.list_users(m["tenancy"], limit=1)
+    assert first.has_next_page and first.next_page
+    # Another compartment is OCI's not-authorized-or-not-found.
+    expect_error(404, identity.list_users, "ocid1.tenancy.oc1..aaaaaaaanotours")
+
+
+@suite.step
 def upload_a_new_public_key():
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public_pem = private.public_key().public_bytes(

@@ -94,6 +94,11 @@ def update_description_and_expiry():
     assert key.description == "sdk-renamed"
     assert key.expires_at == later
     assert key.updated_at >= key.created_at
+    # Moved again, and refused in the past with Scaleway's invalid-arguments answer.
+    sooner = later - timedelta(days=30)
+    assert iam.update_api_key(access_key=s["key"].access_key, expires_at=sooner).expires_at == sooner
+    past = datetime.now(timezone.utc) - timedelta(days=1)
+    expect_error(400, iam.update_api_key, access_key=s["key"].access_key, expires_at=past)
 
 
 @suite.step

@@ -199,6 +199,10 @@ pub struct ListArgs {
     /// Only keys with this status.
     #[arg(long, value_parser = status_parser())]
     pub status: Option<KeyStatus>,
+    /// Only keys whose owner is of this kind (IBM users or service IDs, Scaleway users or
+    /// applications, Codefresh or OpenAI service accounts).
+    #[arg(long, value_name = "KIND", value_parser = owner_kind_parser())]
+    pub owner_kind: Option<OwnerKind>,
 }
 
 #[derive(Debug, Args)]
@@ -222,7 +226,8 @@ pub struct CreateArgs {
     /// OpenAI service account.
     #[arg(long, value_name = "ID")]
     pub owner: Option<String>,
-    /// What --owner is; default: the vendor's first kind (user, or service account at OpenAI).
+    /// What --owner is; default: the vendor's only kind, or, where it has several, worked out
+    /// from the id (IBM by its prefix, Scaleway by looking it up as a user, then an application).
     #[arg(long, value_name = "KIND", value_parser = owner_kind_parser(), requires = "owner")]
     pub owner_kind: Option<OwnerKind>,
     /// Scaleway default project, OpenAI project.
@@ -237,6 +242,9 @@ pub struct CreateArgs {
     /// IBM: what IBM does when the key leaks.
     #[arg(long, value_name = "ACTION", value_parser = ["none", "disable", "delete"])]
     pub action_when_leaked: Option<String>,
+    /// IBM: allow IBM support sessions with the key (users' keys only).
+    #[arg(long)]
+    pub support_sessions: bool,
     /// OCI: upload this public key (PEM) instead of generating a key pair.
     #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
@@ -286,6 +294,18 @@ pub struct UpdateArgs {
     /// Scaleway: the key's default project.
     #[arg(long, value_name = "ID")]
     pub project: Option<String>,
+    /// A new expiry as RFC 3339, e.g. 2030-01-31T00:00:00Z (IBM, Scaleway).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339, conflicts_with = "no_expiry")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Remove the expiry date: the key no longer expires (IBM).
+    #[arg(long)]
+    pub no_expiry: bool,
+    /// IBM: what IBM does when the key leaks.
+    #[arg(long, value_name = "ACTION", value_parser = ["none", "disable", "delete"])]
+    pub action_when_leaked: Option<String>,
+    /// IBM: allow (true) or forbid (false) support sessions with the key.
+    #[arg(long, value_name = "BOOL", value_parser = clap::value_parser!(bool))]
+    pub support_sessions: Option<bool>,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,10 @@ pub struct AccountListing {
     pub account_name: String,
     pub vendor: VendorId,
     pub result: Result<Vec<KeyRecord>, PublicError>,
+    /// What the vendor had to say besides the keys (`Vendor::notices`): e.g. that only part of
+    /// the account's keys could be listed, and why. Shells show them next to the account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 impl AccountListing {
@@ -63,11 +67,14 @@ pub async fn list_accounts(
         .into_iter()
         .enumerate()
         .map(|(index, account)| async move {
-            let result = match registry.vendor(&account.id).await {
-                Ok(client) => client.list().await,
-                Err(e) => Err(e),
+            let (result, notices) = match registry.vendor(&account.id).await {
+                Ok(client) => {
+                    let result = client.list().await;
+                    (result, client.notices())
+                }
+                Err(e) => (Err(e), Vec::new()),
             };
-            (index, listing(account, result))
+            (index, listing(account, result, notices))
         })
         .collect();
     gather(runs, DEFAULT_CONCURRENCY, total, &progress).await
@@ -87,13 +94,18 @@ pub async fn list_all(
         .enumerate()
         .map(|(index, (account, vendor))| async move {
             let result = vendor.list().await;
-            (index, listing(account, result))
+            let notices = vendor.notices();
+            (index, listing(account, result, notices))
         })
         .collect();
     gather(runs, concurrency, total, &progress).await
 }
 
-fn listing(account: Account, result: crate::Result<Vec<KeyRecord>>) -> AccountListing {
+fn listing(
+    account: Account,
+    result: crate::Result<Vec<KeyRecord>>,
+    notices: Vec<String>,
+) -> AccountListing {
     let result = result.map_err(|e| {
         tracing::warn!(account = %account.id, vendor = %account.vendor, code = ?e.code(),
             "listing an account failed");
@@ -103,6 +115,7 @@ fn listing(account: Account, result: crate::Result<Vec<KeyRecord>>) -> AccountLi
         account_id: account.id,
         account_name: account.name,
         vendor: account.vendor,
+        notices: if result.is_ok() { notices } else { Vec::new() },
         result,
     }
 }

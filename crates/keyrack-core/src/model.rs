@@ -118,6 +118,8 @@ pub struct NewKey {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OwnerRef {
+    /// `Other` = not said: the vendor works out from the id which of its kinds it is (IBM by
+    /// the iam_id's prefix, Scaleway by looking the id up as a user, then an application).
     pub kind: OwnerKind,
     pub id: String,
 }

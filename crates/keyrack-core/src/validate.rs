@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
-use crate::model::{KeyUpdate, NewKey, PermissionLevel, PermissionMode, Permissions};
+use crate::model::{KeyUpdate, NewKey, OwnerKind, PermissionLevel, PermissionMode, Permissions};
 use crate::vendor::{Capabilities, SecretSource, TextField};
 
 fn text(field: &str, value: Option<&str>, rule: Option<&TextField>, vendor: &str) -> Result<()> {
@@ -108,7 +108,8 @@ pub fn new_key(caps: &Capabilities, spec: &NewKey, now: DateTime<Utc>) -> Result
             if owner.id.trim().is_empty() {
                 return Err(Error::validation("owner", "the owner id must not be empty"));
             }
-            if !rule.kinds.contains(&owner.kind) {
+            // `Other` = the kind was not said: the vendor works it out from the id.
+            if owner.kind != OwnerKind::Other && !rule.kinds.contains(&owner.kind) {
                 return Err(Error::validation(
                     "owner",
                     format!("{vendor} keys cannot belong to a {:?}", owner.kind),
@@ -292,6 +293,12 @@ pub fn key_update(caps: &Capabilities, changes: &KeyUpdate) -> Result<()> {
             return Err(Error::validation(
                 "expires_at",
                 format!("{vendor} keys' expiry dates cannot be changed"),
+            ));
+        }
+        if changes.clear_expiry && !caps.remove_expiry {
+            return Err(Error::validation(
+                "expires_at",
+                format!("{vendor} keys' expiry dates can be moved but not removed"),
             ));
         }
         if changes.expires_at.is_some() && changes.clear_expiry {

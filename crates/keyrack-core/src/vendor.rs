@@ -98,8 +98,10 @@ pub struct Capabilities {
     pub update_description: bool,
     pub update_scopes: bool,
     pub update_project: bool,
-    /// The expiry date can be changed or removed.
+    /// The expiry date can be changed (to a later or earlier date, still in the future).
     pub update_expiry: bool,
+    /// With `update_expiry`: the expiry date can also be removed, so that the key never expires.
+    pub remove_expiry: bool,
     /// The leak action (`leak_actions`) can be changed.
     pub update_leak_action: bool,
     pub update_permissions: bool,
@@ -142,6 +144,7 @@ impl Capabilities {
             update_scopes: false,
             update_project: false,
             update_expiry: false,
+            remove_expiry: false,
             update_leak_action: false,
             update_permissions: false,
             lock: false,
@@ -167,6 +170,12 @@ pub trait Vendor: Send + Sync {
     async fn list(&self) -> Result<Vec<KeyRecord>>;
 
     async fn get(&self, id: &str) -> Result<KeyRecord>;
+
+    /// What the last `list` had to say besides the keys: that it showed less than the account
+    /// holds, and why (e.g. OCI without the right to list the tenancy's users). Empty by default.
+    fn notices(&self) -> Vec<String> {
+        Vec::new()
+    }
 
     /// Owners and projects a create form can offer.
     async fn create_options(&self) -> Result<CreateOptions> {

@@ -43,6 +43,19 @@ describe('toNewKey', () => {
     expect(toNewKey(CAPS.ibm, typed, [], NOW).owner).toEqual({ kind: 'service_id', id: 'iam-ServiceId-1' });
   });
 
+  it('leaves a typed id\'s kind to the vendor when it has several, unless one is chosen', () => {
+    expect(emptyForm(CAPS.scaleway).otherOwnerKind).toBe('other');
+    expect(emptyForm(CAPS.oci).otherOwnerKind).toBe('user');
+    const typed = { ...emptyForm(CAPS.scaleway), owner: OWNER_OTHER, otherOwnerId: 'u-1' };
+    expect(toNewKey(CAPS.scaleway, typed, [], NOW).owner).toEqual({ kind: 'other', id: 'u-1' });
+  });
+
+  it('allows support sessions only where the vendor has them', () => {
+    const form = { ...emptyForm(CAPS.ibm), name: 'a', supportSessions: true };
+    expect(toNewKey(CAPS.ibm, form, [], NOW).support_sessions).toBe(true);
+    expect(toNewKey(CAPS.scaleway, form, [], NOW).support_sessions).toBe(false);
+  });
+
   it('uploads a public key instead of a key size when asked to', () => {
     const form = { ...emptyForm(CAPS.oci), keySource: 'upload' as const, publicKeyPem: '-----BEGIN PUBLIC KEY-----\nAA\n' };
     const s = toNewKey(CAPS.oci, form, owners, NOW);

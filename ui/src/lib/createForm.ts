@@ -13,6 +13,16 @@ export const EXPIRY_PRESETS = [
 
 export type ExpiryChoice = (typeof EXPIRY_PRESETS)[number]['id'];
 
+/** An expiry on edit: as it is, a new date, or none (the key never expires). */
+export type ExpiryEdit = 'keep' | 'change' | 'remove';
+
+/** A `datetime-local` value as an ISO time; `'invalid'` for what is not a date. */
+export function localToIso(value: string): string {
+  if (value.trim() === '') return 'invalid';
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? 'invalid' : new Date(ms).toISOString();
+}
+
 /** The owner picker: the default (none), one of the listed owners, or an id typed in. */
 export const OWNER_DEFAULT = '';
 export const OWNER_OTHER = '__other__';
@@ -31,6 +41,7 @@ export interface CreateFormState {
   locked: boolean;
   disabled: boolean;
   leakAction: string;
+  supportSessions: boolean;
   keySource: 'generate' | 'upload';
   publicKeyPem: string;
   keyBits: number;
@@ -43,13 +54,15 @@ export function emptyForm(caps: Capabilities): CreateFormState {
     expiry: 'never',
     expiresAt: '',
     owner: OWNER_DEFAULT,
-    otherOwnerKind: caps.owner?.kinds[0] ?? 'user',
+    // With several kinds the vendor works out which one a typed ID is, unless the user says.
+    otherOwnerKind: caps.owner && caps.owner.kinds.length > 1 ? 'other' : (caps.owner?.kinds[0] ?? 'user'),
     otherOwnerId: '',
     projectId: '',
     scopes: [],
     locked: false,
     disabled: false,
     leakAction: '',
+    supportSessions: false,
     keySource: 'generate',
     publicKeyPem: '',
     keyBits: 2048,
@@ -95,7 +108,7 @@ export function toNewKey(caps: Capabilities, form: CreateFormState, owners: Owne
     action_when_leaked: caps.leak_actions.length > 0 && form.leakAction !== '' ? form.leakAction : null,
     public_key_pem: upload ? form.publicKeyPem : null,
     key_bits: local && !upload ? form.keyBits : null,
-    support_sessions: false,
+    support_sessions: caps.support_sessions && form.supportSessions,
     permissions: null,
   };
 }

@@ -20,6 +20,8 @@ export interface AccountState {
   status: ListingStatus;
   error: PublicError | null;
   count: number;
+  /** What the vendor said besides the keys (e.g. only part of the account could be listed). */
+  notices?: string[];
 }
 
 /** How far a refresh is: accounts listed so far, of all. */
@@ -30,6 +32,7 @@ export interface Listing {
   accountId: string;
   keys?: KeyRecord[] | null;
   error?: PublicError | null;
+  notices?: string[];
 }
 
 const IDLE: AccountState = { status: 'idle', error: null, count: 0 };
@@ -172,7 +175,8 @@ export class Inventory {
       id,
       keys.map((k) => this.#row(k)),
     );
-    this.states = { ...this.states, [id]: { status: 'ok', error: null, count: keys.length } };
+    const notices = listing.notices ?? [];
+    this.states = { ...this.states, [id]: { status: 'ok', error: null, count: keys.length, notices } };
     this.#publish();
   }
 

@@ -87,6 +87,12 @@ describe('filterRows over 10,000 keys', () => {
     expect(soon).toHaveLength(all.length);
   });
 
+  it('filters by the owner\'s kind', () => {
+    const kinds = filterRows(rows, f({ ownerKind: 'service_id' }), NOW);
+    expect(kinds.every((r) => r.record.owner?.kind === 'service_id')).toBe(true);
+    expect(kinds.length).toBe(rows.filter((r) => r.record.owner?.kind === 'service_id').length);
+  });
+
   it('combines filters and stays fast', () => {
     const start = performance.now();
     const out = filterRows(rows, f({ query: 'service', vendor: 'ibm', status: 'active', expiringWithinDays: 30 }), NOW);

@@ -1,12 +1,21 @@
 // The key table's rows, built once per listing with everything filtering and sorting need
 // precomputed, so a search over 10,000 keys is one pass of `includes` per row.
 import { toMs } from './format';
-import type { Account, KeyRecord, VendorId } from './types';
+import type { Account, KeyRecord, OwnerKind, VendorId } from './types';
 
 export type Badge = 'active' | 'locked' | 'disabled' | 'expired' | 'inactive' | 'creating' | 'deleting';
 
 /** The badges a status filter can pick. */
 export const STATUS_FILTERS: Badge[] = ['active', 'locked', 'disabled', 'expired', 'inactive'];
+
+/** The owner kinds an owner filter can pick, with what each is called (any vendor's). */
+export const OWNER_KIND_FILTERS: { kind: OwnerKind; label: string }[] = [
+  { kind: 'user', label: 'User' },
+  { kind: 'service_id', label: 'Service ID' },
+  { kind: 'service_account', label: 'Service account' },
+  { kind: 'application', label: 'Application' },
+  { kind: 'other', label: 'Other' },
+];
 
 export interface KeyRow {
   /** Unique across accounts: the account id and the vendor's key id. */
@@ -81,6 +90,8 @@ export interface KeyFilter {
   vendor: VendorId | null;
   account: string | null;
   status: Badge | null;
+  /** Only keys whose owner is of this kind (a user, a service ID, an application, …). */
+  ownerKind: OwnerKind | null;
   /** Only keys expiring within this many days (and not yet expired). */
   expiringWithinDays: number | null;
 }
@@ -90,6 +101,7 @@ export const NO_FILTER: KeyFilter = {
   vendor: null,
   account: null,
   status: null,
+  ownerKind: null,
   expiringWithinDays: null,
 };
 
@@ -103,6 +115,7 @@ export function filterRows(rows: readonly KeyRow[], f: KeyFilter, now: number): 
     if (f.vendor !== null && row.vendor !== f.vendor) return false;
     if (f.account !== null && row.accountId !== f.account) return false;
     if (f.status !== null && !row.badges.includes(f.status)) return false;
+    if (f.ownerKind !== null && row.record.owner?.kind !== f.ownerKind) return false;
     if (until !== null && (row.expiresMs === null || row.expiresMs <= now || row.expiresMs > until))
       return false;
     for (const w of words) if (!row.haystack.includes(w)) return false;

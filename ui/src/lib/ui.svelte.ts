@@ -40,6 +40,7 @@ export class Ui {
       f.vendor !== null ||
       f.account !== null ||
       f.status !== null ||
+      f.ownerKind !== null ||
       f.expiringWithinDays !== null
     );
   }

@@ -67,7 +67,7 @@ export function validateNewKey(caps: Capabilities, spec: NewKey, now: number): F
     errors.owner = `${vendor} keys cannot be created for another owner here`;
   } else if (spec.owner.id.trim() === '') {
     errors.owner = 'The owner id must not be empty';
-  } else if (!ownerRule.kinds.includes(spec.owner.kind)) {
+  } else if (spec.owner.kind !== 'other' && !ownerRule.kinds.includes(spec.owner.kind)) {
     errors.owner = `${vendor} keys cannot belong to this kind of owner`;
   }
 
@@ -98,7 +98,7 @@ export function validateNewKey(caps: Capabilities, spec: NewKey, now: number): F
 }
 
 /** Field → message for an edit; only fields present in `changes` are checked. */
-export function validateKeyUpdate(caps: Capabilities, changes: KeyUpdate): FieldErrors {
+export function validateKeyUpdate(caps: Capabilities, changes: KeyUpdate, now: number = Date.now()): FieldErrors {
   const errors: FieldErrors = {};
   const vendor = caps.vendor_name;
   if (changes.name !== null) {
@@ -127,6 +127,20 @@ export function validateKeyUpdate(caps: Capabilities, changes: KeyUpdate): Field
   }
   if (changes.project_id !== null && !caps.update_project)
     errors.project_id = `${vendor} keys' project cannot be changed`;
+  if (changes.expires_at !== null || changes.clear_expiry) {
+    if (!caps.update_expiry) errors.expires_at = `${vendor} keys' expiry dates cannot be changed`;
+    else if (changes.clear_expiry && !caps.remove_expiry)
+      errors.expires_at = `${vendor} keys' expiry dates can be moved but not removed`;
+    else if (changes.expires_at !== null) {
+      const ms = new Date(changes.expires_at).getTime();
+      if (Number.isNaN(ms)) errors.expires_at = 'Enter a valid date and time';
+      else if (ms <= now) errors.expires_at = 'The expiry date is in the past';
+    }
+  }
+  if (changes.action_when_leaked !== null && (!caps.update_leak_action || !caps.leak_actions.includes(changes.action_when_leaked)))
+    errors.action_when_leaked = `${vendor} keys cannot be set to ${changes.action_when_leaked} when leaked`;
+  if (changes.support_sessions !== null && !caps.support_sessions)
+    errors.support_sessions = `${vendor} keys have no support sessions`;
   return errors;
 }
 

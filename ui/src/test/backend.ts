@@ -21,6 +21,8 @@ export interface Backend {
   keys: Record<string, KeyRecord[]>;
   /** Accounts whose listing fails, with the error. */
   failing: Record<string, PublicError>;
+  /** What a listing says besides the keys, by account. */
+  notices: Record<string, string[]>;
   pending: PendingSecret[];
   secrets: Record<string, string>;
   prefs: Preferences;
@@ -38,12 +40,13 @@ export interface Backend {
   called: (cmd: string) => Record<string, unknown>[];
 }
 
-export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'failing' | 'pending' | 'secrets'>> = {}): Backend {
+export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'failing' | 'notices' | 'pending' | 'secrets'>> = {}): Backend {
   const b: Backend = {
     vendors: VENDORS,
     accounts: init.accounts ?? [],
     keys: init.keys ?? {},
     failing: init.failing ?? {},
+    notices: init.notices ?? {},
     pending: init.pending ?? [],
     secrets: init.secrets ?? {},
     prefs: { ...DEFAULT_PREFERENCES, expiring_soon_days: 7 },
@@ -67,6 +70,7 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
       vendor: a?.vendor ?? 'ibm',
       keys: failure ? null : (b.keys[accountId] ?? []),
       error: failure ? { field: null, retry_after_secs: null, vendor: null, recovered: null, ...failure, code: failure.code === 'internal' ? 'config' : failure.code } : null,
+      notices: failure ? [] : (b.notices[accountId] ?? []),
     };
   };
   const replace = (r: KeyRecord) => {

@@ -32,12 +32,17 @@ pub async fn update(args: UpdateArgs, source: &Source, mode: Mode) -> Result<u8>
         description: args.description,
         scopes: (!args.scopes.is_empty()).then_some(args.scopes),
         project_id: args.project,
+        expires_at: args.expires_at,
+        clear_expiry: args.no_expiry,
+        action_when_leaked: args.action_when_leaked,
+        support_sessions: args.support_sessions,
         ..KeyUpdate::default()
     };
     if changes == KeyUpdate::default() {
         return Err(keyrack_core::Error::validation(
             "update",
-            "nothing to change: give --name, --description, --scope or --project",
+            "nothing to change: give --name, --description, --scope, --project, --expires-at, \
+             --no-expiry, --action-when-leaked or --support-sessions",
         ));
     }
     let account = source.find(&args.key.account)?;

@@ -164,14 +164,18 @@ fn new_key(args: &CreateArgs, vendor: VendorId) -> Result<NewKey> {
     let owner = match &args.owner {
         None => None,
         Some(id) => {
-            let kind = match args.owner_kind {
-                Some(kind) => kind,
-                // The vendor's first owner kind; a vendor without owners gets the core's
-                // validation error for the owner.
-                None => capabilities_of(vendor)
-                    .owner
-                    .and_then(|o| o.kinds.first().copied())
-                    .unwrap_or(keyrack_core::OwnerKind::User),
+            let kinds = capabilities_of(vendor)
+                .owner
+                .map(|o| o.kinds)
+                .unwrap_or_default();
+            let kind = match (args.owner_kind, kinds.as_slice()) {
+                (Some(kind), _) => kind,
+                // The vendor's only kind.
+                (None, [only]) => *only,
+                // Several kinds: the vendor works out which one the id is.
+                (None, [_, _, ..]) => keyrack_core::OwnerKind::Other,
+                // No owners at all: the core's validation error for the owner.
+                (None, []) => keyrack_core::OwnerKind::User,
             };
             Some(OwnerRef {
                 kind,
@@ -198,6 +202,7 @@ fn new_key(args: &CreateArgs, vendor: VendorId) -> Result<NewKey> {
         locked: args.locked,
         disabled: args.disabled,
         action_when_leaked: args.action_when_leaked.clone(),
+        support_sessions: args.support_sessions,
         public_key_pem,
         key_bits: args.key_bits,
         ..NewKey::default()

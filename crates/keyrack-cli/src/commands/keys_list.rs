@@ -56,6 +56,10 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
                 records
                     .iter()
                     .filter(|r| args.status.is_none_or(|s| r.status == s))
+                    .filter(|r| {
+                        args.owner_kind
+                            .is_none_or(|k| r.owner.as_ref().is_some_and(|o| o.kind == k))
+                    })
                     .map(|r| (r, listing.account_name.as_str())),
             ),
             Err(e) => errors.push(ErrorJson {
@@ -67,6 +71,12 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
         }
     }
 
+    // What a vendor said besides the keys (e.g. it could list only part of the account).
+    for listing in &listings {
+        for notice in &listing.notices {
+            output::note(format!("keyrack: account `{}`: {notice}", listing.account_name));
+        }
+    }
     for e in &errors {
         if mode.is_json() {
             // The error with the account it concerns, one line per failing account.

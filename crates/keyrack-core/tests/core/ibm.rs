@@ -690,3 +690,181 @@ async fn an_unknown_identity_in_the_settings_is_named_as_such() {
     assert_eq!(e.code(), Code::NotFound);
     assert!(e.to_string().contains("check iam_id and account_id"), "{e}");
 }
+
+fn extra(r: &keyrack_core::KeyRecord) -> IbmExtra {
+    match &r.extra {
+        VendorExtra::Ibm(x) => x.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn expiry_leak_action_and_support_sessions_are_updated_and_removed() {
+    let env = support::start().await;
+    let c = client(&env);
+    let created = c
+        .create(&NewKey {
+            support_sessions: true,
+            ..named("support")
+        })
+        .await
+        .unwrap();
+    assert_eq!(extra(&created.record).support_sessions, Some(true));
+
+    let later = Utc::now() + Days::days(40);
+    let updated = c
+        .update(
+            &created.record.id,
+            &KeyUpdate {
+                expires_at: Some(later),
+                action_when_leaked: Some("delete".into()),
+                support_sessions: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // IBM keeps expiry dates to the minute.
+    let expires = updated.expires_at.unwrap();
+    assert!((expires - later).num_seconds().abs() < 60, "{expires} vs {later}");
+    assert_eq!(extra(&updated).action_when_leaked.as_deref(), Some("delete"));
+    assert_eq!(extra(&updated).support_sessions, Some(false));
+    assert_eq!(updated.name.as_deref(), Some("support"), "the rest stays");
+
+    // Removing the expiry sends IBM's empty value, which clears it.
+    let cleared = c
+        .update(
+            &created.record.id,
+            &KeyUpdate {
+                clear_expiry: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(cleared.expires_at, None);
+    assert_eq!(c.get(&created.record.id).await.unwrap().expires_at, None);
+
+    // An unknown leak action is refused before anything is sent.
+    let puts = count(&env, "PUT", &format!("{KEYS_PATH}/{}", created.record.id)).await;
+    let e = c
+        .update(
+            &created.record.id,
+            &KeyUpdate {
+                action_when_leaked: Some("shout".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Validation);
+    assert_eq!(
+        count(&env, "PUT", &format!("{KEYS_PATH}/{}", created.record.id)).await,
+        puts
+    );
+}
+
+#[tokio::test]
+async fn support_sessions_are_refused_by_ibm_for_a_service_id() {
+    let env = support::start().await;
+    let http = support::fast_http(Duration::from_secs(5));
+    let c = client_with(account_wide_settings(&env), &env.m("ibm", "api_key"), &http);
+    let sid = service_id(&env, "ci-pipeline");
+    let e = c
+        .create(&NewKey {
+            owner: Some(OwnerRef {
+                kind: OwnerKind::ServiceId,
+                id: sid,
+            }),
+            support_sessions: true,
+            ..named("sessions")
+        })
+        .await
+        .unwrap_err();
+    // IBM's own 400, with its words.
+    let detail = e.vendor_detail().expect("IBM's error body is kept");
+    assert!(
+        detail
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("support_sessions")),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn last_use_comes_from_the_keys_activity() {
+    let env = support::start().await;
+    let c = client(&env);
+    let created = c.create(&named("used-once")).await.unwrap();
+    assert_eq!(c.get(&created.record.id).await.unwrap().last_used_at, None);
+
+    // Signing in with the new key is what IBM counts as its use.
+    let http = support::fast_http(Duration::from_secs(5));
+    let used = client_with(settings(&env), created.secret.expose(), &http);
+    used.verify().await.unwrap();
+
+    let got = c.get(&created.record.id).await.unwrap();
+    let last = got.last_used_at.expect("activity.last_authn is read");
+    assert!((Utc::now() - last).num_seconds() < 60, "{last}");
+    let listed = c.list().await.unwrap();
+    let row = listed.iter().find(|k| k.id == created.record.id).unwrap();
+    assert_eq!(row.last_used_at, Some(last), "the list carries it too");
+    assert!(
+        env.requests("ibm")
+            .await
+            .iter()
+            .any(|(m, p, _)| m == "GET" && p == &format!("{KEYS_PATH}/{}", created.record.id)),
+        "read per key with include_activity"
+    );
+}
+
+#[tokio::test]
+async fn the_owner_picker_offers_the_own_identity_and_the_service_ids() {
+    let env = support::start().await;
+    let options = client(&env).create_options().await.unwrap();
+    let own = &options.owners[0];
+    assert_eq!((own.kind, own.id.as_str()), (OwnerKind::User, env.m("ibm", "iam_id").as_str()));
+    let sid = service_id(&env, "ci-pipeline");
+    let listed = options
+        .owners
+        .iter()
+        .find(|o| o.id == sid)
+        .expect("seeded service IDs are offered");
+    assert_eq!(listed.kind, OwnerKind::ServiceId);
+    assert_eq!(listed.name.as_deref(), Some("ci-pipeline"));
+}
+
+#[tokio::test]
+async fn a_base_url_without_an_iam_url_exchanges_tokens_on_the_same_host() {
+    let env = support::start().await;
+    let http = support::fast_http(Duration::from_secs(5));
+    let s = AccountSettings {
+        base_url: Some(env.m("ibm", "base_url")),
+        iam_id: Some(env.m("ibm", "iam_id")),
+        ..Default::default()
+    };
+    let c = client_with(s, &env.m("ibm", "api_key"), &http);
+    c.verify().await.unwrap();
+    assert_eq!(count(&env, "POST", TOKEN_PATH).await, 1);
+}
+
+#[tokio::test]
+async fn an_owner_of_unsaid_kind_is_told_by_its_iam_id() {
+    let env = support::start().await;
+    let http = support::fast_http(Duration::from_secs(5));
+    let c = client_with(account_wide_settings(&env), &env.m("ibm", "api_key"), &http);
+    let sid = service_id(&env, "ci-pipeline");
+    let created = c
+        .create(&NewKey {
+            owner: Some(OwnerRef {
+                kind: OwnerKind::Other,
+                id: sid.clone(),
+            }),
+            ..named("for-the-service-id")
+        })
+        .await
+        .unwrap();
+    let owner = created.record.owner.unwrap();
+    assert_eq!((owner.kind, owner.id), (OwnerKind::ServiceId, sid));
+}

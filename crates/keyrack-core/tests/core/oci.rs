@@ -86,6 +86,11 @@ fn for_user(user: &str) -> NewKey {
     }
 }
 
+/// The account user's own keys of a listing (another user's ids are `<user>/<fingerprint>`).
+fn own(keys: Vec<keyrack_core::KeyRecord>) -> Vec<keyrack_core::KeyRecord> {
+    keys.into_iter().filter(|k| !k.id.contains('/')).collect()
+}
+
 async fn posts(env: &Env) -> usize {
     env.requests("oci")
         .await
@@ -102,7 +107,7 @@ async fn verify_names_the_user_and_list_shows_the_signing_key() {
     assert!(me.display.contains(&env.m("oci", "user")), "{}", me.display);
     assert!(me.warnings.is_empty(), "{:?}", me.warnings);
 
-    let keys = client.list().await.unwrap();
+    let keys = own(client.list().await.unwrap());
     assert_eq!(keys.len(), 2, "seeded: the signing key and one demo key");
     let signing = keys
         .iter()
@@ -117,7 +122,7 @@ async fn verify_names_the_user_and_list_shows_the_signing_key() {
     );
 
     let got = client.get(&signing.id).await.unwrap();
-    assert_eq!(&got, signing);
+    assert_eq!((&got.id, got.status), (&signing.id, signing.status));
     let options = client.create_options().await.unwrap();
     assert_eq!(options.owners[0].id, env.m("oci", "user"));
 }
@@ -261,13 +266,18 @@ async fn an_admin_manages_another_users_keys_with_user_scoped_ids() {
     let gone = client.get(&created.record.id).await.unwrap_err();
     assert_eq!(gone.code(), Code::NotFound);
 
-    // The account's own list stays the account user's keys.
-    assert!(client
-        .list()
-        .await
-        .unwrap()
+    // The administrator's list holds every user's keys, each owner named.
+    let listed = client.list().await.unwrap();
+    let analysts: Vec<_> = listed
         .iter()
-        .all(|k| !k.id.contains('/')));
+        .filter(|k| k.owner.as_ref().is_some_and(|o| o.id == analyst))
+        .collect();
+    assert_eq!(analysts.len(), 1, "the seeded demo key is left");
+    assert!(analysts[0].id.starts_with(&format!("{analyst}/")));
+    assert_eq!(
+        analysts[0].owner.as_ref().unwrap().name.as_deref(),
+        Some("analyst")
+    );
 }
 
 #[tokio::test]
@@ -421,7 +431,7 @@ async fn a_passphrase_protected_pkcs8_key_works() {
         passphrase: Some(Sensitive::from("correct horse")),
     };
     let client = vendor::connect(&acct, credential, &http()).unwrap();
-    assert_eq!(client.list().await.unwrap().len(), 2);
+    assert_eq!(own(client.list().await.unwrap()).len(), 2);
 
     for passphrase in [None, Some(Sensitive::from("wrong"))] {
         let credential = Credential {
@@ -503,12 +513,18 @@ async fn reads_are_retried_after_429_and_5xx() {
     .await;
     env.fault(status_fault("oci", "GET", &path, 503, 1)).await;
     let started = std::time::Instant::now();
-    assert_eq!(client.list().await.unwrap().len(), 2);
+    assert_eq!(own(client.list().await.unwrap()).len(), 2);
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "Retry-After was honoured"
     );
-    let statuses: Vec<_> = env.requests("oci").await.into_iter().map(|r| r.2).collect();
+    let statuses: Vec<_> = env
+        .requests("oci")
+        .await
+        .into_iter()
+        .filter(|r| r.1 == path)
+        .map(|r| r.2)
+        .collect();
     assert_eq!(statuses, vec![Some(429), Some(503), Some(200)]);
 }
 
@@ -576,29 +592,52 @@ async fn a_lost_upload_answer_is_recovered_with_the_local_private_key() {
 }
 
 #[tokio::test]
-async fn a_dropped_upload_says_nothing_was_created() {
+async fn a_dropped_upload_is_sent_again_with_its_retry_token_and_adds_one_key() {
     let env = support::start().await;
     let client = admin(&env, &http());
     env.fault(json!({"kind": "reset", "vendor": "oci", "method": "POST", "count": 1}))
         .await;
-    let err = client.create(&NewKey::default()).await.unwrap_err();
-    assert_eq!(err.code(), Code::Network, "{err}");
-    assert!(err.to_string().contains("nothing was created"), "{err}");
-    assert_eq!(posts(&env).await, 1, "creates are never retried");
-    assert_eq!(client.list().await.unwrap().len(), 2);
+    let created = client.create(&NewKey::default()).await.unwrap();
+    assert_eq!(posts(&env).await, 2, "sent again after the reset");
+    let keys = own(client.list().await.unwrap());
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().any(|k| k.id == created.record.id));
+}
+
+#[tokio::test]
+async fn an_upload_that_timed_out_is_retried_without_adding_the_key_twice() {
+    let env = support::start().await;
+    let client = admin(&env, &fast_http(Duration::from_millis(400)));
+    // The first upload answers too late (the emulator may well have stored the key); the
+    // retry carries the same opc-retry-token, so OCI hands back that key instead of a second.
+    env.fault(json!({"kind": "latency", "vendor": "oci", "method": "POST", "ms": 900, "count": 1}))
+        .await;
+    let created = client.create(&NewKey::default()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let keys = own(admin(&env, &http()).list().await.unwrap());
+    assert_eq!(keys.len(), 3, "one key added: {keys:?}");
+    assert!(keys.iter().any(|k| k.id == created.record.id));
+    let tokens = env.emu.shared.store().oci.retry_tokens.len();
+    assert_eq!(tokens, 1, "one retry token for the one create");
+}
+
+#[tokio::test]
+async fn a_server_error_on_upload_is_retried_with_the_same_token() {
+    let env = support::start().await;
+    let client = admin(&env, &http());
+    env.fault(status_fault("oci", "POST", "/20160918/", 503, 1))
+        .await;
+    let created = client.create(&NewKey::default()).await.unwrap();
+    assert_eq!(posts(&env).await, 2);
+    let keys = own(client.list().await.unwrap());
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().any(|k| k.id == created.record.id));
 }
 
 #[tokio::test]
 async fn an_upload_refused_by_the_server_is_not_retried() {
     let env = support::start().await;
     let client = admin(&env, &http());
-    env.fault(status_fault("oci", "POST", "/20160918/", 503, 1))
-        .await;
-    let err = client.create(&NewKey::default()).await.unwrap_err();
-    assert_eq!(err.code(), Code::Vendor, "{err}");
-    assert_eq!(posts(&env).await, 1);
-    assert_eq!(client.list().await.unwrap().len(), 2);
-
     // OCI's 409 Conflict on an upload (a key already there, as the server sees it).
     env.fault(status_fault("oci", "POST", "/20160918/", 409, 1))
         .await;
@@ -608,5 +647,66 @@ async fn an_upload_refused_by_the_server_is_not_retried() {
         err.vendor_detail().unwrap().code.as_deref(),
         Some("Conflict")
     );
-    assert_eq!(posts(&env).await, 2);
+    assert_eq!(posts(&env).await, 1);
+}
+
+#[tokio::test]
+async fn an_administrator_lists_every_users_keys_and_offers_every_user() {
+    let env = support::start().await;
+    let client = admin(&env, &http());
+    let me = client.verify().await.unwrap();
+    assert!(me.warnings.is_empty(), "{:?}", me.warnings);
+
+    let keys = client.list().await.unwrap();
+    assert!(client.notices().is_empty(), "{:?}", client.notices());
+    let deployer = user_id(&env, "ci-deployer");
+    let theirs: Vec<_> = keys
+        .iter()
+        .filter(|k| k.owner.as_ref().is_some_and(|o| o.id == deployer))
+        .collect();
+    assert_eq!(theirs.len(), 3);
+    assert!(theirs
+        .iter()
+        .all(|k| k.owner.as_ref().unwrap().name.as_deref() == Some("ci-deployer")));
+    // ListUsers once, then each user's keys.
+    let requests = env.requests("oci").await;
+    assert!(requests
+        .iter()
+        .any(|(m, p, _)| m == "GET" && p == "/20160918/users"));
+
+    let options = client.create_options().await.unwrap();
+    assert_eq!(options.owners[0].id, env.m("oci", "user"));
+    assert!(options.owners[0]
+        .name
+        .as_deref()
+        .is_some_and(|n| n.contains("sandbox-admin")));
+    assert!(options
+        .owners
+        .iter()
+        .any(|o| o.id == deployer && o.name.as_deref() == Some("ci-deployer")));
+}
+
+#[tokio::test]
+async fn a_user_who_may_not_list_users_sees_its_own_keys_with_a_notice() {
+    let env = support::start().await;
+    let admin = admin(&env, &http());
+    let analyst = user_id(&env, "analyst");
+    let created = admin.create(&for_user(&analyst)).await.unwrap();
+    let fingerprint = created.record.id.split_once('/').unwrap().1;
+    let as_analyst = as_user(&env, &analyst, fingerprint, created.secret.expose());
+
+    let keys = as_analyst.list().await.unwrap();
+    assert_eq!(keys.len(), 2, "the analyst's own keys");
+    let notices = as_analyst.notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains("only its own user's"), "{notices:?}");
+    let me = as_analyst.verify().await.unwrap();
+    assert!(
+        me.warnings.iter().any(|w| w.contains("tenancy's users")),
+        "{:?}",
+        me.warnings
+    );
+    let options = as_analyst.create_options().await.unwrap();
+    assert_eq!(options.owners.len(), 1);
+    assert_eq!(options.owners[0].id, analyst);
 }

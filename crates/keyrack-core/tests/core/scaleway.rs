@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::support::{self, status_fault, Env};
-use chrono::{Duration as Days, Utc};
+use chrono::{Duration as Days, Timelike, Utc};
 use keyrack_core::http::Http;
 use keyrack_core::vendor::Vendor;
 use keyrack_core::vendors::scaleway::ScalewayExtra;
@@ -576,4 +576,86 @@ async fn a_refused_state_change_is_a_conflict() {
     let e = c.update(&created.record.id, &change).await.unwrap_err();
     assert_eq!(e.code(), Code::Conflict);
     assert_eq!(e.vendor_detail().unwrap().code.as_deref(), Some("conflict"));
+}
+
+#[tokio::test]
+async fn the_expiry_date_can_be_moved_but_not_removed() {
+    let env = support::start().await;
+    let c = client(&env);
+    let created = c.create(&for_app(&env, "expiring")).await.unwrap();
+    assert_eq!(created.record.expires_at, None);
+    let later = (Utc::now() + Days::days(30))
+        .with_nanosecond(0)
+        .unwrap();
+    let updated = c
+        .update(
+            &created.record.id,
+            &KeyUpdate {
+                expires_at: Some(later),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.expires_at, Some(later));
+    assert_eq!(c.get(&created.record.id).await.unwrap().expires_at, Some(later));
+    let sent = env.requests("scaleway").await;
+    assert!(sent.iter().any(|(m, p, _)| m == "PATCH" && p.starts_with(KEYS_PATH)));
+
+    // Scaleway has no way to remove it: refused before anything is sent.
+    let patches = |r: &[(String, String, Option<u16>)]| r.iter().filter(|(m, _, _)| m == "PATCH").count();
+    let before = patches(&env.requests("scaleway").await);
+    let e = c
+        .update(
+            &created.record.id,
+            &KeyUpdate {
+                clear_expiry: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Validation, "{e}");
+    assert!(e.to_string().contains("not removed"), "{e}");
+    assert_eq!(patches(&env.requests("scaleway").await), before);
+
+    // A date in the past is refused too, by Keyrack before Scaleway would.
+    let past = KeyUpdate {
+        expires_at: Some(Utc::now() - Days::days(1)),
+        ..Default::default()
+    };
+    assert_eq!(
+        c.update(&created.record.id, &past).await.unwrap_err().code(),
+        Code::Validation
+    );
+}
+
+#[tokio::test]
+async fn an_owner_of_unsaid_kind_is_looked_up_as_a_user_then_an_application() {
+    let env = support::start().await;
+    let c = client(&env);
+    let unsaid = |id: String| NewKey {
+        owner: Some(OwnerRef {
+            kind: OwnerKind::Other,
+            id,
+        }),
+        ..Default::default()
+    };
+    let for_user = c.create(&unsaid(env.m("scaleway", "user_id"))).await.unwrap();
+    assert_eq!(for_user.record.owner.unwrap().kind, OwnerKind::User);
+    let for_app = c
+        .create(&unsaid(env.m("scaleway", "application_id")))
+        .await
+        .unwrap();
+    assert_eq!(for_app.record.owner.unwrap().kind, OwnerKind::Application);
+
+    // Neither: a validation error naming the owner, and nothing created.
+    let before = posts(&env).await;
+    let e = c
+        .create(&unsaid("11111111-2222-4333-8444-555555555555".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Validation, "{e}");
+    assert!(e.to_string().contains("no user or application"), "{e}");
+    assert_eq!(posts(&env).await, before);
 }

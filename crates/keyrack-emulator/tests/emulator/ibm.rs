@@ -1347,3 +1347,89 @@ async fn undecodable_ids_get_an_ibm_400_not_plain_text() {
     let r = ibm.get("/v1/apikeys/%FF").await;
     assert_eq!(r.error(400), "bad_request");
 }
+
+#[tokio::test]
+async fn service_ids_are_listed_and_paged_like_api_keys() {
+    let ibm = Ibm::start().await;
+    let (ids, service_ids): (Vec<_>, usize) = {
+        let store = ibm.emu.shared.store();
+        let ids: Vec<String> = store
+            .ibm
+            .identities
+            .iter()
+            .filter(|i| i.kind == IdentityKind::ServiceId)
+            .map(|i| i.iam_id.clone())
+            .collect();
+        let n = ids.len();
+        (ids, n)
+    };
+    assert!(service_ids >= 2, "the seed has service IDs");
+
+    // The SDK asks for /v1/serviceids/ with the slash; both forms answer.
+    for path in ["/v1/serviceids/", "/v1/serviceids"] {
+        let r = ibm.get(&format!("{path}?account_id={}", ibm.account)).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let body = r.body();
+        let listed = body["serviceids"].as_array().unwrap();
+        assert_eq!(listed.len(), service_ids);
+        for s in listed {
+            // What the official SDK's ServiceId.from_dict requires.
+            for field in [
+                "id",
+                "iam_id",
+                "entity_tag",
+                "crn",
+                "locked",
+                "created_at",
+                "modified_at",
+                "account_id",
+                "name",
+            ] {
+                assert!(!s[field].is_null(), "{field} missing: {s}");
+            }
+            assert!(ids.contains(&s["iam_id"].as_str().unwrap().to_string()));
+            assert_eq!(
+                format!("iam-{}", s["id"].as_str().unwrap()),
+                s["iam_id"].as_str().unwrap()
+            );
+            assert!(is_short_time(&s["created_at"]), "{s}");
+        }
+    }
+
+    // One per page, following next links.
+    let mut seen = Vec::new();
+    let mut path = format!("/v1/serviceids/?account_id={}&pagesize=1", ibm.account);
+    loop {
+        let r = ibm.get(&path).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let body = r.body();
+        seen.extend(
+            body["serviceids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["iam_id"].as_str().unwrap().to_string()),
+        );
+        match body["next"].as_str() {
+            Some(next) => path = next.trim_start_matches(&ibm.base).to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
+
+    // IBM's own errors: no account, another account, a bad page size.
+    assert_eq!(ibm.get("/v1/serviceids/").await.error(400), "bad_request");
+    assert_eq!(
+        ibm.get("/v1/serviceids/?account_id=00000000000000000000000000000000")
+            .await
+            .error(403),
+        "forbidden"
+    );
+    assert_eq!(
+        ibm.get(&format!("/v1/serviceids/?account_id={}&pagesize=101", ibm.account))
+            .await
+            .error(400),
+        "bad_request"
+    );
+    ibm.emu.shutdown().await;
+}

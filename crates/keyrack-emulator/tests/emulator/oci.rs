@@ -1182,3 +1182,82 @@ fn debug_never_prints_the_admin_private_key() {
     assert!(text.contains("<redacted>"));
     assert!(!text.contains("PRIVATE KEY"), "{text}");
 }
+
+// ---------------------------------------------------------------- ListUsers
+
+#[tokio::test]
+async fn list_users_pages_for_an_administrator_only() {
+    let s = sandbox_with(SeedOptions {
+        extra_keys: 7,
+        ..SeedOptions::default()
+    })
+    .await;
+    let all = s.state().users.len();
+    assert!(all > 4, "the seed has load users besides the four named ones");
+
+    // One page with everything, in the tenancy's order, each user with a name.
+    let target = format!("/20160918/users?compartmentId={}", s.tenancy);
+    let r = s.oci.send(&s.admin, "GET", &target, None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let users = r.json();
+    let users = users.as_array().unwrap();
+    assert_eq!(users.len(), all);
+    assert!(r.header("opc-next-page").is_none());
+    let admin = users.iter().find(|u| u["id"] == s.user).unwrap();
+    assert_eq!(admin["name"], "sandbox-admin");
+    assert_eq!(admin["compartmentId"], s.tenancy);
+    assert_eq!(admin["lifecycleState"], "ACTIVE");
+    assert!(admin["timeCreated"].as_str().unwrap().ends_with('Z'));
+
+    // Pages of two, chained by opc-next-page.
+    let mut seen = Vec::new();
+    let mut page: Option<String> = None;
+    loop {
+        let mut target = format!("/20160918/users?compartmentId={}&limit=2", s.tenancy);
+        if let Some(p) = &page {
+            target.push_str(&format!("&page={p}"));
+        }
+        let r = s.oci.send(&s.admin, "GET", &target, None).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let batch = r.json();
+        assert!(batch.as_array().unwrap().len() <= 2);
+        seen.extend(
+            batch
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["id"].as_str().unwrap().to_string()),
+        );
+        match r.header("opc-next-page") {
+            Some(next) => page = Some(next.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), all);
+
+    // A user who is no administrator gets OCI's answer for anything it may not see.
+    let analyst = s.user_named("analyst");
+    assert_eq!(
+        s.oci.upload(&s.admin, &analyst, &test_public(2)).await.status,
+        200
+    );
+    let me = s.signer(&analyst, 2);
+    s.oci
+        .send(&me, "GET", &format!("/20160918/users?compartmentId={}", s.tenancy), None)
+        .await
+        .assert_error(404, "NotAuthorizedOrNotFound");
+    // Another compartment, a missing one, a bad limit.
+    s.oci
+        .send(&s.admin, "GET", "/20160918/users?compartmentId=ocid1.tenancy.oc1..other", None)
+        .await
+        .assert_error(404, "NotAuthorizedOrNotFound");
+    s.oci
+        .send(&s.admin, "GET", "/20160918/users", None)
+        .await
+        .assert_error(400, "MissingParameter");
+    s.oci
+        .send(&s.admin, "GET", &format!("/20160918/users?compartmentId={}&limit=0", s.tenancy), None)
+        .await
+        .assert_error(400, "InvalidParameter");
+    s.emu.shutdown().await;
+}

@@ -16,9 +16,10 @@ import EditKeyDialog from './EditKeyDialog.svelte';
 
 const cf = account('codefresh');
 const scw = account('scaleway');
+const ibm = account('ibm');
 
 async function open(record: KeyRecord) {
-  const a = record.vendor === 'codefresh' ? cf : scw;
+  const a = record.vendor === 'codefresh' ? cf : record.vendor === 'ibm' ? ibm : scw;
   h.b = backend({ accounts: [a], keys: { [a.id]: [record] } });
   h.b.handlers.create_options = () => ({ owners: [], projects: [{ id: 'p1', name: 'Research' }] });
   const caps = CAPS[record.vendor];
@@ -83,5 +84,47 @@ describe('EditKeyDialog', () => {
     await fireEvent.click(save());
     await settle();
     expect(h.b.called('key_update')[0]?.changes).toEqual({ name: null, description: 'new', scopes: null, project_id: 'p1', expires_at: null, clear_expiry: false, action_when_leaked: null, support_sessions: null, permissions: null });
+  });
+
+  it('changes the expiry, the leak action and support sessions where the vendor lets them change', async () => {
+    const record = key('ibm', ibm.id, 'ApiKey-1', { name: 'ci', expires_at: '2030-01-01T00:00:00Z' });
+    record.extra = { ...record.extra, action_when_leaked: 'disable', support_sessions: false } as KeyRecord['extra'];
+    await open(record);
+    expect(document.getElementById('edit-expiry-now')?.textContent).toMatch(/2030/);
+    expect(save().disabled).toBe(true);
+    await fireEvent.click(document.getElementById('edit-expiry-change') as HTMLInputElement);
+    await fireEvent.input(document.getElementById('edit-expires') as HTMLInputElement, { target: { value: '2031-02-03T04:05' } });
+    await fireEvent.change(document.getElementById('edit-leak') as HTMLSelectElement, { target: { value: 'delete' } });
+    await fireEvent.click(document.getElementById('edit-support-sessions') as HTMLInputElement);
+    await fireEvent.click(save());
+    await settle();
+    const changes = h.b.called('key_update')[0]?.changes as Record<string, unknown>;
+    expect(changes.expires_at).toBe(new Date('2031-02-03T04:05').toISOString());
+    expect(changes.clear_expiry).toBe(false);
+    expect(changes.action_when_leaked).toBe('delete');
+    expect(changes.support_sessions).toBe(true);
+    expect(changes.name).toBeNull();
+  });
+
+  it('removes the expiry when the vendor can, and refuses a past date', async () => {
+    await open(key('ibm', ibm.id, 'ApiKey-1', { name: 'ci', expires_at: '2030-01-01T00:00:00Z' }));
+    await fireEvent.click(document.getElementById('edit-expiry-change') as HTMLInputElement);
+    await fireEvent.input(document.getElementById('edit-expires') as HTMLInputElement, { target: { value: '2001-01-01T00:00' } });
+    expect(document.querySelector('[data-error-for=expires_at]')?.textContent).toBe('The expiry date is in the past');
+    expect(save().disabled).toBe(true);
+    await fireEvent.click(document.getElementById('edit-expiry-remove') as HTMLInputElement);
+    await fireEvent.click(save());
+    await settle();
+    const changes = h.b.called('key_update')[0]?.changes as Record<string, unknown>;
+    expect(changes.clear_expiry).toBe(true);
+    expect(changes.expires_at).toBeNull();
+  });
+
+  it('offers no removal where the vendor can only move the date, and no fields it lacks', async () => {
+    await open(key('scaleway', scw.id, 'SCW1', { description: 'd', expires_at: '2030-01-01T00:00:00Z' }));
+    expect(document.getElementById('edit-expiry-change')).not.toBeNull();
+    expect(document.getElementById('edit-expiry-remove')).toBeNull();
+    expect(document.getElementById('edit-leak')).toBeNull();
+    expect(document.getElementById('edit-support-sessions')).toBeNull();
   });
 });

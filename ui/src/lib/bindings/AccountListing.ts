@@ -6,4 +6,8 @@ import type { VendorId } from "./VendorId";
 /**
  * One account's keys, or why they could not be listed.
  */
-export type AccountListing = { accountId: string, accountName: string, vendor: VendorId, keys: Array<KeyRecord> | null, error: PublicError | null, };
+export type AccountListing = { accountId: string, accountName: string, vendor: VendorId, keys: Array<KeyRecord> | null, error: PublicError | null, 
+/**
+ * What the vendor said besides the keys (e.g. only part of the account could be listed).
+ */
+notices: Array<string>, };

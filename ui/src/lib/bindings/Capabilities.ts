@@ -52,9 +52,13 @@ reports_last_use: boolean,
  */
 rename: boolean, update_description: boolean, update_scopes: boolean, update_project: boolean, 
 /**
- * The expiry date can be changed or removed.
+ * The expiry date can be changed (to a later or earlier date, still in the future).
  */
 update_expiry: boolean, 
+/**
+ * With `update_expiry`: the expiry date can also be removed, so that the key never expires.
+ */
+remove_expiry: boolean, 
 /**
  * The leak action (`leak_actions`) can be changed.
  */

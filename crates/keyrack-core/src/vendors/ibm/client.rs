@@ -7,15 +7,15 @@ use reqwest::{RequestBuilder, Response, StatusCode};
 use url::Url;
 
 use super::errors::{self, Op};
-use super::record::{to_record, SERVICE_ID_PREFIX};
+use super::record::{owner_kind, to_record, SERVICE_ID_PREFIX};
 use super::token::{Token, TokenSource};
-use super::wire::{self, ApiKey, ApiKeyList, CreateBody, UpdateBody};
+use super::wire::{self, ApiKey, ApiKeyList, CreateBody, ServiceIdList, UpdateBody};
 use super::DEFAULT_URL;
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
-    Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate, NewKey,
-    OwnerKind,
+    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
+    NewKey, Owner, OwnerKind,
 };
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
@@ -25,6 +25,8 @@ use crate::vendors::Client;
 use crate::vendors::VendorId;
 
 const PAGE_SIZE: &str = "100";
+/// Activity reads (one per key, which IBM calls expensive) under way at once while listing.
+const ACTIVITY_CONCURRENCY: usize = 4;
 const V: VendorId = VendorId::Ibm;
 
 pub struct IbmClient {
@@ -51,7 +53,11 @@ impl Client for IbmClient {
         }
         let s = &account.settings;
         let base = common::base_url(V, s.base_url.as_deref(), DEFAULT_URL, "base URL")?;
-        let iam = common::base_url(V, s.iam_url.as_deref(), DEFAULT_URL, "IAM URL")?;
+        // The token exchange and the API keys API answer on one host: a custom base URL
+        // without an IAM URL (a private endpoint) exchanges tokens there, not at the public one.
+        let iam_url = common::non_empty(s.iam_url.as_deref())
+            .or_else(|| common::non_empty(s.base_url.as_deref()));
+        let iam = common::base_url(V, iam_url.as_deref(), DEFAULT_URL, "IAM URL")?;
         Ok(IbmClient {
             account: account.id.clone(),
             base,
@@ -121,11 +127,19 @@ impl IbmClient {
         errors::from_response(op, id, &ErrorResponse::read(V, response).await)
     }
 
-    async fn fetch(&self, id: &str) -> Result<(ApiKey, Option<String>)> {
+    /// One key, with its ETag; with `activity`, also when it last authenticated.
+    async fn fetch(&self, id: &str, activity: bool) -> Result<(ApiKey, Option<String>)> {
         check_id(id)?;
         let url = self.url(&["v1", "apikeys", id]);
+        let query: &[(&str, &str)] = if activity {
+            &[("include_activity", "true")]
+        } else {
+            &[]
+        };
         let response = self
-            .send(Retry::Idempotent, || self.http.client().get(url.clone()))
+            .send(Retry::Idempotent, || {
+                self.http.client().get(url.clone()).query(query)
+            })
             .await?;
         if !response.status().is_success() {
             return Err(self.error(Op::Read, Some(id), response).await);
@@ -173,6 +187,67 @@ impl IbmClient {
                     .map(|k| to_record(&self.account, k, now))
                     .collect();
                 Ok(Page::token(records, next))
+            }
+        })
+        .await
+    }
+
+    /// When each key last authenticated: IBM reports it only per key (`include_activity` on a
+    /// get), so the keys are read a few at a time. A key whose activity cannot be read keeps
+    /// `last_used_at` empty; the list itself never fails for it.
+    async fn with_activity(&self, records: Vec<KeyRecord>) -> Vec<KeyRecord> {
+        use futures::StreamExt;
+        futures::stream::iter(records)
+            .map(|mut record| async move {
+                match self.fetch(&record.id, true).await {
+                    Ok((key, _)) => {
+                        record.last_used_at = key
+                            .activity
+                            .as_ref()
+                            .and_then(|a| wire::parse_time(a.last_authn.as_deref()));
+                    }
+                    Err(e) => tracing::debug!(key = %record.id, "IBM activity not read: {e}"),
+                }
+                record
+            })
+            .buffered(ACTIVITY_CONCURRENCY)
+            .collect()
+            .await
+    }
+
+    /// The account's service IDs (`GET /v1/serviceids`, every page).
+    async fn service_ids(&self, target: &Target) -> Result<Vec<Owner>> {
+        let url = self.url(&["v1", "serviceids"]);
+        paging::all_pages(V, "service IDs", |page_token: Option<String>| {
+            let url = url.clone();
+            async move {
+                let mut query = vec![
+                    ("account_id", target.account_id.as_str()),
+                    ("pagesize", PAGE_SIZE),
+                ];
+                if let Some(t) = &page_token {
+                    query.push(("pagetoken", t.as_str()));
+                }
+                let response = self
+                    .send(Retry::Idempotent, || {
+                        self.http.client().get(url.clone()).query(&query)
+                    })
+                    .await?;
+                if !response.status().is_success() {
+                    return Err(self.error(Op::Read, None, response).await);
+                }
+                let page: ServiceIdList = http::read_json(V, response, false).await?;
+                let next = page.next.as_deref().and_then(page_token_of);
+                let owners = page
+                    .serviceids
+                    .into_iter()
+                    .map(|s| Owner {
+                        kind: OwnerKind::ServiceId,
+                        id: s.iam_id,
+                        name: s.name.filter(|n| !n.is_empty()),
+                    })
+                    .collect();
+                Ok(Page::token(owners, next))
             }
         })
         .await
@@ -265,20 +340,44 @@ impl Vendor for IbmClient {
 
     async fn list(&self) -> Result<Vec<KeyRecord>> {
         let (_, target) = self.target().await?;
-        if self.iam_id.is_some() {
-            return self.list_for(&target, false).await;
-        }
-        // An account admin sees every key in the account, as in the console; a credential
-        // without that access still sees its own identity's keys.
-        match self.list_for(&target, true).await {
-            Err(Error::Forbidden { .. }) => self.list_for(&target, false).await,
-            other => other,
-        }
+        let records = if self.iam_id.is_some() {
+            self.list_for(&target, false).await?
+        } else {
+            // An account admin sees every key in the account, as in the console; a credential
+            // without that access still sees its own identity's keys.
+            match self.list_for(&target, true).await {
+                Err(Error::Forbidden { .. }) => self.list_for(&target, false).await?,
+                other => other?,
+            }
+        };
+        Ok(self.with_activity(records).await)
     }
 
     async fn get(&self, id: &str) -> Result<KeyRecord> {
-        let (key, _) = self.fetch(id).await?;
+        let (key, _) = self.fetch(id, true).await?;
         Ok(to_record(&self.account, key, Utc::now()))
+    }
+
+    /// The account's own identity, then its service IDs (when the credential may list them).
+    async fn create_options(&self) -> Result<CreateOptions> {
+        let (token, target) = self.target().await?;
+        let mut owners = vec![Owner {
+            kind: owner_kind(&target.iam_id),
+            name: (token.claims.identity() == Some(target.iam_id.as_str()))
+                .then(|| "this API key's identity".to_string()),
+            id: target.iam_id.clone(),
+        }];
+        match self.service_ids(&target).await {
+            Ok(ids) => owners.extend(ids.into_iter().filter(|o| o.id != target.iam_id)),
+            // Without the right to list service IDs the picker still offers the own identity;
+            // an iam_id can be typed in.
+            Err(Error::Forbidden { .. } | Error::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(CreateOptions {
+            owners,
+            projects: Vec::new(),
+        })
     }
 
     async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {
@@ -293,6 +392,7 @@ impl Vendor for IbmClient {
             description: spec.description.as_deref().filter(|d| !d.is_empty()),
             action_when_leaked: spec.action_when_leaked.as_deref(),
             expires_at: spec.expires_at.map(wire::format_expiry),
+            support_sessions: spec.support_sessions.then_some(true),
             store_value: false,
         };
         // What existed before, so that a lost answer can be told apart from an older namesake.
@@ -339,8 +439,19 @@ impl Vendor for IbmClient {
 
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
         validate::key_update(&super::capabilities(), changes)?;
-        let (current, etag) = self.fetch(id).await?;
-        if changes.name.is_none() && changes.description.is_none() {
+        let body = UpdateBody {
+            name: changes.name.as_deref().map(str::trim),
+            description: changes.description.as_deref(),
+            support_sessions: changes.support_sessions,
+            action_when_leaked: changes.action_when_leaked.as_deref(),
+            expires_at: if changes.clear_expiry {
+                Some(String::new())
+            } else {
+                changes.expires_at.map(wire::format_expiry)
+            },
+        };
+        let (current, etag) = self.fetch(id, false).await?;
+        if body.is_empty() {
             return Ok(to_record(&self.account, current, Utc::now()));
         }
         if current.locked {
@@ -354,10 +465,6 @@ impl Vendor for IbmClient {
                 message: "IBM Cloud sent the key without an ETag, which an update needs".into(),
                 raw: None,
             });
-        };
-        let body = UpdateBody {
-            name: changes.name.as_deref().map(str::trim),
-            description: changes.description.as_deref(),
         };
         let url = self.url(&["v1", "apikeys", id]);
         // PUT with If-Match: repeating it is harmless (a second try gets 409, never a double write).

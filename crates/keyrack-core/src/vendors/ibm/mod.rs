@@ -90,8 +90,12 @@ pub fn capabilities() -> Capabilities {
         lock_on_create: true,
         disable_on_create: true,
         leak_actions: vec!["none".into(), "disable".into(), "delete".into()],
+        support_sessions: true,
         rename: true,
         update_description: true,
+        update_expiry: true,
+        remove_expiry: true,
+        update_leak_action: true,
         lock: true,
         disable: true,
         delete: true,
@@ -104,6 +108,7 @@ pub fn capabilities() -> Capabilities {
              stay valid until they expire (at most an hour)."
                 .into(),
             "Expiry dates are kept to the minute.".into(),
+            "Support sessions apply to users' API keys only, not to service IDs'.".into(),
         ],
         ..Capabilities::new(VendorId::Ibm, "API key", "API key ID")
     }

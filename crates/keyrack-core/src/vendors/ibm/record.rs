@@ -38,7 +38,10 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
         description: key.description.filter(|d| !d.is_empty()),
         created_at: parse_time(key.created_at.as_deref()),
         expires_at,
-        last_used_at: None,
+        last_used_at: key
+            .activity
+            .as_ref()
+            .and_then(|a| parse_time(a.last_authn.as_deref())),
         status,
         locked: key.locked,
         scopes: Vec::new(),

@@ -82,6 +82,32 @@ pub struct ApiKey {
     pub expires_at: Option<String>,
     #[serde(default)]
     pub apikey: Option<Sensitive<String>>,
+    /// Only with `include_activity=true` (get by id).
+    #[serde(default)]
+    pub activity: Option<Activity>,
+}
+
+/// `Activity`: when the key last authenticated (absent when it never did).
+#[derive(Debug, Default, Deserialize)]
+pub struct Activity {
+    #[serde(default)]
+    pub last_authn: Option<String>,
+}
+
+/// `GET /v1/serviceids` answer: the service IDs of an account, one page.
+#[derive(Debug, Deserialize)]
+pub struct ServiceIdList {
+    #[serde(default)]
+    pub serviceids: Vec<ServiceId>,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ServiceId {
+    pub iam_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// `GET /v1/apikeys` answer.
@@ -104,17 +130,37 @@ pub struct CreateBody<'a> {
     pub action_when_leaked: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// User keys only; left out unless asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_sessions: Option<bool>,
     /// Keyrack never asks IBM to keep a key's value.
     pub store_value: bool,
 }
 
-/// `PUT /v1/apikeys/{id}` body: partial, only the fields to change.
+/// `PUT /v1/apikeys/{id}` body: partial, only the fields to change. IBM clears a property sent
+/// as `""`, which is how an expiry date is removed.
 #[derive(Debug, Default, Serialize)]
 pub struct UpdateBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_sessions: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_when_leaked: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+impl UpdateBody<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.description.is_none()
+            && self.support_sessions.is_none()
+            && self.action_when_leaked.is_none()
+            && self.expires_at.is_none()
+    }
 }
 
 /// Both error shapes: `errors[]` from `/v1/*`, `errorCode`/`errorMessage` from the token

@@ -14,7 +14,7 @@ use super::errors::{self, Op};
 use super::keypair;
 use super::record::{self, KeyRef};
 use super::sign::{http_date, KeyId, RequestSigner, JSON};
-use super::wire::{ApiKey, CreateApiKeyDetails};
+use super::wire::{ApiKey, CreateApiKeyDetails, User};
 use super::{capabilities, endpoint, MAX_KEYS_PER_USER};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
@@ -32,6 +32,13 @@ use crate::vendors::VendorId;
 const V: VendorId = VendorId::Oci;
 
 const API_VERSION: &str = "20160918";
+/// ListUsers page size (OCI allows up to 1000).
+const USERS_PAGE: &str = "100";
+/// Users whose keys are listed at once when listing the whole tenancy.
+const USER_CONCURRENCY: usize = 4;
+/// Said when the credential may not list the tenancy's users.
+const OWN_USER_ONLY: &str = "this credential may not list the tenancy's users (it needs a \
+     tenancy administrator's rights), so only its own user's API signing keys are shown";
 
 pub struct OciClient {
     account_id: String,
@@ -45,6 +52,8 @@ pub struct OciClient {
     base: Url,
     signer: RequestSigner,
     http: Http,
+    /// What the last listing had to say (e.g. that it fell back to the own user's keys).
+    notices: std::sync::Mutex<Vec<String>>,
 }
 
 impl Client for OciClient {
@@ -99,6 +108,7 @@ impl Client for OciClient {
             base,
             signer: RequestSigner::new(&key_id, key),
             http: http.clone(),
+            notices: std::sync::Mutex::new(Vec::new()),
         })
     }
 }
@@ -198,6 +208,90 @@ impl OciClient {
         .await
     }
 
+    /// ListUsers in the tenancy, every page (`opc-next-page`).
+    async fn list_users(&self) -> Result<Vec<User>> {
+        paging::all_pages(V, "users", |page: Option<String>| {
+            let mut url = common::join(&self.base, &[API_VERSION, "users"]);
+            url.query_pairs_mut()
+                .append_pair("compartmentId", &self.tenancy)
+                .append_pair("limit", USERS_PAGE);
+            if let Some(token) = &page {
+                url.query_pairs_mut().append_pair("page", token);
+            }
+            async move {
+                let response = self
+                    .send(Method::GET, &url, None, Retry::Idempotent)
+                    .await?;
+                if !response.status().is_success() {
+                    let op = Op::Users {
+                        tenancy: &self.tenancy,
+                    };
+                    return Err(self.fail(response, op).await);
+                }
+                let next = response
+                    .headers()
+                    .get("opc-next-page")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let batch: Vec<User> = http::read_json(V, response, false).await?;
+                Ok(Page::token(batch, next))
+            }
+        })
+        .await
+    }
+
+    /// The tenancy's users (not deleted), or `None` when the credential may not list them
+    /// (OCI answers `404 NotAuthorizedOrNotFound`, or 403): then only its own user is known.
+    async fn tenancy_users(&self) -> Result<Option<Vec<User>>> {
+        match self.list_users().await {
+            Ok(users) => Ok(Some(
+                users
+                    .into_iter()
+                    .filter(|u| u.lifecycle_state.as_deref() != Some("DELETED"))
+                    .collect(),
+            )),
+            Err(Error::NotFound { .. } | Error::Forbidden { .. }) => {
+                tracing::info!(account = %self.account_id, "oci: {OWN_USER_ONLY}");
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn set_notices(&self, notices: Vec<String>) {
+        if let Ok(mut held) = self.notices.lock() {
+            *held = notices;
+        }
+    }
+
+    /// Every user's live keys, a few users at a time, each owner named. A user deleted while
+    /// listing (404) is left out.
+    async fn all_users_records(&self, users: Vec<User>) -> Result<Vec<KeyRecord>> {
+        use futures::StreamExt;
+        let listed: Vec<(User, Result<Vec<KeyRecord>>)> = futures::stream::iter(users)
+            .map(|user| async move {
+                let records = self.records(&user.id).await;
+                (user, records)
+            })
+            .buffered(USER_CONCURRENCY)
+            .collect()
+            .await;
+        let mut all = Vec::new();
+        for (user, records) in listed {
+            match records {
+                Ok(records) => all.extend(records.into_iter().map(|mut r| {
+                    if let Some(owner) = r.owner.as_mut() {
+                        owner.name = user.name.clone();
+                    }
+                    r
+                })),
+                Err(Error::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(all)
+    }
+
     /// Live (not DELETED) keys of `user`, as records.
     async fn records(&self, user: &str) -> Result<Vec<KeyRecord>> {
         self.list_keys(user)
@@ -229,12 +323,32 @@ impl OciClient {
         }
     }
 
-    /// UploadApiKey. Never retried: a lost answer is resolved by `recover_upload`.
+    /// UploadApiKey with an `opc-retry-token` made once for this create: OCI answers a repeat
+    /// of the same token (within 24 hours) with the key the first one made, so the upload may be
+    /// retried after a timeout or a server error without adding the key twice. An answer lost
+    /// even so is resolved by `recover_upload`.
     async fn upload(&self, user: &str, public_pem: &str) -> Result<ApiKey> {
         let body = Self::upload_body(public_pem)?;
         let url = self.keys_url(user, None);
+        let retry_token = uuid::Uuid::new_v4().simple().to_string();
         let response = self
-            .send(Method::POST, &url, Some(body), Retry::Never)
+            .http
+            .send(V, Retry::Idempotent, || {
+                let mut request = self.build_request(
+                    &Method::POST,
+                    &url,
+                    Some(&body),
+                    &http_date(SystemTime::now()),
+                )?;
+                let token = reqwest::header::HeaderValue::from_str(&retry_token).map_err(|e| {
+                    Error::Decode {
+                        message: format!("could not set the retry token: {e}"),
+                        raw: None,
+                    }
+                })?;
+                request.headers_mut().insert("opc-retry-token", token);
+                Ok(request)
+            })
             .await?;
         if !response.status().is_success() {
             return Err(self.fail(response, Op::Upload { user }).await);
@@ -296,6 +410,9 @@ impl Vendor for OciClient {
     async fn verify(&self) -> Result<Identity> {
         let keys = self.records(&self.user).await?;
         let mut warnings = Vec::new();
+        if self.tenancy_users().await?.is_none() {
+            warnings.push(OWN_USER_ONLY.to_string());
+        }
         if let Some(hint) = self.auth_hint() {
             warnings.push(format!("{hint}; requests may start failing"));
         }
@@ -316,8 +433,25 @@ impl Vendor for OciClient {
         })
     }
 
+    /// Every user's keys when the credential may list the tenancy's users, else its own
+    /// user's, with a notice saying so.
     async fn list(&self) -> Result<Vec<KeyRecord>> {
-        self.records(&self.user).await
+        match self.tenancy_users().await? {
+            Some(users) => {
+                let records = self.all_users_records(users).await?;
+                self.set_notices(Vec::new());
+                Ok(records)
+            }
+            None => {
+                let records = self.records(&self.user).await?;
+                self.set_notices(vec![OWN_USER_ONLY.to_string()]);
+                Ok(records)
+            }
+        }
+    }
+
+    fn notices(&self) -> Vec<String> {
+        self.notices.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
     async fn get(&self, id: &str) -> Result<KeyRecord> {
@@ -335,13 +469,32 @@ impl Vendor for OciClient {
             })
     }
 
+    /// The tenancy's users when the credential may list them (the account's own first), else
+    /// the account's own user.
     async fn create_options(&self) -> Result<CreateOptions> {
+        let own = Owner {
+            kind: OwnerKind::User,
+            id: self.user.clone(),
+            name: Some("this account's user".into()),
+        };
+        let mut owners = vec![own];
+        if let Some(users) = self.tenancy_users().await? {
+            for user in users {
+                if user.id == self.user {
+                    if let Some(name) = user.name {
+                        owners[0].name = Some(format!("{name} (this account's user)"));
+                    }
+                } else {
+                    owners.push(Owner {
+                        kind: OwnerKind::User,
+                        id: user.id,
+                        name: user.name,
+                    });
+                }
+            }
+        }
         Ok(CreateOptions {
-            owners: vec![Owner {
-                kind: OwnerKind::User,
-                id: self.user.clone(),
-                name: Some("this account's user".into()),
-            }],
+            owners,
             projects: Vec::new(),
         })
     }

@@ -11,6 +11,8 @@ use crate::vendors::VendorId;
 /// What the failed request was doing, for the message.
 #[derive(Debug, Clone, Copy)]
 pub enum Op<'a> {
+    /// ListUsers in a tenancy (`user` names the tenancy).
+    Users { tenancy: &'a str },
     List { user: &'a str },
     Upload { user: &'a str },
     Delete { user: &'a str, fingerprint: &'a str },
@@ -19,6 +21,7 @@ pub enum Op<'a> {
 impl Op<'_> {
     fn user(&self) -> &str {
         match self {
+            Op::Users { tenancy } => tenancy,
             Op::List { user } | Op::Upload { user } | Op::Delete { user, .. } => user,
         }
     }

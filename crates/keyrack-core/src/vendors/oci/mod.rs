@@ -91,7 +91,88 @@ const FIELDS: &[FieldSpec] = &[
 /// "Each user can have a maximum of three API signing keys."
 pub const MAX_KEYS_PER_USER: u32 = 3;
 
-/// The Identity endpoint of a region in the commercial realm.
+/// The realm of each region outside the commercial one (`oc1`), and each realm's domain, as
+/// OCI's SDKs define them (`regions_definitions.py`: `REGION_REALMS`, `REALMS`).
+const REGION_REALMS: &[(&str, &str)] = &[
+    ("us-langley-1", "oc2"),
+    ("us-luke-1", "oc2"),
+    ("us-gov-ashburn-1", "oc3"),
+    ("us-gov-chicago-1", "oc3"),
+    ("us-gov-phoenix-1", "oc3"),
+    ("uk-gov-london-1", "oc4"),
+    ("uk-gov-cardiff-1", "oc4"),
+    ("ap-chiyoda-1", "oc8"),
+    ("ap-ibaraki-1", "oc8"),
+    ("me-dcc-muscat-1", "oc9"),
+    ("me-ibri-1", "oc9"),
+    ("ap-dcc-canberra-1", "oc10"),
+    ("eu-dcc-milan-1", "oc14"),
+    ("eu-dcc-milan-2", "oc14"),
+    ("eu-dcc-dublin-2", "oc14"),
+    ("eu-dcc-rating-2", "oc14"),
+    ("eu-dcc-rating-1", "oc14"),
+    ("eu-dcc-dublin-1", "oc14"),
+    ("ap-dcc-gazipur-1", "oc15"),
+    ("eu-madrid-2", "oc19"),
+    ("eu-frankfurt-2", "oc19"),
+    ("eu-jovanovac-1", "oc20"),
+    ("me-dcc-doha-1", "oc21"),
+    ("me-alrayyan-1", "oc21"),
+    ("us-somerset-1", "oc23"),
+    ("us-thames-1", "oc23"),
+    ("eu-dcc-zurich-1", "oc24"),
+    ("eu-crissier-1", "oc24"),
+    ("me-abudhabi-3", "oc26"),
+    ("me-alain-1", "oc26"),
+    ("me-abudhabi-2", "oc29"),
+    ("me-abudhabi-4", "oc29"),
+    ("ap-seoul-2", "oc35"),
+    ("ap-suwon-1", "oc35"),
+    ("ap-chuncheon-2", "oc35"),
+    ("us-ashburn-2", "oc42"),
+    ("us-newark-1", "oc42"),
+    ("eu-budapest-1", "oc51"),
+    ("sa-riodejaneiro-1", "oc52"),
+];
+
+const REALM_DOMAINS: &[(&str, &str)] = &[
+    ("oc1", "oraclecloud.com"),
+    ("oc2", "oraclegovcloud.com"),
+    ("oc3", "oraclegovcloud.com"),
+    ("oc4", "oraclegovcloud.uk"),
+    ("oc8", "oraclecloud8.com"),
+    ("oc9", "oraclecloud9.com"),
+    ("oc10", "oraclecloud10.com"),
+    ("oc14", "oraclecloud14.com"),
+    ("oc15", "oraclecloud15.com"),
+    ("oc19", "oraclecloud.eu"),
+    ("oc20", "oraclecloud20.com"),
+    ("oc21", "oraclecloud21.com"),
+    ("oc23", "oraclecloud23.com"),
+    ("oc24", "oraclecloud24.com"),
+    ("oc26", "oraclecloud26.com"),
+    ("oc29", "oraclecloud29.com"),
+    ("oc35", "oraclecloud35.com"),
+    ("oc42", "oraclecloud42.com"),
+    ("oc51", "oraclecloud51.com"),
+    ("oc52", "oraclecloud52.com"),
+];
+
+/// The domain of a region's realm; a region the table does not know is in the commercial realm
+/// (`oc1`), as the SDKs assume.
+pub fn realm_domain(region: &str) -> &'static str {
+    let realm = REGION_REALMS
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map_or("oc1", |(_, realm)| *realm);
+    REALM_DOMAINS
+        .iter()
+        .find(|(r, _)| *r == realm)
+        .map_or("oraclecloud.com", |(_, domain)| *domain)
+}
+
+/// The Identity endpoint of a region: `https://identity.{region}.oci.{realm domain}`, the
+/// SDKs' template for the Identity service.
 pub fn endpoint(region: &str) -> Result<String> {
     let region = region.trim();
     let valid = !region.is_empty()
@@ -103,7 +184,10 @@ pub fn endpoint(region: &str) -> Result<String> {
             "`{region}` is not an OCI region identifier (e.g. eu-frankfurt-1)"
         )));
     }
-    Ok(format!("https://identity.{region}.oci.oraclecloud.com"))
+    Ok(format!(
+        "https://identity.{region}.oci.{}",
+        realm_domain(region)
+    ))
 }
 
 pub fn capabilities() -> Capabilities {
@@ -112,8 +196,8 @@ pub fn capabilities() -> Capabilities {
             label: "User".into(),
             kinds: vec![OwnerKind::User],
             required: false,
-            help: "Leave empty for the account's own user. Another user's OCID needs a tenancy \
-                   administrator's credential."
+            help: "Leave empty for the account's own user. Another user's keys need a tenancy \
+                   administrator's credential; with one, the tenancy's users are listed here."
                 .into(),
         }),
         delete: true,
@@ -130,6 +214,9 @@ pub fn capabilities() -> Capabilities {
                 .into(),
             "Keys are changed in the tenancy's home region: set the account's region to it.".into(),
             "A new key is briefly CREATING before it can sign requests.".into(),
+            "With a tenancy administrator's credential Keyrack lists every user's keys; \
+             otherwise only the account's own user's."
+                .into(),
         ],
         ..Capabilities::new(VendorId::Oci, "API signing key", "Fingerprint")
     }
@@ -144,6 +231,31 @@ mod tests {
         assert_eq!(
             endpoint("us-ashburn-1").unwrap(),
             "https://identity.us-ashburn-1.oci.oraclecloud.com"
+        );
+        assert_eq!(
+            endpoint("us-langley-1").unwrap(),
+            "https://identity.us-langley-1.oci.oraclegovcloud.com"
+        );
+        assert_eq!(
+            endpoint("us-gov-ashburn-1").unwrap(),
+            "https://identity.us-gov-ashburn-1.oci.oraclegovcloud.com"
+        );
+        assert_eq!(
+            endpoint("uk-gov-london-1").unwrap(),
+            "https://identity.uk-gov-london-1.oci.oraclegovcloud.uk"
+        );
+        assert_eq!(
+            endpoint("ap-chiyoda-1").unwrap(),
+            "https://identity.ap-chiyoda-1.oci.oraclecloud8.com"
+        );
+        assert_eq!(
+            endpoint("eu-frankfurt-2").unwrap(),
+            "https://identity.eu-frankfurt-2.oci.oraclecloud.eu"
+        );
+        // A region the table does not know yet is taken to be commercial, as the SDKs do.
+        assert_eq!(
+            endpoint("xx-newplace-1").unwrap(),
+            "https://identity.xx-newplace-1.oci.oraclecloud.com"
         );
         assert!(endpoint("us ashburn").is_err());
         assert!(endpoint("").is_err());

@@ -26,6 +26,16 @@ pub struct ApiKey {
     pub inactive_status: Option<i64>,
 }
 
+/// `User`, as ListUsers lists it (a bare JSON array).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct User {
+    pub id: String,
+    pub name: Option<String>,
+    /// `CREATING`, `ACTIVE`, `INACTIVE`, `DELETING`, `DELETED`.
+    pub lifecycle_state: Option<String>,
+}
+
 /// Every OCI error body.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -131,6 +131,30 @@ impl ScalewayClient {
     }
 
     /// The organization: from the settings, else from the bearer of the account's own key.
+    /// Whether `id` is a user's or an application's: a user is looked up first, then an
+    /// application; neither is a validation error naming the owner.
+    async fn bearer_kind(&self, id: &str) -> Result<OwnerKind> {
+        let user = self
+            .get_json::<serde_json::Value>(&[IAM, IAM_VERSION, "users", id], &[], Some(id))
+            .await;
+        match user {
+            Ok(_) => return Ok(OwnerKind::User),
+            Err(Error::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let app = self
+            .get_json::<serde_json::Value>(&[IAM, IAM_VERSION, "applications", id], &[], Some(id))
+            .await;
+        match app {
+            Ok(_) => Ok(OwnerKind::Application),
+            Err(Error::NotFound { .. }) => Err(Error::validation(
+                "owner",
+                format!("Scaleway has no user or application `{id}` in this organization"),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn organization(&self) -> Result<String> {
         if let Some(org) = &self.organization_id {
             return Ok(org.clone());
@@ -335,7 +359,13 @@ impl Vendor for ScalewayClient {
         if let Some(p) = project {
             check_uuid("project_id", p)?;
         }
-        let (user_id, application_id, bearer_type) = match owner.kind {
+        let kind = match owner.kind {
+            OwnerKind::User | OwnerKind::Application => owner.kind,
+            // The kind was not said (`keys create --owner ID` alone, or "work it out" in the
+            // form): Scaleway ids do not tell, so ask which one exists.
+            _ => self.bearer_kind(owner_id).await?,
+        };
+        let (user_id, application_id, bearer_type) = match kind {
             OwnerKind::User => (Some(owner_id), None, "user"),
             _ => (None, Some(owner_id), "application"),
         };
@@ -381,16 +411,26 @@ impl Vendor for ScalewayClient {
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
         validate::key_update(&super::capabilities(), changes)?;
         check_access_key(id)?;
+        if changes.clear_expiry {
+            return Err(Error::validation(
+                "expires_at",
+                "Scaleway can move a key's expiry date but not remove it",
+            ));
+        }
         let project = changes.project_id.as_deref().map(str::trim);
         if let Some(p) = project {
             check_uuid("project_id", p)?;
         }
-        if changes.description.is_none() && project.is_none() {
+        let expires_at = changes
+            .expires_at
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+        if changes.description.is_none() && project.is_none() && expires_at.is_none() {
             return self.get(id).await;
         }
         let body = UpdateBody {
             description: changes.description.as_deref(),
             default_project_id: project,
+            expires_at,
         };
         let url = self.api.url(&[IAM, IAM_VERSION, "api-keys", id]);
         // Setting the same values twice is harmless.

@@ -93,6 +93,7 @@ pub fn capabilities() -> Capabilities {
         project_label: Some("Default project".into()),
         update_description: true,
         update_project: true,
+        update_expiry: true,
         delete: true,
         notes: vec![
             "Scaleway API keys have no name: the description (up to 200 characters) is the \
@@ -103,6 +104,7 @@ pub fn capabilities() -> Capabilities {
              Scaleway uses the organization's default project."
                 .into(),
             "Keys managed by Scaleway products cannot be edited or deleted.".into(),
+            "An expiry date can be moved to another future date, but not removed.".into(),
         ],
         ..Capabilities::new(VendorId::Scaleway, "API key", "Access key")
     }

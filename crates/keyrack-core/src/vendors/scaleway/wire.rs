@@ -122,6 +122,9 @@ pub struct UpdateBody<'a> {
     pub description: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_project_id: Option<&'a str>,
+    /// RFC 3339; Scaleway has no way to remove an expiry date once set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
 }
 
 /// Any Scaleway error body: `type` and `message`, plus the fields some types carry.

@@ -147,6 +147,7 @@ mod tests {
             name: "Ada".into(),
             account_id: "0a1b2c3d4e5f60718293a4b5c6d7e8f9".into(),
             ims_user_id: Some(1234567),
+            created_at: None,
         }
     }
 

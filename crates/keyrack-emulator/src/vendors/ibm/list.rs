@@ -183,14 +183,19 @@ pub fn encode_pagetoken(offset: usize) -> String {
     URL_SAFE_NO_PAD.encode(json!({ "offset": offset }).to_string())
 }
 
-fn decode_pagetoken(token: &str) -> Option<usize> {
+pub fn decode_pagetoken(token: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')).ok()?;
     let value: Value = serde_json::from_slice(&bytes).ok()?;
     usize::try_from(value.get("offset")?.as_u64()?).ok()
 }
 
-/// The caller's own query, minus `pagetoken`, plus the token for `offset` (none for page one).
 fn page_link(base_url: &str, pairs: &[(String, String)], offset: Option<usize>) -> String {
+    link(base_url, "/v1/apikeys", pairs, offset)
+}
+
+/// `path` with the caller's own query, minus `pagetoken`, plus the token for `offset` (none for
+/// page one).
+pub fn link(base_url: &str, path: &str, pairs: &[(String, String)], offset: Option<usize>) -> String {
     let mut params: Vec<(String, String)> = pairs
         .iter()
         .filter(|(k, _)| k != "pagetoken")
@@ -201,9 +206,9 @@ fn page_link(base_url: &str, pairs: &[(String, String)], offset: Option<usize>) 
     }
     let query = serde_urlencoded::to_string(&params).unwrap_or_default();
     if query.is_empty() {
-        format!("{base_url}/v1/apikeys")
+        format!("{base_url}{path}")
     } else {
-        format!("{base_url}/v1/apikeys?{query}")
+        format!("{base_url}{path}?{query}")
     }
 }
 

@@ -10,6 +10,7 @@ mod limits;
 mod list;
 mod model;
 mod seed;
+mod serviceids;
 mod time;
 mod token;
 mod wire;
@@ -51,7 +52,7 @@ impl Vendor for Ibm {
     }
 
     fn owns_path(path: &str) -> bool {
-        ["/identity/", "/v1/apikeys", "/v1/accounts/"]
+        ["/identity/", "/v1/apikeys", "/v1/serviceids", "/v1/accounts/"]
             .iter()
             .any(|prefix| path.starts_with(prefix))
     }
@@ -80,6 +81,9 @@ impl Vendor for Ibm {
                 "/v1/apikeys/{id}/disable",
                 post(apikeys::disable).delete(apikeys::enable),
             )
+            // The official SDK asks for `/v1/serviceids/`, with the slash.
+            .route("/v1/serviceids", get(serviceids::list))
+            .route("/v1/serviceids/", get(serviceids::list))
             .route(
                 "/v1/accounts/{account_id}/limits/identity",
                 get(limits::identity_limits),

@@ -73,6 +73,9 @@ pub struct Identity {
     pub account_id: String,
     /// Users only; reported by the token endpoint.
     pub ims_user_id: Option<u64>,
+    /// Service IDs: when it was made (`created_at` / `modified_at` of `GET /v1/serviceids`).
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]

@@ -94,6 +94,7 @@ fn add_user(state: &mut State, name: &str) -> String {
         name: name.into(),
         account_id: state.account_id.clone(),
         ims_user_id: Some(ims_user_id),
+        created_at: None,
     });
     iam_id
 }
@@ -106,6 +107,7 @@ fn add_service_id(state: &mut State, name: &str) -> String {
         name: name.into(),
         account_id: state.account_id.clone(),
         ims_user_id: None,
+        created_at: Some(Utc::now() - Duration::days(400)),
     });
     iam_id
 }

@@ -54,6 +54,97 @@ pub async fn collection(
     }
 }
 
+/// ListUsers page sizes: OCI's default and most.
+const USERS_PAGE_DEFAULT: usize = 100;
+const USERS_PAGE_MAX: usize = 1000;
+
+/// `GET /users?compartmentId=<tenancy>[&limit=&page=&name=]`: ListUsers. Only a tenancy
+/// administrator may list users; anyone else gets OCI's `404 NotAuthorizedOrNotFound`, as for
+/// any resource the caller may not see. Paged with `limit` and the `opc-next-page` header.
+pub async fn users(
+    AxState(shared): AxState<Shared>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, OciError> {
+    let request = Signed::read(&method, &uri, &headers, body)?;
+    let store = shared.store();
+    let state = &store.oci;
+    let caller = request.authenticate(state)?;
+    if method != Method::GET {
+        return Ok(method_not_allowed("GET"));
+    }
+    let query: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or(""))
+        .map_err(|_| OciError::invalid_parameter("The query string is not valid."))?;
+    let get = |name: &str| {
+        query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let Some(compartment) = get("compartmentId") else {
+        return Err(OciError::new(
+            StatusCode::BAD_REQUEST,
+            "MissingParameter",
+            "Missing required parameter compartmentId.",
+        ));
+    };
+    let caller_is_admin = state.user(&caller.user).is_some_and(|u| u.is_admin);
+    if compartment != state.tenancy || !caller_is_admin {
+        return Err(OciError::not_authorized_or_not_found());
+    }
+    let limit = match get("limit") {
+        None => USERS_PAGE_DEFAULT,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=USERS_PAGE_MAX).contains(l))
+            .ok_or_else(|| {
+                OciError::invalid_parameter(format!(
+                    "limit must be a number from 1 to {USERS_PAGE_MAX}."
+                ))
+            })?,
+    };
+    let offset = match get("page") {
+        None => 0,
+        Some(p) => p
+            .parse::<usize>()
+            .map_err(|_| OciError::invalid_parameter("The page token is not valid."))?,
+    };
+    let name = get("name");
+    let matching: Vec<_> = state
+        .users
+        .iter()
+        .filter(|u| name.is_none_or(|n| u.name == n))
+        .collect();
+    let page: Vec<super::wire::User> = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|u| super::wire::User {
+            id: u.id.clone(),
+            compartment_id: state.tenancy.clone(),
+            name: u.name.clone(),
+            description: u.name.clone(),
+            time_created: u
+                .time_created
+                .unwrap_or(chrono::DateTime::UNIX_EPOCH)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            lifecycle_state: "ACTIVE",
+            is_mfa_activated: false,
+        })
+        .collect();
+    let mut response = Json(page).into_response();
+    if offset + limit < matching.len() {
+        if let Ok(v) = HeaderValue::from_str(&(offset + limit).to_string()) {
+            response.headers_mut().insert("opc-next-page", v);
+        }
+    }
+    Ok(response)
+}
+
 /// `/users/{userId}/apiKeys/{fingerprint}`: DELETE. The fingerprint may arrive with raw or
 /// `%3A`-encoded colons; the signature was checked on the raw form, lookup uses the decoded one.
 pub async fn item(

@@ -52,6 +52,8 @@ impl Vendor for Oci {
 
     fn routes() -> Router<Shared> {
         Router::new()
+            .route("/20160918/users", any(handlers::users))
+            .route("/20160918/users/", any(handlers::users))
             .route(
                 "/20160918/users/{user_id}/apiKeys",
                 any(handlers::collection),

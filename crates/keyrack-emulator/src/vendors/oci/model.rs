@@ -57,6 +57,9 @@ pub struct User {
     /// Tenancy administrators may manage any user's keys; others only their own.
     pub is_admin: bool,
     pub keys: Vec<StoredKey>,
+    /// ListUsers' `timeCreated`; absent in older state files.
+    #[serde(default)]
+    pub time_created: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -49,6 +49,7 @@ pub fn seed(state: &mut State, opts: &SeedOptions) {
         name: "vendor-test-vectors".to_string(),
         is_admin: false,
         keys: Vec::new(),
+        time_created: Some(Utc::now() - Duration::days(400)),
     };
     if !opts.empty {
         admin.keys.push(demo_key(clock.next()));
@@ -104,6 +105,7 @@ fn user(name: &str, is_admin: bool) -> User {
         name: name.to_string(),
         is_admin,
         keys: Vec::new(),
+        time_created: Some(Utc::now() - Duration::days(400)),
     }
 }
 
