@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::AccountKeys;
-use crate::model::{KeyRecord, KeyStatus, Owner, VendorExtra, VendorId};
+use crate::model::{KeyRecord, KeyStatus, Owner, Permissions, VendorExtra, VendorId};
 
 /// One key as a row. The JSON field names are those of `keyrack keys list --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +29,12 @@ pub struct InventoryRow {
     pub locked: bool,
     pub scopes: Vec<String>,
     pub secret_hint: Option<String>,
+    /// What the key may do, where the vendor's keys carry permissions (OpenAI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Permissions>,
+    /// The kind of key, where a vendor lists several kinds side by side (OpenAI "Admin key").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_label: Option<String>,
     /// Facts only this vendor has, tagged with `vendor`.
     pub extra: VendorExtra,
 }
@@ -51,6 +57,8 @@ impl InventoryRow {
             locked: r.locked,
             scopes: r.scopes,
             secret_hint: r.secret_hint,
+            permissions: r.permissions,
+            kind_label: r.kind_label,
             extra: r.extra,
         }
     }
@@ -71,6 +79,8 @@ impl InventoryRow {
             locked: self.locked,
             scopes: self.scopes,
             secret_hint: self.secret_hint,
+            permissions: self.permissions,
+            kind_label: self.kind_label,
             extra: self.extra,
         }
     }
