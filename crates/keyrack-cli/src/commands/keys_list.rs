@@ -74,7 +74,10 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
     // What a vendor said besides the keys (e.g. it could list only part of the account).
     for listing in &listings {
         for notice in &listing.notices {
-            output::note(format!("keyrack: account `{}`: {notice}", listing.account_name));
+            output::note(format!(
+                "keyrack: account `{}`: {notice}",
+                listing.account_name
+            ));
         }
     }
     for e in &errors {

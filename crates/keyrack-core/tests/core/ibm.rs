@@ -726,8 +726,14 @@ async fn expiry_leak_action_and_support_sessions_are_updated_and_removed() {
         .unwrap();
     // IBM keeps expiry dates to the minute.
     let expires = updated.expires_at.unwrap();
-    assert!((expires - later).num_seconds().abs() < 60, "{expires} vs {later}");
-    assert_eq!(extra(&updated).action_when_leaked.as_deref(), Some("delete"));
+    assert!(
+        (expires - later).num_seconds().abs() < 60,
+        "{expires} vs {later}"
+    );
+    assert_eq!(
+        extra(&updated).action_when_leaked.as_deref(),
+        Some("delete")
+    );
     assert_eq!(extra(&updated).support_sessions, Some(false));
     assert_eq!(updated.name.as_deref(), Some("support"), "the rest stays");
 
@@ -824,7 +830,10 @@ async fn the_owner_picker_offers_the_own_identity_and_the_service_ids() {
     let env = support::start().await;
     let options = client(&env).create_options().await.unwrap();
     let own = &options.owners[0];
-    assert_eq!((own.kind, own.id.as_str()), (OwnerKind::User, env.m("ibm", "iam_id").as_str()));
+    assert_eq!(
+        (own.kind, own.id.as_str()),
+        (OwnerKind::User, env.m("ibm", "iam_id").as_str())
+    );
     let sid = service_id(&env, "ci-pipeline");
     let listed = options
         .owners

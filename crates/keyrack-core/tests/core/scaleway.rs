@@ -584,9 +584,7 @@ async fn the_expiry_date_can_be_moved_but_not_removed() {
     let c = client(&env);
     let created = c.create(&for_app(&env, "expiring")).await.unwrap();
     assert_eq!(created.record.expires_at, None);
-    let later = (Utc::now() + Days::days(30))
-        .with_nanosecond(0)
-        .unwrap();
+    let later = (Utc::now() + Days::days(30)).with_nanosecond(0).unwrap();
     let updated = c
         .update(
             &created.record.id,
@@ -598,12 +596,18 @@ async fn the_expiry_date_can_be_moved_but_not_removed() {
         .await
         .unwrap();
     assert_eq!(updated.expires_at, Some(later));
-    assert_eq!(c.get(&created.record.id).await.unwrap().expires_at, Some(later));
+    assert_eq!(
+        c.get(&created.record.id).await.unwrap().expires_at,
+        Some(later)
+    );
     let sent = env.requests("scaleway").await;
-    assert!(sent.iter().any(|(m, p, _)| m == "PATCH" && p.starts_with(KEYS_PATH)));
+    assert!(sent
+        .iter()
+        .any(|(m, p, _)| m == "PATCH" && p.starts_with(KEYS_PATH)));
 
     // Scaleway has no way to remove it: refused before anything is sent.
-    let patches = |r: &[(String, String, Option<u16>)]| r.iter().filter(|(m, _, _)| m == "PATCH").count();
+    let patches =
+        |r: &[(String, String, Option<u16>)]| r.iter().filter(|(m, _, _)| m == "PATCH").count();
     let before = patches(&env.requests("scaleway").await);
     let e = c
         .update(
@@ -625,7 +629,10 @@ async fn the_expiry_date_can_be_moved_but_not_removed() {
         ..Default::default()
     };
     assert_eq!(
-        c.update(&created.record.id, &past).await.unwrap_err().code(),
+        c.update(&created.record.id, &past)
+            .await
+            .unwrap_err()
+            .code(),
         Code::Validation
     );
 }
@@ -641,7 +648,10 @@ async fn an_owner_of_unsaid_kind_is_looked_up_as_a_user_then_an_application() {
         }),
         ..Default::default()
     };
-    let for_user = c.create(&unsaid(env.m("scaleway", "user_id"))).await.unwrap();
+    let for_user = c
+        .create(&unsaid(env.m("scaleway", "user_id")))
+        .await
+        .unwrap();
     assert_eq!(for_user.record.owner.unwrap().kind, OwnerKind::User);
     let for_app = c
         .create(&unsaid(env.m("scaleway", "application_id")))

@@ -1426,9 +1426,12 @@ async fn service_ids_are_listed_and_paged_like_api_keys() {
         "forbidden"
     );
     assert_eq!(
-        ibm.get(&format!("/v1/serviceids/?account_id={}&pagesize=101", ibm.account))
-            .await
-            .error(400),
+        ibm.get(&format!(
+            "/v1/serviceids/?account_id={}&pagesize=101",
+            ibm.account
+        ))
+        .await
+        .error(400),
         "bad_request"
     );
     ibm.emu.shutdown().await;

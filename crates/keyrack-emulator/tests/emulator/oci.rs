@@ -1193,7 +1193,10 @@ async fn list_users_pages_for_an_administrator_only() {
     })
     .await;
     let all = s.state().users.len();
-    assert!(all > 4, "the seed has load users besides the four named ones");
+    assert!(
+        all > 4,
+        "the seed has load users besides the four named ones"
+    );
 
     // One page with everything, in the tenancy's order, each user with a name.
     let target = format!("/20160918/users?compartmentId={}", s.tenancy);
@@ -1238,17 +1241,30 @@ async fn list_users_pages_for_an_administrator_only() {
     // A user who is no administrator gets OCI's answer for anything it may not see.
     let analyst = s.user_named("analyst");
     assert_eq!(
-        s.oci.upload(&s.admin, &analyst, &test_public(2)).await.status,
+        s.oci
+            .upload(&s.admin, &analyst, &test_public(2))
+            .await
+            .status,
         200
     );
     let me = s.signer(&analyst, 2);
     s.oci
-        .send(&me, "GET", &format!("/20160918/users?compartmentId={}", s.tenancy), None)
+        .send(
+            &me,
+            "GET",
+            &format!("/20160918/users?compartmentId={}", s.tenancy),
+            None,
+        )
         .await
         .assert_error(404, "NotAuthorizedOrNotFound");
     // Another compartment, a missing one, a bad limit.
     s.oci
-        .send(&s.admin, "GET", "/20160918/users?compartmentId=ocid1.tenancy.oc1..other", None)
+        .send(
+            &s.admin,
+            "GET",
+            "/20160918/users?compartmentId=ocid1.tenancy.oc1..other",
+            None,
+        )
         .await
         .assert_error(404, "NotAuthorizedOrNotFound");
     s.oci
@@ -1256,7 +1272,12 @@ async fn list_users_pages_for_an_administrator_only() {
         .await
         .assert_error(400, "MissingParameter");
     s.oci
-        .send(&s.admin, "GET", &format!("/20160918/users?compartmentId={}&limit=0", s.tenancy), None)
+        .send(
+            &s.admin,
+            "GET",
+            &format!("/20160918/users?compartmentId={}&limit=0", s.tenancy),
+            None,
+        )
         .await
         .assert_error(400, "InvalidParameter");
     s.emu.shutdown().await;

@@ -12,10 +12,19 @@ use crate::vendors::VendorId;
 #[derive(Debug, Clone, Copy)]
 pub enum Op<'a> {
     /// ListUsers in a tenancy (`user` names the tenancy).
-    Users { tenancy: &'a str },
-    List { user: &'a str },
-    Upload { user: &'a str },
-    Delete { user: &'a str, fingerprint: &'a str },
+    Users {
+        tenancy: &'a str,
+    },
+    List {
+        user: &'a str,
+    },
+    Upload {
+        user: &'a str,
+    },
+    Delete {
+        user: &'a str,
+        fingerprint: &'a str,
+    },
 }
 
 impl Op<'_> {

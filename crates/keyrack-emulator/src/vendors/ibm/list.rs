@@ -195,7 +195,12 @@ fn page_link(base_url: &str, pairs: &[(String, String)], offset: Option<usize>) 
 
 /// `path` with the caller's own query, minus `pagetoken`, plus the token for `offset` (none for
 /// page one).
-pub fn link(base_url: &str, path: &str, pairs: &[(String, String)], offset: Option<usize>) -> String {
+pub fn link(
+    base_url: &str,
+    path: &str,
+    pairs: &[(String, String)],
+    offset: Option<usize>,
+) -> String {
     let mut params: Vec<(String, String)> = pairs
         .iter()
         .filter(|(k, _)| k != "pagetoken")

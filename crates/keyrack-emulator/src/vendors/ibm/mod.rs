@@ -52,9 +52,14 @@ impl Vendor for Ibm {
     }
 
     fn owns_path(path: &str) -> bool {
-        ["/identity/", "/v1/apikeys", "/v1/serviceids", "/v1/accounts/"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix))
+        [
+            "/identity/",
+            "/v1/apikeys",
+            "/v1/serviceids",
+            "/v1/accounts/",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
     }
 
     fn error_envelope(path: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
