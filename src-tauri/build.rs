@@ -32,6 +32,10 @@ const COMMANDS: &[&str] = &[
     "secret_save",
     "oci_config_append",
     "secret_dismiss",
+    // Key hygiene
+    "attention_list",
+    "key_note_set",
+    "audit_list",
 ];
 
 fn main() {

@@ -38,6 +38,10 @@ const EXPORTS: &[Export] = &[
     export::<keyrack_core::reveal::PendingSecret>,
     export::<keyrack_core::export::ExportFormat>,
     export::<keyrack_core::settings::Preferences>,
+    export::<keyrack_core::attention::Attention>,
+    export::<keyrack_core::attention::KeyNote>,
+    export::<keyrack_core::audit::AuditEntry>,
+    export::<keyrack_core::audit::AuditFilter>,
 ];
 
 fn export<T: TS + 'static>(dir: &Path) -> Result<(), ExportError> {

@@ -7,6 +7,7 @@
 //! `AppState` of their own (temp directories, in-memory keychain, fake clipboard, a fake save
 //! dialog that answers for the user).
 
+mod audit;
 pub mod bindings;
 pub mod clipboard;
 pub mod commands;
@@ -66,6 +67,9 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::secrets::secret_save,
             commands::secrets::oci_config_append,
             commands::secrets::secret_dismiss,
+            commands::hygiene::attention_list,
+            commands::hygiene::key_note_set,
+            commands::hygiene::audit_list,
         ])
         .on_window_event(window::on_event)
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use keyrack_core::audit::AuditAction;
 use keyrack_core::error::Result;
 use keyrack_core::inventory;
 use keyrack_core::model::{Account, KeyRecord, NewKey};
@@ -13,9 +14,9 @@ use keyrack_core::settings::Preferences;
 use tauri::{AppHandle, Runtime};
 
 use crate::dto::{AccountListing, ClipboardCleared, CopyResult, InventoryProgress};
-use crate::events;
 use crate::state::AppState;
 use crate::tray;
+use crate::{audit, events};
 
 fn listing_of(
     account: &Account,
@@ -119,7 +120,9 @@ pub fn copy_secret<R: Runtime>(
     let clipboard = Arc::clone(state.clipboard());
     let ticket = state
         .reveal()
-        .with_secret(handle, |_, secret, _| clipboard.copy(secret))?;
+        .with_secret(handle, |_, secret, _| clipboard.copy(secret));
+    audit::secret_used(state, handle, AuditAction::SecretCopy, None, &ticket);
+    let ticket = ticket?;
     state.reveal().mark_copied(handle);
     tracing::info!(
         handle,

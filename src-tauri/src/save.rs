@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use keyrack_core::audit::AuditAction;
 use keyrack_core::error::{Error, Result};
 use keyrack_core::export::{self, ExportFormat, ExportInput, FileRole};
 use keyrack_core::fsutil::{self, Overwrite};
@@ -13,9 +14,9 @@ use keyrack_core::Sensitive;
 use tauri::{AppHandle, Runtime};
 
 use crate::dto::SavedFile;
-use crate::events;
 use crate::save_picker::SaveRequest;
 use crate::state::AppState;
+use crate::{audit, events};
 
 /// Save the held secret `handle` in `format` where the user chooses (atomic, mode 0600).
 /// `Ok(None)` when the user cancels: nothing is written and the secret stays held.
@@ -62,7 +63,16 @@ pub async fn secret<R: Runtime>(
         tracing::info!(handle, %format, "save cancelled");
         return Ok(None);
     };
-    write(state, handle, format, role, &path, &text)?;
+    let written = write(state, handle, format, role, &path, &text);
+    let detail = format!("{} ({format})", path.display());
+    audit::secret_used(
+        state,
+        handle,
+        AuditAction::SecretSave,
+        Some(detail),
+        &written,
+    );
+    written?;
     events::secrets_changed(app);
     Ok(Some(SavedFile {
         path: path.display().to_string(),
@@ -111,7 +121,16 @@ pub fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<Save
         let account = account_of(state, &record.account, record.vendor);
         ConfigStanza::for_key(&account.settings, record, profile, &key_file)?.render()
     })?;
-    config_file::append_profile(&path, &stanza)?;
+    let appended = config_file::append_profile(&path, &stanza);
+    let detail = format!("[{profile}] in {}", path.display());
+    audit::secret_used(
+        state,
+        handle,
+        AuditAction::ConfigAppend,
+        Some(detail),
+        &appended,
+    );
+    appended?;
     tracing::info!(handle, path = %path.display(), "OCI profile added");
     Ok(SavedFile {
         path: path.display().to_string(),

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod hygiene;
 pub mod keys;
 pub mod secrets;
 

@@ -2,6 +2,7 @@
 //! `secret_reveal` (an explicit user action), the clipboard, or a file the user chose in the
 //! native save dialog.
 
+use keyrack_core::audit::AuditAction;
 use keyrack_core::export::ExportFormat;
 use keyrack_core::reveal::PendingSecret;
 use tauri::{AppHandle, Runtime, State};
@@ -9,7 +10,7 @@ use tauri::{AppHandle, Runtime, State};
 use crate::dto::{CopyResult, SavedFile};
 use crate::error::{public, IpcResult};
 use crate::state::AppState;
-use crate::{events, ops, save};
+use crate::{audit, events, ops, save};
 
 #[tauri::command]
 pub fn secrets_pending(state: State<'_, AppState>) -> Vec<PendingSecret> {
@@ -20,8 +21,9 @@ pub fn secrets_pending(state: State<'_, AppState>) -> Vec<PendingSecret> {
 pub fn secret_reveal(state: State<'_, AppState>, handle: String) -> IpcResult<String> {
     let secret = state
         .reveal()
-        .with_secret(&handle, |_, secret, _| Ok(secret.expose().clone()))
-        .map_err(public)?;
+        .with_secret(&handle, |_, secret, _| Ok(secret.expose().clone()));
+    audit::secret_used(&state, &handle, AuditAction::SecretReveal, None, &secret);
+    let secret = secret.map_err(public)?;
     tracing::info!(handle = %handle, "secret revealed");
     Ok(secret)
 }

@@ -355,6 +355,23 @@ fn planted_and_created_secrets_appear_only_where_the_user_asked_for_them() {
     outputs.add("store debug", format!("{:?}", t.store));
     // Keyrack's own files. The sandbox's state file is the vendor's side (it must know the
     // keys it issued); the files the user saved keys to hold them on purpose.
+    // The audit log is among the data dir's files scanned below; it did record each secret
+    // action, so the scan would have seen a secret written with one.
+    let audit_log =
+        std::fs::read_to_string(t.paths.data_dir.join("audit").join("audit.jsonl")).unwrap();
+    for action in [
+        "\"secret_reveal\"",
+        "\"secret_copy\"",
+        "\"secret_save\"",
+        "\"config_append\"",
+        "\"key_create\"",
+        "\"key_delete\"",
+    ] {
+        assert!(
+            audit_log.contains(action),
+            "no {action} line in the audit log"
+        );
+    }
     let sandbox_state = t.paths.sandbox_state_file();
     outputs.files_under(&t.paths.config_dir, &|_| false);
     let settings = std::fs::read_to_string(t.paths.settings_file()).unwrap();

@@ -7,12 +7,16 @@ import type {
   AccountInput,
   AccountListing,
   AppInfo,
+  Attention,
+  AuditEntry,
+  AuditFilter,
   Code,
   CopyResult,
   CreateOptions,
   DeleteOutcome,
   ExportFormat,
   Identity,
+  KeyNote,
   KeyRecord,
   KeyUpdate,
   NewKey,
@@ -145,3 +149,10 @@ export const secretSave = (
 export const ociConfigAppend = (handle: string, profile: string): Promise<SavedFile> =>
   call('oci_config_append', { handle, profile });
 export const secretDismiss = (handle: string): Promise<void> => call('secret_dismiss', { handle });
+
+// Key hygiene: what needs attention, what the user said about a key, and the audit log.
+export const attentionList = (): Promise<Attention[]> => call('attention_list');
+/** Snooze a key, mark it expected (with a reason), or (neither) forget what was said. */
+export const keyNoteSet = (note: KeyNote): Promise<void> => call('key_note_set', { note });
+/** The audit log's entries matching `filter`, newest first. */
+export const auditList = (filter: AuditFilter): Promise<AuditEntry[]> => call('audit_list', { filter });

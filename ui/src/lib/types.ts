@@ -4,6 +4,13 @@ import type { Code as CoreCode } from './bindings/Code';
 import type { PublicError as CorePublicError } from './bindings/PublicError';
 
 export type { Account } from './bindings/Account';
+export type { Attention } from './bindings/Attention';
+export type { AuditAction } from './bindings/AuditAction';
+export type { AuditEntry } from './bindings/AuditEntry';
+export type { AuditFilter } from './bindings/AuditFilter';
+export type { AuditOutcome } from './bindings/AuditOutcome';
+export type { KeyNote } from './bindings/KeyNote';
+export type { Reason } from './bindings/Reason';
 export type { AccountChanges } from './bindings/AccountChanges';
 export type { AccountField } from './bindings/AccountField';
 export type { AccountInput } from './bindings/AccountInput';

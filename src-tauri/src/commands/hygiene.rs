@@ -1,0 +1,45 @@
+//! Key hygiene: which keys need attention (core's rules over the cached inventory), what the
+//! user says about a key (snoozed, expected), and the audit log, newest first.
+
+use chrono::Utc;
+use keyrack_core::attention::{self, Attention, KeyNote};
+use keyrack_core::audit::{AuditEntry, AuditFilter};
+use tauri::{AppHandle, Runtime, State};
+
+use crate::error::{public, IpcResult};
+use crate::events;
+use crate::state::AppState;
+
+/// The keys that need attention now, over the keys as last listed (the UI lists them first).
+#[tauri::command]
+pub fn attention_list(state: State<'_, AppState>) -> Vec<Attention> {
+    let registry = state.registry();
+    attention::evaluate(
+        &state.cached_keys(),
+        &registry.list_accounts(),
+        &registry.preferences(),
+        &registry.key_notes(),
+        Utc::now(),
+    )
+}
+
+/// Snooze a key, mark it expected (with a reason), or forget both. The key is named by its
+/// account and id, which the UI already has; nothing here reaches a vendor.
+#[tauri::command]
+pub async fn key_note_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    note: KeyNote,
+) -> IpcResult<()> {
+    state.registry().account(&note.account_id).map_err(public)?;
+    state.registry().set_key_note(note).await.map_err(public)?;
+    // What needs attention changed: the tray and the views re-read it.
+    events::keys_changed(&app);
+    Ok(())
+}
+
+/// The audit log's entries that match `filter`, newest first.
+#[tauri::command]
+pub fn audit_list(state: State<'_, AppState>, filter: AuditFilter) -> IpcResult<Vec<AuditEntry>> {
+    state.registry().audit_log().read(&filter).map_err(public)
+}
