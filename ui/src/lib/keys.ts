@@ -94,6 +94,16 @@ export interface KeyFilter {
   ownerKind: OwnerKind | null;
   /** Only keys expiring within this many days (and not yet expired). */
   expiringWithinDays: number | null;
+  /** Only keys created or expiring in a span (a bar or mark picked in the overview). */
+  range: KeyRange | null;
+}
+
+/** A span of creation or expiry times, `[fromMs, toMs)`, with what the filter bar calls it. */
+export interface KeyRange {
+  field: 'created' | 'expires';
+  fromMs: number;
+  toMs: number;
+  label: string;
 }
 
 export const NO_FILTER: KeyFilter = {
@@ -103,6 +113,7 @@ export const NO_FILTER: KeyFilter = {
   status: null,
   ownerKind: null,
   expiringWithinDays: null,
+  range: null,
 };
 
 const DAY = 86_400_000;
@@ -118,6 +129,10 @@ export function filterRows(rows: readonly KeyRow[], f: KeyFilter, now: number): 
     if (f.ownerKind !== null && row.record.owner?.kind !== f.ownerKind) return false;
     if (until !== null && (row.expiresMs === null || row.expiresMs <= now || row.expiresMs > until))
       return false;
+    if (f.range !== null) {
+      const ms = f.range.field === 'created' ? row.createdMs : row.expiresMs;
+      if (ms === null || ms < f.range.fromMs || ms >= f.range.toMs) return false;
+    }
     for (const w of words) if (!row.haystack.includes(w)) return false;
     return true;
   });

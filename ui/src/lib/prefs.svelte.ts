@@ -20,6 +20,10 @@ export const DEFAULT_PREFERENCES: Preferences = {
 /** The ranges core accepts (settings.rs). */
 export const CLIPBOARD_CLEAR_SECS = { min: 5, max: 600 };
 export const EXPIRING_SOON_DAYS = { min: 1, max: 365 };
+/** Older-than and unused-for thresholds, in days (0: off). */
+export const AGE_DAYS = { min: 0, max: 3650 };
+/** Scheduled refresh, in hours (0: never). */
+export const REFRESH_HOURS = { min: 0, max: 168 };
 
 export function applyTheme(theme: Theme, root: HTMLElement = document.documentElement): void {
   root.dataset.theme = theme;

@@ -41,7 +41,8 @@ export class Ui {
       f.account !== null ||
       f.status !== null ||
       f.ownerKind !== null ||
-      f.expiringWithinDays !== null
+      f.expiringWithinDays !== null ||
+      f.range !== null
     );
   }
 }

@@ -2,14 +2,18 @@
 // and sorted, the selected key, and what opening a form or a key means for them. The header,
 // the keyboard and the tray all act through here, so they agree on which row is where.
 import { inventory } from './inventory.svelte';
-import { expiringSoon, filterRows, rowUid, sortRows } from './keys';
+import { expiringSoon, filterRows, rowUid, sortRows, type KeyFilter } from './keys';
 import { prefs } from './prefs.svelte';
 import { ui } from './ui.svelte';
+
+/** What the main area shows: the key list, or one of the hygiene views. */
+export type Page = 'keys' | 'attention' | 'overview' | 'activity';
 
 /** How often relative dates ("in 3 days") and expiry highlighting are brought up to date. */
 export const CLOCK_MS = 30_000;
 
 export class View {
+  page = $state<Page>('keys');
   /** The time relative dates are read against; moves on while the app is open. */
   now = $state(Date.now());
   /** The rows on screen, in order. */
@@ -37,8 +41,16 @@ export class View {
     ui.dialog = { kind: 'create', accountId: accountId ?? ui.filter.account ?? this.selectedRow?.accountId ?? null };
   }
 
+  /** The key list filtered to `range` (a bar or mark picked in the overview). */
+  showRange(filter: Partial<KeyFilter>): void {
+    ui.clearFilters();
+    Object.assign(ui.filter, filter);
+    this.page = 'keys';
+  }
+
   /** Selects a key and scrolls to it, clearing filters that would hide it. */
   selectKey(accountId: string, keyId: string): void {
+    this.page = 'keys';
     const uid = rowUid(accountId, keyId);
     if (!this.visible.some((r) => r.uid === uid)) ui.clearFilters();
     ui.select(uid, true);

@@ -4,6 +4,10 @@ import { DEFAULT_PREFERENCES } from '../lib/prefs.svelte';
 import type {
   Account,
   AccountListing,
+  Attention,
+  AuditEntry,
+  AuditFilter,
+  KeyNote,
   KeyRecord,
   PendingSecret,
   Preferences,
@@ -26,6 +30,11 @@ export interface Backend {
   pending: PendingSecret[];
   secrets: Record<string, string>;
   prefs: Preferences;
+  /** What `attention_list` answers; a key note takes its key out. */
+  attention: Attention[];
+  notes: KeyNote[];
+  /** The audit log, oldest first (as appended). */
+  audit: AuditEntry[];
   /** What the user picks in the save dialog the backend opens; `null`: they cancel. */
   picked: string | null;
   calls: { cmd: string; args: Record<string, unknown> }[];
@@ -50,6 +59,9 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
     pending: init.pending ?? [],
     secrets: init.secrets ?? {},
     prefs: { ...DEFAULT_PREFERENCES, expiring_soon_days: 7 },
+    attention: [],
+    notes: [],
+    audit: [],
     picked: '/home/u/saved',
     calls: [],
     failures: {},
@@ -163,6 +175,29 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
       return null;
     },
     tray_menu_items: () => [],
+    attention_list: () =>
+      b.attention.filter((a) => !b.notes.some((n) => n.account_id === a.account_id && n.key_id === a.key_id)),
+    key_note_set: (a) => {
+      const note = a.note as KeyNote;
+      if (note.expected !== null && note.expected !== undefined && note.expected.trim() === '')
+        throw { code: 'validation', message: 'say why the key is expected as it is', field: 'expected' };
+      b.notes = [...b.notes.filter((n) => !(n.account_id === note.account_id && n.key_id === note.key_id)), note];
+      return null;
+    },
+    audit_list: (a) => {
+      const f = a.filter as AuditFilter;
+      const out = [...b.audit]
+        .reverse()
+        .filter(
+          (e) =>
+            (!f.account_id || e.account_id === f.account_id) &&
+            (!f.key_id || e.key_id === f.key_id) &&
+            (!f.action || e.action === f.action) &&
+            (!f.since || e.time >= f.since) &&
+            (!f.until || e.time <= f.until),
+        );
+      return f.limit ? out.slice(0, f.limit) : out;
+    },
   };
 
   b.invoke = async (cmd, args = {}) => {
