@@ -7,8 +7,8 @@ use keyrack_core::audit::{AuditEntry, AuditFilter};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{public, IpcResult};
-use crate::events;
 use crate::state::AppState;
+use crate::tray;
 
 /// The keys that need attention now, over the keys as last listed (the UI lists them first).
 #[tauri::command]
@@ -33,8 +33,9 @@ pub async fn key_note_set<R: Runtime>(
 ) -> IpcResult<()> {
     state.registry().account(&note.account_id).map_err(public)?;
     state.registry().set_key_note(note).await.map_err(public)?;
-    // What needs attention changed: the tray and the views re-read it.
-    events::keys_changed(&app);
+    // What needs attention changed, the keys did not: the tray is rebuilt, and the window
+    // (which asked) re-reads the list itself rather than re-listing every vendor.
+    tray::refresh(&app);
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use keyrack_e2e::{wait_file, with_app, App};
 use serde_json::{json, Value};
 
 /// A suffix that keeps names of different runs apart.
-fn unique() -> String {
+pub(crate) fn unique() -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -20,22 +20,22 @@ fn unique() -> String {
     format!("{:06}", nanos % 1_000_000)
 }
 
-struct Created {
-    id: String,
-    handle: String,
+pub(crate) struct Created {
+    pub(crate) id: String,
+    pub(crate) handle: String,
 }
 
 /// Opens the create dialog with Ctrl+N and picks the account. No row is clicked first: the one
 /// under the table's centre depends on the sandbox's random data, and a selected row presets the
 /// dialog's account, so the test would take a different path from run to run.
-async fn open_create(app: &App, account_id: &str) {
+pub(crate) async fn open_create(app: &App, account_id: &str) {
     app.press(&(Key::Control + "n")).await;
     app.wait_for("[data-testid=create-dialog]").await;
     app.pick("#create-account", account_id).await;
 }
 
 /// Submits the create dialog; the reveal panel takes over with the new key selected behind it.
-async fn submit_create(app: &App) -> Created {
+pub(crate) async fn submit_create(app: &App) -> Created {
     app.click("#create-submit").await;
     let reveal = app
         .wait_for("[data-testid=reveal-panel] .reveal[data-handle]")
@@ -53,7 +53,7 @@ async fn submit_create(app: &App) -> Created {
 }
 
 /// Closes the reveal panel without saving: it must ask first.
-async fn discard_secret(app: &App) {
+pub(crate) async fn discard_secret(app: &App) {
     app.click("#reveal-done").await;
     app.wait_for("[data-testid=discard-dialog]").await;
     app.click("[data-testid=discard-dialog] [data-testid=confirm-button]")
@@ -62,7 +62,7 @@ async fn discard_secret(app: &App) {
 }
 
 /// Selects the key's row and deletes it through the confirmation dialog.
-async fn delete_key(app: &App, key_id: &str, name: &str, account_label: &str) {
+pub(crate) async fn delete_key(app: &App, key_id: &str, name: &str, account_label: &str) {
     app.row(key_id).await.click().await.unwrap();
     app.click("#detail-panel [data-action=delete]").await;
     let dialog = app

@@ -1,8 +1,9 @@
 //! The end-to-end suite, one binary: the real app driven through WebKitWebDriver (`shell`,
-//! `keys`, `screens`) and the harness's own guarantees (`harness`). Run one at a time
+//! `keys`, `screens`, `hygiene`) and the harness's own guarantees (`harness`). Run one at a time
 //! (`--test-threads=1`): the app is single-instance.
 
 mod harness;
+mod hygiene;
 mod keys;
 mod screens;
 mod shell;
