@@ -84,6 +84,19 @@ describe('View', () => {
     expect(ui.reveals).toBe(reveals + 2);
   });
 
+  it('goes back to the key list, filtered afresh, when an overview bar is picked or a key opened', () => {
+    ui.filter.query = 'alpha';
+    view.page = 'overview';
+    view.showRange({ vendor: 'codefresh', status: 'active' });
+    expect(view.page).toBe('keys');
+    expect(ui.filter.query).toBe('');
+    expect(view.visible.map((r) => r.record.id)).toEqual(['C']);
+    view.page = 'attention';
+    view.selectKey(ibm.id, 'A');
+    expect(view.page).toBe('keys');
+    expect(ui.selected).toBe(rowUid(ibm.id, 'A'));
+  });
+
   describe('clock', () => {
     beforeEach(() => vi.useFakeTimers());
     afterEach(() => vi.useRealTimers());
