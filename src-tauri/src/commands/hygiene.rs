@@ -2,7 +2,7 @@
 //! user says about a key (snoozed, expected), and the audit log, newest first.
 
 use chrono::Utc;
-use keyrack_core::attention::{self, Attention, KeyNote};
+use keyrack_core::attention::{Attention, KeyNote};
 use keyrack_core::audit::{AuditEntry, AuditFilter};
 use tauri::{AppHandle, Runtime, State};
 
@@ -10,17 +10,11 @@ use crate::error::{public, IpcResult};
 use crate::state::AppState;
 use crate::tray;
 
-/// The keys that need attention now, over the keys as last listed (the UI lists them first).
+/// The keys that need attention now, over the keys as last listed (the UI lists them first);
+/// the same list the tray counts.
 #[tauri::command]
 pub fn attention_list(state: State<'_, AppState>) -> Vec<Attention> {
-    let registry = state.registry();
-    attention::evaluate(
-        &state.cached_keys(),
-        &registry.list_accounts(),
-        &registry.preferences(),
-        &registry.key_notes(),
-        Utc::now(),
-    )
+    state.attention(Utc::now())
 }
 
 /// Snooze a key, mark it expected (with a reason), or forget both. The key is named by its
