@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { absolute, count, daysUntil, humanize, mask, relative, seconds, toMs } from './format';
+import { absolute, count, daysUntil, humanize, mask, relative, seconds, since, toMs } from './format';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const at = (ms: number) => new Date(NOW + ms).toISOString();
 const MIN = 60_000;
 const DAY = 86_400_000;
+
+describe('since', () => {
+  it('reads a past event like relative, and one a little ahead of our clock as just now', () => {
+    expect(since(at(-5 * MIN), NOW)).toBe('5 minutes ago');
+    expect(since(at(10_000), NOW)).toBe('just now');
+    expect(since(at(3 * DAY), NOW)).toBe('just now');
+    expect(since(null, NOW)).toBe('—');
+  });
+});
 
 describe('relative', () => {
   it('says how far ahead a date is, in the largest whole unit', () => {

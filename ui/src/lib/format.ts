@@ -24,6 +24,16 @@ export function toMs(iso: string | null | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+/**
+ * When something happened ("2 hours ago", "just now"). A time slightly ahead of ours — the
+ * vendor's clock, or a last use stamped while we rendered — reads "just now", never "in …".
+ */
+export function since(iso: string | null | undefined, now: number = Date.now()): string {
+  const ms = toMs(iso);
+  if (ms === null) return '—';
+  return ms >= now ? 'just now' : relative(iso, now);
+}
+
 /** "in 3 days", "2 hours ago", "just now"; rounds down to the largest whole unit. */
 export function relative(iso: string | null | undefined, now: number = Date.now()): string {
   const ms = toMs(iso);
