@@ -415,6 +415,12 @@ impl Vendor for OpenAiClient {
     /// from now. Admin keys have neither to change.
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
         crate::validate::key_update(&capabilities(), changes)?;
+        if changes.permissions.is_none() && changes.expires_at.is_none() {
+            return Err(Error::validation(
+                "permissions",
+                "nothing to change: give new permissions or a new expiry date",
+            ));
+        }
         if admin_id(id).is_some() {
             return Err(Error::unsupported(
                 "OpenAI admin keys cannot be changed; create a new one and delete the old",
@@ -434,9 +440,6 @@ impl Vendor for OpenAiClient {
                 .expires_at
                 .map(|t| (t - Utc::now()).num_seconds().max(1)),
         };
-        if body.scopes.is_none() && body.expires_in_seconds.is_none() {
-            return self.get(&Scoped::join(&project, &key)).await;
-        }
         let body = serde_json::to_vec(&body).map_err(|e| Error::Decode {
             message: format!("could not encode the request: {e}"),
             raw: None,
