@@ -2,7 +2,7 @@
 //! Administration API, authenticated with an organization admin key.
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, Response};
@@ -286,6 +286,11 @@ impl HasId for ServiceAccount {
     }
 }
 
+/// Whole seconds from `now` to `t`, rounded up, so a key never expires before the date asked.
+pub(super) fn seconds_until(t: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    ((t - now).num_milliseconds() + 999).div_euclid(1000).max(1)
+}
+
 pub(super) fn confirm(deleted: Deleted, id: &str) -> Result<()> {
     if deleted.deleted {
         return Ok(());
@@ -438,7 +443,7 @@ impl Vendor for OpenAiClient {
             scopes: changes.permissions.as_ref().map(permissions::to_scopes),
             expires_in_seconds: changes
                 .expires_at
-                .map(|t| (t - Utc::now()).num_seconds().max(1)),
+                .map(|t| seconds_until(t, Utc::now())),
         };
         let body = serde_json::to_vec(&body).map_err(|e| Error::Decode {
             message: format!("could not encode the request: {e}"),

@@ -64,7 +64,7 @@ impl OpenAiClient {
         }
         validate::new_key(&capabilities(), &spec, now)?;
         let name = spec.name.as_deref().unwrap_or_default().trim().to_string();
-        let expires_in = spec.expires_at.map(|t| (t - now).num_seconds().max(1));
+        let expires_in = spec.expires_at.map(|t| super::client::seconds_until(t, now));
         if wants_admin_key(spec.owner.as_ref())? {
             if spec.permissions.is_some() {
                 return Err(Error::validation(
