@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 use keyrack_core::vendor::capabilities_of;
 use keyrack_core::{
-    Account, KeyRecord, KeyStatus, Owner, PermissionLevel, PermissionMode, Permissions, VendorExtra,
-    VendorId,
+    Account, KeyRecord, KeyStatus, Owner, PermissionLevel, PermissionMode, Permissions,
+    VendorExtra, VendorId,
 };
 use serde::Serialize;
 
@@ -162,7 +162,15 @@ impl<'a> KeyJson<'a> {
 }
 
 pub const KEY_HEADER: [&str; 10] = [
-    "ACCOUNT", "VENDOR", "ID", "NAME", "STATUS", "OWNER", "CREATED", "EXPIRES", "LAST USED",
+    "ACCOUNT",
+    "VENDOR",
+    "ID",
+    "NAME",
+    "STATUS",
+    "OWNER",
+    "CREATED",
+    "EXPIRES",
+    "LAST USED",
     "ACCESS",
 ];
 
@@ -184,7 +192,11 @@ pub fn access_text(record: &KeyRecord) -> String {
                 .iter()
                 .filter(|(_, level)| **level != PermissionLevel::None)
                 .map(|(id, level)| {
-                    let level = if *level == PermissionLevel::Write { "write" } else { "read" };
+                    let level = if *level == PermissionLevel::Write {
+                        "write"
+                    } else {
+                        "read"
+                    };
                     format!("{} {level}", label(id))
                 })
                 .collect();

@@ -584,12 +584,27 @@ fn openai_permissions_on_create_and_update_and_admin_keys_listed() {
     );
     // A level the resource does not have, and a malformed pair: usage errors.
     let run = sb.run(&[
-        "keys", "update", "--account", "sandbox-openai", &id, "--allow", "models:write", "--json",
+        "keys",
+        "update",
+        "--account",
+        "sandbox-openai",
+        &id,
+        "--allow",
+        "models:write",
+        "--json",
     ]);
     run.expect_code(2);
     assert_eq!(run.error_json()["field"], "permissions");
-    sb.run(&["keys", "update", "--account", "sandbox-openai", &id, "--allow", "models"])
-        .expect_code(2);
+    sb.run(&[
+        "keys",
+        "update",
+        "--account",
+        "sandbox-openai",
+        &id,
+        "--allow",
+        "models",
+    ])
+    .expect_code(2);
     // An admin key, with an expiry.
     let admin = sb.json(&[
         "keys",
@@ -609,7 +624,14 @@ fn openai_permissions_on_create_and_update_and_admin_keys_listed() {
     assert!(str_of(&admin, "secret").starts_with("sk-admin-"));
     let admin_id = str_of(&admin["key"], "id").to_string();
     assert!(sb.key_ids("sandbox-openai").contains(&admin_id));
-    sb.json(&["keys", "delete", "--account", "sandbox-openai", &admin_id, "--yes"]);
+    sb.json(&[
+        "keys",
+        "delete",
+        "--account",
+        "sandbox-openai",
+        &admin_id,
+        "--yes",
+    ]);
     assert!(!sb.key_ids("sandbox-openai").contains(&admin_id));
 }
 

@@ -111,7 +111,11 @@ async fn verify_counts_projects_and_list_covers_every_key() {
     assert!(me.warnings.is_empty(), "{:?}", me.warnings);
 
     let keys = client.list().await.unwrap();
-    assert_eq!(keys.len(), 7, "six project keys and the admin key: {keys:#?}");
+    assert_eq!(
+        keys.len(),
+        7,
+        "six project keys and the admin key: {keys:#?}"
+    );
     let project = sandbox(&env);
     let admin_key = named(&keys, "sandbox-admin");
     assert!(admin_key.id.starts_with("admin/key_"), "{}", admin_key.id);
@@ -120,7 +124,10 @@ async fn verify_counts_projects_and_list_covers_every_key() {
     assert_eq!(admin_key.permissions, None);
     let laptop = named(&keys, "jane-laptop");
     assert_eq!(laptop.kind_label, None);
-    assert_eq!(laptop.permissions.as_ref().map(|p| p.mode), Some(PermissionMode::All));
+    assert_eq!(
+        laptop.permissions.as_ref().map(|p| p.mode),
+        Some(PermissionMode::All)
+    );
     assert!(
         laptop.id.starts_with(&format!("{project}/key_")),
         "{}",
@@ -672,7 +679,10 @@ async fn a_read_only_key_gets_its_scope_when_its_new_service_account_is_made() {
         .iter()
         .find(|s| s.id == sa)
         .unwrap();
-    assert_eq!((account.name.as_str(), account.role.as_str()), ("reader", "member"));
+    assert_eq!(
+        (account.name.as_str(), account.role.as_str()),
+        ("reader", "member")
+    );
 }
 
 #[tokio::test]
@@ -815,7 +825,10 @@ async fn admin_keys_are_created_with_expiry_used_and_deleted() {
     let second = support::connect(&account, created.secret.expose(), &http());
     second.verify().await.unwrap();
     let listed = client.list().await.unwrap();
-    assert_eq!(named(&listed, "rotation-bot").kind_label.as_deref(), Some("Admin key"));
+    assert_eq!(
+        named(&listed, "rotation-bot").kind_label.as_deref(),
+        Some("Admin key")
+    );
     let got = client.get(&record.id).await.unwrap();
     assert!(got.last_used_at.is_some());
     let err = client
@@ -832,7 +845,10 @@ async fn admin_keys_are_created_with_expiry_used_and_deleted() {
 
     let outcome = client.delete(&record.id).await.unwrap();
     assert!(outcome.owner_without_keys.is_none());
-    assert_eq!(second.verify().await.unwrap_err().code(), Code::Unauthorized);
+    assert_eq!(
+        second.verify().await.unwrap_err().code(),
+        Code::Unauthorized
+    );
     let err = client.get(&record.id).await.unwrap_err();
     assert_eq!(err.code(), Code::NotFound, "{err}");
     assert!(!client

@@ -810,7 +810,9 @@ async fn scopes_are_checked_stored_and_returned() {
         .await
         .assert_error(400, Some("invalid_type"));
     a.post(&path, json!({})).await.assert_error(400, None);
-    let listed = a.walk(&a.project("/api_keys?owner_project_access=any"), 100).await;
+    let listed = a
+        .walk(&a.project("/api_keys?owner_project_access=any"), 100)
+        .await;
     let mine = listed.iter().find(|k| k["id"] == key_id.as_str()).unwrap();
     assert_eq!(mine["scopes"], json!(["model.read", "api.model.read"]));
     // `[]` lifts every restriction.

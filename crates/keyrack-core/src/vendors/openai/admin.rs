@@ -16,12 +16,8 @@ use crate::model::{CreatedKey, KeyRecord};
 impl OpenAiClient {
     /// Every admin key of the organization, walked by the last item's id as the SDK does.
     pub(super) async fn admin_keys(&self) -> Result<Vec<AdminApiKey>> {
-        self.list_all(
-            &["organization", "admin_api_keys"],
-            &[],
-            Subject::AdminKeys,
-        )
-        .await
+        self.list_all(&["organization", "admin_api_keys"], &[], Subject::AdminKeys)
+            .await
     }
 
     pub(super) async fn admin_records(&self, now: DateTime<Utc>) -> Result<Vec<KeyRecord>> {
@@ -36,7 +32,13 @@ impl OpenAiClient {
     pub(super) async fn get_admin_key(&self, id: &str) -> Result<KeyRecord> {
         let url = self.url(&["organization", "admin_api_keys", id]);
         let key: AdminApiKey = self
-            .call(Method::GET, &url, None, Retry::Idempotent, Subject::AdminKey(id))
+            .call(
+                Method::GET,
+                &url,
+                None,
+                Retry::Idempotent,
+                Subject::AdminKey(id),
+            )
             .await?;
         Ok(record::admin_record(&key, &self.account_id, Utc::now()))
     }

@@ -9,10 +9,10 @@ use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::errors::{self, Subject};
-use super::record::{self, Scoped};
 use super::admin::admin_id;
+use super::errors::{self, Subject};
 use super::permissions;
+use super::record::{self, Scoped};
 use super::wire::{self, AdminApiKey, Deleted, Project, ProjectApiKey, ServiceAccount, UpdateKey};
 use super::{capabilities, DEFAULT_BASE_URL};
 use crate::error::{Error, Result};
@@ -441,9 +441,7 @@ impl Vendor for OpenAiClient {
         };
         let body = UpdateKey {
             scopes: changes.permissions.as_ref().map(permissions::to_scopes),
-            expires_in_seconds: changes
-                .expires_at
-                .map(|t| seconds_until(t, Utc::now())),
+            expires_in_seconds: changes.expires_at.map(|t| seconds_until(t, Utc::now())),
         };
         let body = serde_json::to_vec(&body).map_err(|e| Error::Decode {
             message: format!("could not encode the request: {e}"),

@@ -13,11 +13,11 @@ use reqwest::Method;
 use super::capabilities;
 use super::client::OpenAiClient;
 use super::errors::Subject;
-use super::record::{self, Scoped};
 use super::permissions;
+use super::record::{self, Scoped};
 use super::wire::{
-    CreateServiceAccount, CreateServiceAccountKey, CreatedServiceAccount, NewApiKey, ServiceAccount,
-    UpdateServiceAccount,
+    CreateServiceAccount, CreateServiceAccountKey, CreatedServiceAccount, NewApiKey,
+    ServiceAccount, UpdateServiceAccount,
 };
 use super::OpenaiExtra;
 use crate::error::{Error, Result};
@@ -64,7 +64,9 @@ impl OpenAiClient {
         }
         validate::new_key(&capabilities(), &spec, now)?;
         let name = spec.name.as_deref().unwrap_or_default().trim().to_string();
-        let expires_in = spec.expires_at.map(|t| super::client::seconds_until(t, now));
+        let expires_in = spec
+            .expires_at
+            .map(|t| super::client::seconds_until(t, now));
         if wants_admin_key(spec.owner.as_ref())? {
             if spec.permissions.is_some() {
                 return Err(Error::validation(
@@ -75,7 +77,11 @@ impl OpenAiClient {
             }
             return self.create_admin_key(&name, expires_in).await;
         }
-        if spec.project_id.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        if spec
+            .project_id
+            .as_deref()
+            .is_none_or(|p| p.trim().is_empty())
+        {
             return Err(Error::validation("project_id", "choose a project"));
         }
         let scopes = spec
@@ -139,9 +145,7 @@ impl OpenAiClient {
         };
         match result {
             Ok(created) => Ok(created),
-            Err(e) if is_lost(&e) => {
-                Err(self.recover(&project, &target, &name, &before, e).await)
-            }
+            Err(e) if is_lost(&e) => Err(self.recover(&project, &target, &name, &before, e).await),
             Err(e) => Err(e),
         }
     }

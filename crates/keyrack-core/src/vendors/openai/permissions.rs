@@ -83,7 +83,11 @@ pub fn spec() -> PermissionsSpec {
 
 /// Every scope OpenAI's keys may carry that Keyrack sets.
 pub fn known_scopes() -> impl Iterator<Item = &'static str> {
-    std::iter::once(READ_ONLY).chain(RESOURCES.iter().flat_map(|r| r.read.iter().chain(r.write).copied()))
+    std::iter::once(READ_ONLY).chain(
+        RESOURCES
+            .iter()
+            .flat_map(|r| r.read.iter().chain(r.write).copied()),
+    )
 }
 
 /// The scopes to send for `p` (validated beforehand): none for all, `api.all.read` for read

@@ -10,8 +10,8 @@ use super::mint::{issue, new_id, now};
 use super::model::OfProject;
 use super::paging::ListQuery;
 use super::{
-    body, path_param, scopes, wire, Answer, Call, IdPath, KeyOwner, PairPath, ProjectKey, ServiceAccount,
-    State,
+    body, path_param, scopes, wire, Answer, Call, IdPath, KeyOwner, PairPath, ProjectKey,
+    ServiceAccount, State,
 };
 
 /// The name the API gives a service account's initial key (the request cannot choose it).
