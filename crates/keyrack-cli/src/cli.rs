@@ -203,6 +203,9 @@ pub struct ListArgs {
     /// applications, Codefresh or OpenAI service accounts).
     #[arg(long, value_name = "KIND", value_parser = owner_kind_parser())]
     pub owner_kind: Option<OwnerKind>,
+    /// Also list the keys of archived projects (OpenAI), hidden by default.
+    #[arg(long)]
+    pub include_archived: bool,
 }
 
 #[derive(Debug, Args)]

@@ -103,7 +103,7 @@ export const CAPS: Record<VendorId, Capabilities> = {
     expiry: true,
     owner: {
       label: 'Service account',
-      kinds: ['service_account'],
+      kinds: ['service_account', 'other'],
       required: false,
       help: 'Leave empty to create a new service account.',
     },

@@ -615,8 +615,6 @@ fn openai_permissions_on_create_and_update_and_admin_keys_listed() {
         "ops-admin",
         "--owner",
         "admin",
-        "--owner-kind",
-        "user",
         "--expires-at",
         "2030-01-01T00:00:00Z",
     ]);

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::support::{self, fast_http, status_fault, Env};
 use chrono::Utc;
 use keyrack_core::http::Http;
-use keyrack_core::vendor::Vendor;
+use keyrack_core::vendor::{ListOptions, Vendor};
 use keyrack_core::vendors::openai::OpenaiExtra;
 use keyrack_core::{
     AccountSettings, Code, KeyRecord, KeyStatus, KeyUpdate, NewKey, OwnerKind, OwnerRef,
@@ -79,7 +79,7 @@ fn restricted(levels: &[(&str, PermissionLevel)]) -> Permissions {
 
 fn admin_owner() -> OwnerRef {
     OwnerRef {
-        kind: OwnerKind::User,
+        kind: OwnerKind::Other,
         id: "admin".into(),
     }
 }
@@ -633,6 +633,20 @@ async fn an_archived_project_drops_out_and_refuses_creates() {
         1,
         "only the default project's key: {keys:#?}"
     );
+    // Asked for, the archived project's keys are listed too, as inactive.
+    let all = client
+        .list_with(&ListOptions {
+            include_archived: true,
+        })
+        .await
+        .unwrap();
+    let archived: Vec<_> = all
+        .iter()
+        .filter(|k| k.id.starts_with(&format!("{project}/")))
+        .collect();
+    assert_eq!(archived.len(), 5, "{all:#?}");
+    assert!(archived.iter().all(|k| k.status == KeyStatus::Inactive));
+    assert_eq!(all.len(), keys.len() + 5);
     let err = client.create(&new_key("late")).await.unwrap_err();
     assert_eq!(err.code(), Code::Vendor, "{err}");
     assert!(err.to_string().contains("archived"), "{err}");
@@ -803,7 +817,7 @@ async fn admin_keys_are_created_with_expiry_used_and_deleted() {
     assert!(options
         .owners
         .iter()
-        .any(|o| o.kind == OwnerKind::User && o.id == "admin"));
+        .any(|o| o.kind == OwnerKind::Other && o.id == "admin"));
     let expires = Utc::now() + chrono::Duration::days(90);
     let created = client
         .create(&NewKey {
@@ -868,5 +882,5 @@ async fn admin_keys_are_created_with_expiry_used_and_deleted() {
         })
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("dashboard"), "{err}");
+    assert_eq!(err.code(), Code::Validation, "{err}");
 }

@@ -18,11 +18,11 @@ use super::{capabilities, DEFAULT_BASE_URL};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
-    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
-    NewKey, Owner, OwnerKind,
+    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyStatus,
+    KeyUpdate, NewKey, Owner, OwnerKind,
 };
 use crate::secret::Sensitive;
-use crate::vendor::{Capabilities, Vendor};
+use crate::vendor::{Capabilities, ListOptions, Vendor};
 use crate::vendors::common::{self, paging, Api, ErrorResponse, Page};
 use crate::vendors::Client;
 use crate::vendors::VendorId;
@@ -337,21 +337,41 @@ impl Vendor for OpenAiClient {
     }
 
     async fn list(&self) -> Result<Vec<KeyRecord>> {
-        let projects = self.projects().await?;
+        self.list_with(&ListOptions::default()).await
+    }
+
+    /// Active projects' keys and the admin keys; archived projects' keys too when asked,
+    /// shown as inactive (an archived project's keys no longer work).
+    async fn list_with(&self, options: &ListOptions) -> Result<Vec<KeyRecord>> {
+        let projects = if options.include_archived {
+            self.list_all(
+                &["organization", "projects"],
+                &[("include_archived", "true")],
+                Subject::Projects,
+            )
+            .await?
+        } else {
+            self.projects().await?
+        };
         let now = Utc::now();
         let per_project: Vec<Vec<KeyRecord>> = stream::iter(projects)
             .map(|project| async move {
                 let keys = self.project_keys(&project.id).await?;
+                let archived = project.status.as_deref() == Some("archived");
                 Ok::<_, Error>(
                     keys.iter()
                         .map(|k| {
-                            record::to_record(
+                            let mut r = record::to_record(
                                 k,
                                 &self.account_id,
                                 &project.id,
                                 project.name.as_deref(),
                                 now,
-                            )
+                            );
+                            if archived && r.status == KeyStatus::Active {
+                                r.status = KeyStatus::Inactive;
+                            }
+                            r
                         })
                         .collect(),
                 )
@@ -383,7 +403,7 @@ impl Vendor for OpenAiClient {
         let projects = self.projects().await?;
         // Not a service account: the choice of an organization admin key, owned by the caller.
         let mut owners = vec![Owner {
-            kind: OwnerKind::User,
+            kind: OwnerKind::Other,
             id: super::ADMIN_OWNER.into(),
             name: Some("Organization admin key (owned by you)".into()),
         }];

@@ -1,6 +1,6 @@
 //! Creating keys through the public Admin API, the ways it offers: a new service account in a
 //! project (OpenAI returns its first key once), another key on an existing service account, or
-//! an organization admin key (owner `admin`, of kind user: the caller). A key with permissions
+//! an organization admin key (owner `admin`: the caller's own). A key with permissions
 //! other than "all" gets its scopes when it is made, never afterwards, so it is never
 //! unrestricted even for a moment: with a new service account, that account is created alone
 //! (`create_service_account_only`), given the usual `member` role, and then its key is added
@@ -27,7 +27,7 @@ use crate::validate;
 use crate::vendors::common::lost_create::{self, Before, Wording};
 use crate::vendors::{VendorExtra, VendorId};
 
-/// The owner id that asks for an organization admin key (of kind user: the caller's own).
+/// The owner id that asks for an organization admin key (kind other, or user: the caller).
 pub const ADMIN_OWNER: &str = "admin";
 
 /// Whether the create asks for an admin key. Another user's id is refused: OpenAI makes
@@ -40,7 +40,7 @@ fn wants_admin_key(owner: Option<&OwnerRef>) -> Result<bool> {
             "owner",
             format!(
                 "OpenAI keys of user {} can only be made in the dashboard; owner `{ADMIN_OWNER}` \
-                 (kind user) makes an organization admin key owned by you",
+                 makes an organization admin key owned by you",
                 owner.id.trim()
             ),
         )),

@@ -17,7 +17,7 @@
 //!   when a key is added to a service account and changed with the key update (K4), which also
 //!   moves the expiry.
 //! - Admin keys of the organization (`/organization/admin_api_keys`) are listed beside the
-//!   project keys with the kind label "Admin key", created for owner `admin` (kind user), and
+//!   project keys with the kind label "Admin key", created for owner `admin`, and
 //!   deleted like the others.
 //! - Not here: renaming (the public API cannot).
 
@@ -90,7 +90,9 @@ pub fn capabilities() -> Capabilities {
         expiry: true,
         owner: Some(OwnerField {
             label: "Service account".into(),
-            kinds: vec![OwnerKind::ServiceAccount, OwnerKind::User],
+            // `Other` is the admin key's choice (owner `admin`): a user-owned project key is
+            // not a kind Keyrack can make, so `User` stays out (see `attention::rotatable`).
+            kinds: vec![OwnerKind::ServiceAccount, OwnerKind::Other],
             required: false,
             help: "Leave empty to create a new service account with this name (its key is the \
                    new key); choose an existing service account to add another key to it, or \
@@ -117,7 +119,9 @@ pub fn capabilities() -> Capabilities {
             "Deleting a service account's last key leaves the service account; Keyrack offers to \
              delete it too."
                 .into(),
-            "Keys of archived projects are not listed.".into(),
+            "Keys of archived projects are hidden unless asked for (keyrack keys list \
+             --include-archived), and shown as inactive."
+                .into(),
         ],
         reports_last_use: true,
         permissions: Some(permissions::spec()),
