@@ -37,7 +37,6 @@ pub async fn update(args: UpdateArgs, source: &Source, mode: Mode) -> Result<u8>
         action_when_leaked: args.action_when_leaked,
         support_sessions: args.support_sessions,
         permissions: args.permissions.permissions(),
-        ..KeyUpdate::default()
     };
     if changes == KeyUpdate::default() {
         return Err(keyrack_core::Error::validation(

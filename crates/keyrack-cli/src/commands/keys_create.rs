@@ -206,7 +206,6 @@ fn new_key(args: &CreateArgs, vendor: VendorId) -> Result<NewKey> {
         public_key_pem,
         key_bits: args.key_bits,
         permissions: args.permissions.permissions(),
-        ..NewKey::default()
     })
 }
 

@@ -126,9 +126,9 @@ pub fn from_scopes(scopes: &[String]) -> Permissions {
     }
     let mut resources = BTreeMap::new();
     for r in RESOURCES {
-        let level = if !r.write.is_empty() && r.write.iter().all(|s| has(s)) {
+        let level = if !r.write.is_empty() && r.write.iter().all(has) {
             PermissionLevel::Write
-        } else if !r.read.is_empty() && r.read.iter().all(|s| has(s)) {
+        } else if !r.read.is_empty() && r.read.iter().all(has) {
             PermissionLevel::Read
         } else {
             continue;
