@@ -107,7 +107,7 @@ export const CAPS: Record<VendorId, Capabilities> = {
       required: false,
       help: 'Leave empty to create a new service account.',
     },
-    project: { required: false, max_len: 128 },
+    project: { required: true, max_len: 128 },
     project_label: 'Project',
     reports_last_use: true,
     update_expiry: true,

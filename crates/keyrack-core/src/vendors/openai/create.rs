@@ -62,12 +62,18 @@ impl OpenAiClient {
         if spec.project_id.is_none() {
             spec.project_id = self.default_project.clone();
         }
-        validate::new_key(&capabilities(), &spec, now)?;
+        let admin = wants_admin_key(spec.owner.as_ref())?;
+        let mut caps = capabilities();
+        if let Some(project) = caps.project.as_mut().filter(|_| admin) {
+            // An admin key belongs to the organization: any project given is not used.
+            project.required = false;
+        }
+        validate::new_key(&caps, &spec, now)?;
         let name = spec.name.as_deref().unwrap_or_default().trim().to_string();
         let expires_in = spec
             .expires_at
             .map(|t| super::client::seconds_until(t, now));
-        if wants_admin_key(spec.owner.as_ref())? {
+        if admin {
             if spec.permissions.is_some() {
                 return Err(Error::validation(
                     "permissions",

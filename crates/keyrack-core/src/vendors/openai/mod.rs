@@ -96,12 +96,13 @@ pub fn capabilities() -> Capabilities {
             required: false,
             help: "Leave empty to create a new service account with this name (its key is the \
                    new key); choose an existing service account to add another key to it, or \
-                   \"Organization admin key\" (owner `admin`) for an admin key owned by you."
+                   \"Organization admin key\" (owner `admin`) for an admin key owned by you \
+                   (it belongs to no project)."
                 .into(),
         }),
-        // Required for project keys; admin keys have none (checked by the client).
+        // Admin keys have none: the client lets them leave it out.
         project: Some(TextField {
-            required: false,
+            required: true,
             max_len: 128,
         }),
         project_label: Some("Project".into()),
@@ -140,7 +141,7 @@ mod tests {
     fn capabilities_offer_only_what_the_public_api_does() {
         let caps = capabilities();
         assert!(caps.name.as_ref().is_some_and(|n| n.required));
-        assert!(caps.project.is_some());
+        assert!(caps.project.as_ref().is_some_and(|p| p.required));
         assert!(!caps.rename && !caps.update_scopes && !caps.lock && caps.delete);
         assert!(caps.update_permissions && caps.update_expiry && !caps.remove_expiry);
         assert_eq!(caps.permissions.as_ref().unwrap().resources.len(), 6);
