@@ -871,6 +871,27 @@ async fn admin_keys_are_created_with_expiry_used_and_deleted() {
         .unwrap()
         .iter()
         .any(|k| k.name.as_deref() == Some("rotation-bot")));
+    // An admin key belongs to no project: an account without a default project makes one.
+    let no_project = support::connect(
+        &support::account(
+            VendorId::Openai,
+            AccountSettings {
+                project_id: None,
+                ..settings(&env)
+            },
+        ),
+        &env.m("openai", "admin_key"),
+        &http(),
+    );
+    let other = no_project
+        .create(&NewKey {
+            owner: Some(admin_owner()),
+            ..new_key("projectless")
+        })
+        .await
+        .unwrap();
+    assert!(other.record.id.starts_with("admin/"), "{}", other.record.id);
+    no_project.delete(&other.record.id).await.unwrap();
     // Another user's key cannot be made here.
     let err = client
         .create(&NewKey {
