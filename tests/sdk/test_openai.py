@@ -78,6 +78,50 @@ def second_key_for_the_service_account():
 
 
 @suite.step
+def scoped_key_create_update_and_unknown_scope():
+    keys = org.projects.service_accounts.api_keys
+    made = keys.create(s["account"], project_id=s["project"], name="reader",
+                       scopes=["api.all.read"], expires_in_seconds=3600)
+    assert made.name == "reader" and made.expires_at and made.expires_at > made.created_at
+    key = org.projects.api_keys.retrieve(made.id, project_id=s["project"])
+    assert key.expires_at == made.expires_at
+    # `scopes` is not in the SDK's model; the emulator answers it as an extra field.
+    assert key.to_dict()["scopes"] == ["api.all.read"]
+    updated = org.projects.api_keys.update(
+        made.id, project_id=s["project"], scopes=["model.read", "api.model.read"],
+        expires_in_seconds=7200,
+    )
+    assert updated.to_dict()["scopes"] == ["model.read", "api.model.read"]
+    assert updated.expires_at > key.expires_at
+    exc = expect_error(400, org.projects.api_keys.update, made.id, project_id=s["project"],
+                       scopes=["api.everything"])
+    assert isinstance(exc, openai.BadRequestError)
+    assert exc.param == "scopes" and exc.code == "invalid_value", exc.body
+    expect_error(400, keys.create, s["account"], project_id=s["project"], scopes=["nope"])
+    cleared = org.projects.api_keys.update(made.id, project_id=s["project"], scopes=[])
+    assert cleared.to_dict()["scopes"] == []
+    assert org.projects.api_keys.delete(made.id, project_id=s["project"]).deleted is True
+
+
+@suite.step
+def service_account_only_has_no_key_and_no_expiry():
+    bare = org.projects.service_accounts.create(
+        s["project"], name="sdk-bare", create_service_account_only=True
+    )
+    assert bare.api_key is None and bare.role == "none"
+    member = org.projects.service_accounts.update(bare.id, project_id=s["project"], role="member")
+    assert member.role == "member"
+    exc = expect_error(400, org.projects.service_accounts.create, s["project"], name="x",
+                       create_service_account_only=True, expires_in_seconds=60)
+    assert isinstance(exc, openai.BadRequestError)
+    made = org.projects.service_accounts.create(s["project"], name="sdk-expiring",
+                                                expires_in_seconds=600)
+    assert made.api_key.expires_at and made.api_key.expires_at > made.api_key.created_at
+    for account in (bare.id, made.id):
+        org.projects.service_accounts.delete(account, project_id=s["project"])
+
+
+@suite.step
 def project_api_keys_page_one_by_one():
     first = org.projects.api_keys.list(s["project"], limit=1)
     assert len(first.data) == 1 and first.has_more is True
@@ -187,8 +231,9 @@ def archive_project_refuses_new_accounts():
 @suite.step
 def admin_api_keys_lifecycle():
     before = [k.id for k in org.admin_api_keys.list(limit=1)]
-    made = org.admin_api_keys.create(name="sdk-admin")
+    made = org.admin_api_keys.create(name="sdk-admin", expires_in_seconds=86400)
     assert made.value.startswith("sk-admin-")
+    assert made.expires_at and made.expires_at - made.created_at == 86400
     assert org.admin_api_keys.retrieve(made.id).name == "sdk-admin"
     # The new admin key works on its own.
     own = OpenAI(api_key=made.value, admin_api_key=made.value, base_url=m["base_url"],

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use keyrack_core::vendors;
-use keyrack_core::{KeyStatus, OwnerKind, VendorId};
+use keyrack_core::{KeyStatus, OwnerKind, PermissionLevel, PermissionMode, VendorId};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -203,6 +203,9 @@ pub struct ListArgs {
     /// applications, Codefresh or OpenAI service accounts).
     #[arg(long, value_name = "KIND", value_parser = owner_kind_parser())]
     pub owner_kind: Option<OwnerKind>,
+    /// Also list the keys of archived projects (OpenAI), hidden by default.
+    #[arg(long)]
+    pub include_archived: bool,
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +248,8 @@ pub struct CreateArgs {
     /// IBM: allow IBM support sessions with the key (users' keys only).
     #[arg(long)]
     pub support_sessions: bool,
+    #[command(flatten)]
+    pub permissions: PermissionArgs,
     /// OCI: upload this public key (PEM) instead of generating a key pair.
     #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
@@ -306,6 +311,36 @@ pub struct UpdateArgs {
     /// IBM: allow (true) or forbid (false) support sessions with the key.
     #[arg(long, value_name = "BOOL", value_parser = clap::value_parser!(bool))]
     pub support_sessions: Option<bool>,
+    #[command(flatten)]
+    pub permissions: PermissionArgs,
+}
+
+/// What a key may do (OpenAI), as the vendor's dashboard offers it.
+#[derive(Debug, Args)]
+pub struct PermissionArgs {
+    /// OpenAI: all (the default), read-only, or restricted to the resources of --allow.
+    #[arg(long, value_name = "MODE", value_parser = permission_mode_parser())]
+    pub permissions: Option<PermissionMode>,
+    /// OpenAI: with restricted permissions, RESOURCE:LEVEL pairs (level none, read or write),
+    /// comma-separated or repeated, e.g. models:read,files:write. Implies --permissions
+    /// restricted.
+    #[arg(long, value_name = "RESOURCE:LEVEL", value_delimiter = ',', value_parser = parse_allow)]
+    pub allow: Vec<(String, PermissionLevel)>,
+}
+
+impl PermissionArgs {
+    /// The permissions asked for, if any; the core checks them against the vendor's choices.
+    pub fn permissions(&self) -> Option<keyrack_core::Permissions> {
+        let mode = match (self.permissions, self.allow.is_empty()) {
+            (Some(mode), _) => mode,
+            (None, false) => PermissionMode::Restricted,
+            (None, true) => return None,
+        };
+        Some(keyrack_core::Permissions {
+            mode,
+            resources: self.allow.iter().cloned().collect(),
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -428,6 +463,29 @@ fn status_parser() -> impl TypedValueParser<Value = KeyStatus> {
         "active", "disabled", "inactive", "expired", "creating", "deleting",
     ])
     .map(|s| snake_case_enum(&s).expect("every listed status is a KeyStatus"))
+}
+
+fn permission_mode_parser() -> impl TypedValueParser<Value = PermissionMode> {
+    PossibleValuesParser::new(["all", "read-only", "restricted"])
+        .map(|s| snake_case_enum(&s).expect("every listed mode is a PermissionMode"))
+}
+
+/// `models:read` → (`models`, Read).
+fn parse_allow(text: &str) -> Result<(String, PermissionLevel), String> {
+    let (resource, level) = text
+        .trim()
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not RESOURCE:LEVEL, e.g. models:read"))?;
+    let level = match level {
+        "none" => PermissionLevel::None,
+        "read" => PermissionLevel::Read,
+        "write" => PermissionLevel::Write,
+        other => return Err(format!("level `{other}` is not none, read or write")),
+    };
+    if resource.is_empty() {
+        return Err(format!("`{text}` names no resource"));
+    }
+    Ok((resource.to_string(), level))
 }
 
 fn owner_kind_parser() -> impl TypedValueParser<Value = OwnerKind> {

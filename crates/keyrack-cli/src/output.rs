@@ -5,7 +5,11 @@ use std::io::{IsTerminal, Write};
 
 use chrono::{DateTime, Utc};
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
-use keyrack_core::{Account, KeyRecord, KeyStatus, Owner, VendorExtra, VendorId};
+use keyrack_core::vendor::capabilities_of;
+use keyrack_core::{
+    Account, KeyRecord, KeyStatus, Owner, PermissionLevel, PermissionMode, Permissions,
+    VendorExtra, VendorId,
+};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +129,10 @@ pub struct KeyJson<'a> {
     pub last_used_at: Option<DateTime<Utc>>,
     pub scopes: &'a [String],
     pub secret_hint: Option<&'a str>,
+    /// What the key may do (OpenAI): `{mode, resources}`.
+    pub permissions: Option<&'a Permissions>,
+    /// What kind of key, when the vendor lists several kinds (OpenAI "Admin key").
+    pub kind_label: Option<&'a str>,
     /// Facts only this vendor has, e.g. OCI `user_id`, OpenAI `project_id`.
     pub extra: &'a VendorExtra,
 }
@@ -146,14 +154,65 @@ impl<'a> KeyJson<'a> {
             last_used_at: record.last_used_at,
             scopes: &record.scopes,
             secret_hint: record.secret_hint.as_deref(),
+            permissions: record.permissions.as_ref(),
+            kind_label: record.kind_label.as_deref(),
             extra: &record.extra,
         }
     }
 }
 
-pub const KEY_HEADER: [&str; 8] = [
-    "ACCOUNT", "VENDOR", "ID", "NAME", "STATUS", "OWNER", "CREATED", "EXPIRES",
+pub const KEY_HEADER: [&str; 10] = [
+    "ACCOUNT",
+    "VENDOR",
+    "ID",
+    "NAME",
+    "STATUS",
+    "OWNER",
+    "CREATED",
+    "EXPIRES",
+    "LAST USED",
+    "ACCESS",
 ];
+
+/// The key's kind (when not the usual one) and what it may do, e.g. "Admin key", "Read only",
+/// "Restricted: models read, files write"; resource names from the vendor's capabilities.
+pub fn access_text(record: &KeyRecord) -> String {
+    let permissions = record.permissions.as_ref().map(|p| match p.mode {
+        PermissionMode::All => "All".to_string(),
+        PermissionMode::ReadOnly => "Read only".to_string(),
+        PermissionMode::Restricted => {
+            let spec = capabilities_of(record.vendor).permissions;
+            let label = |id: &str| {
+                spec.as_ref()
+                    .and_then(|s| s.resources.iter().find(|r| r.id == id))
+                    .map_or(id.to_string(), |r| r.label.to_lowercase())
+            };
+            let allowed: Vec<String> = p
+                .resources
+                .iter()
+                .filter(|(_, level)| **level != PermissionLevel::None)
+                .map(|(id, level)| {
+                    let level = if *level == PermissionLevel::Write {
+                        "write"
+                    } else {
+                        "read"
+                    };
+                    format!("{} {level}", label(id))
+                })
+                .collect();
+            if allowed.is_empty() {
+                "Restricted".to_string()
+            } else {
+                format!("Restricted: {}", allowed.join(", "))
+            }
+        }
+    });
+    [record.kind_label.clone(), permissions]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 pub fn key_row(record: &KeyRecord, account_name: &str) -> Vec<String> {
     let mut status = status_text(record.status).to_string();
@@ -183,6 +242,8 @@ pub fn key_row(record: &KeyRecord, account_name: &str) -> Vec<String> {
         owner,
         date(record.created_at),
         date(record.expires_at),
+        date(record.last_used_at),
+        access_text(record),
     ]
 }
 
@@ -298,5 +359,33 @@ mod tests {
         assert_eq!(row[5], "IBMid-1");
         assert_eq!(row[6], "2025-01-02");
         assert_eq!(row[7], "");
+        assert_eq!(row[9], "");
+    }
+
+    #[test]
+    fn access_says_kind_and_permissions() {
+        use keyrack_core::vendors::openai::OpenaiExtra;
+        let mut r = key_record("p/k", VendorExtra::Openai(OpenaiExtra::default()));
+        r.permissions = Some(Permissions {
+            mode: PermissionMode::Restricted,
+            resources: [
+                ("models".to_string(), PermissionLevel::Read),
+                ("files".to_string(), PermissionLevel::Write),
+                ("threads".to_string(), PermissionLevel::None),
+            ]
+            .into_iter()
+            .collect(),
+        });
+        assert_eq!(access_text(&r), "Restricted: files write, models read");
+        r.permissions = Some(Permissions {
+            mode: PermissionMode::ReadOnly,
+            resources: Default::default(),
+        });
+        assert_eq!(access_text(&r), "Read only");
+        r.permissions = None;
+        r.kind_label = Some("Admin key".into());
+        assert_eq!(access_text(&r), "Admin key");
+        let v = serde_json::to_value(KeyJson::new(&r, "a")).unwrap();
+        assert_eq!(v["kind_label"], "Admin key");
     }
 }

@@ -13,7 +13,7 @@ use ts_rs::TS;
 use crate::accounts::Registry;
 use crate::error::PublicError;
 use crate::model::{Account, KeyRecord, VendorId};
-use crate::vendor::Vendor;
+use crate::vendor::{ListOptions, Vendor};
 
 /// Used when the caller asks for no concurrency at all.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -62,6 +62,17 @@ pub async fn list_accounts(
     accounts: Vec<Account>,
     progress: impl Fn(Progress) + Send + Sync,
 ) -> Vec<AccountListing> {
+    list_accounts_with(registry, accounts, &ListOptions::default(), progress).await
+}
+
+/// `list_accounts`, with what `options` asks for beyond the vendors' defaults (e.g. keys of
+/// archived projects).
+pub async fn list_accounts_with(
+    registry: &Registry,
+    accounts: Vec<Account>,
+    options: &ListOptions,
+    progress: impl Fn(Progress) + Send + Sync,
+) -> Vec<AccountListing> {
     let total = accounts.len();
     let runs: Vec<_> = accounts
         .into_iter()
@@ -69,7 +80,7 @@ pub async fn list_accounts(
         .map(|(index, account)| async move {
             let (result, notices) = match registry.vendor(&account.id).await {
                 Ok(client) => {
-                    let result = client.list().await;
+                    let result = client.list_with(options).await;
                     (result, client.notices())
                 }
                 Err(e) => (Err(e), Vec::new()),

@@ -158,6 +158,13 @@ impl Capabilities {
     }
 }
 
+/// What a listing may include beyond what vendors show by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListOptions {
+    /// Keys of archived projects (OpenAI), hidden by default.
+    pub include_archived: bool,
+}
+
 /// One vendor account, ready to call. Built by [`connect`].
 #[async_trait]
 pub trait Vendor: Send + Sync {
@@ -168,6 +175,13 @@ pub trait Vendor: Send + Sync {
 
     /// Every key, following every page to the end.
     async fn list(&self) -> Result<Vec<KeyRecord>>;
+
+    /// Like `list`, with what `options` asks for too; vendors with nothing hidden by default
+    /// list as usual.
+    async fn list_with(&self, options: &ListOptions) -> Result<Vec<KeyRecord>> {
+        let _ = options;
+        self.list().await
+    }
 
     async fn get(&self, id: &str) -> Result<KeyRecord>;
 

@@ -129,7 +129,7 @@ describe('create dialog', () => {
     });
     await start(b);
     const dialog = await openCreate(openai.id);
-    expect((within(dialog).getByLabelText('Project') as HTMLSelectElement).value).toBe('proj_2');
+    expect((within(dialog).getByLabelText(/^Project/) as HTMLSelectElement).value).toBe('proj_2');
   });
 
   it('explains a full per-owner quota before the form is filled, and blocks it', async () => {

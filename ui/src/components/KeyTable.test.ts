@@ -68,6 +68,14 @@ describe('KeyTable with 10,000 keys', () => {
     expect(screen.getByRole('button', { name: 'Sort by id' }).closest('[role=columnheader]')?.getAttribute('aria-sort')).toBe('descending');
   });
 
+  it('marks a key of another kind with its label', () => {
+    const marked = ROWS.slice(0, 3).map((r, i) => (i === 1 ? { ...r, record: { ...r.record, kind_label: 'Admin key' } } : r));
+    render(KeyTable, props({ rows: marked }));
+    const labels = screen.getAllByTestId('kind-label');
+    expect(labels.map((l) => l.textContent)).toEqual(['Admin key']);
+    expect(labels[0].closest('[data-key-id]')?.getAttribute('data-key-id')).toBe(marked[1].record.id);
+  });
+
   it('reports clicks on headers, rows and copy buttons', async () => {
     const p = props();
     render(KeyTable, p);

@@ -1,5 +1,6 @@
 // The create form's fields and how they become a `NewKey`. Which fields exist is decided by the
 // vendor's Capabilities; this module only converts and never names a vendor.
+import { permissionsForm, toPermissions, type PermissionsForm } from './permissions';
 import type { Capabilities, NewKey, Owner, OwnerKind } from './types';
 import { textOrNull } from './validation';
 
@@ -42,6 +43,8 @@ export interface CreateFormState {
   disabled: boolean;
   leakAction: string;
   supportSessions: boolean;
+  /** For vendors whose keys carry permissions; `null` otherwise. */
+  permissions: PermissionsForm | null;
   keySource: 'generate' | 'upload';
   publicKeyPem: string;
   keyBits: number;
@@ -63,6 +66,7 @@ export function emptyForm(caps: Capabilities): CreateFormState {
     disabled: false,
     leakAction: '',
     supportSessions: false,
+    permissions: caps.permissions ? permissionsForm(caps.permissions, null) : null,
     keySource: 'generate',
     publicKeyPem: '',
     keyBits: 2048,
@@ -109,7 +113,9 @@ export function toNewKey(caps: Capabilities, form: CreateFormState, owners: Owne
     public_key_pem: upload ? form.publicKeyPem : null,
     key_bits: local && !upload ? form.keyBits : null,
     support_sessions: caps.support_sessions && form.supportSessions,
-    permissions: null,
+    // "All" is the vendor's default, so it is not sent (an admin key, say, takes none).
+    permissions:
+      caps.permissions && form.permissions && form.permissions.mode !== 'all' ? toPermissions(form.permissions) : null,
   };
 }
 

@@ -40,6 +40,17 @@ describe('validateNewKey (mirrors core validate::new_key)', () => {
     expect(validateNewKey(CAPS.ibm, spec(), NOW)).toEqual({ name: 'A name is required' });
     expect(validateNewKey(CAPS.scaleway, spec(), NOW)).toEqual({ owner: 'Choose the user or application the key is for' });
     expect(validateNewKey(CAPS.openai, spec({ name: 'bot' }), NOW)).toEqual({ project_id: 'Choose a project' });
+    expect(validateNewKey(CAPS.codefresh, spec({ name: 'bot', scopes: [] }), NOW).scopes).toBe('Choose at least one scope');
+    expect(
+      validateNewKey(
+        CAPS.openai,
+        spec({ name: 'bot', project_id: 'proj_1', permissions: { mode: 'restricted', resources: {} } }),
+        NOW,
+      ),
+    ).toEqual({ permissions: 'Give at least one resource read or write access' });
+    expect(validateNewKey(CAPS.ibm, spec({ name: 'x', permissions: { mode: 'read_only', resources: {} } }), NOW).permissions).toBe(
+      'IBM Cloud keys have no permissions to set',
+    );
     expect(validateNewKey(CAPS.codefresh, spec({ name: 'ci' }), NOW)).toEqual({ scopes: 'Choose at least one scope' });
     expect(validateNewKey(CAPS.oci, spec(), NOW)).toEqual({});
   });

@@ -2,6 +2,7 @@
 // what is wrong before anything is sent. Field names are the core's, so a `Validation` error
 // from the backend (its `field`) lands on the same form field.
 import { toPublicError } from './api';
+import { permissionsError } from './permissions';
 import type { Capabilities, KeyUpdate, NewKey, PublicError, TextField } from './types';
 
 export type FieldErrors = Partial<Record<string, string>>;
@@ -94,6 +95,10 @@ export function validateNewKey(caps: Capabilities, spec: NewKey, now: number): F
     if (caps.secret_source !== 'local_key_pair') errors.key_bits = `${vendor} generates the secret itself`;
     else if (spec.key_bits < 2048 || spec.key_bits > 8192) errors.key_bits = 'Choose 2048 to 8192 bits';
   }
+  if (spec.permissions !== null) {
+    if (!caps.permissions) errors.permissions = `${vendor} keys have no permissions to set`;
+    else errors.permissions = permissionsError(spec.permissions);
+  }
   return errors;
 }
 
@@ -141,6 +146,10 @@ export function validateKeyUpdate(caps: Capabilities, changes: KeyUpdate, now: n
     errors.action_when_leaked = `${vendor} keys cannot be set to ${changes.action_when_leaked} when leaked`;
   if (changes.support_sessions !== null && !caps.support_sessions)
     errors.support_sessions = `${vendor} keys have no support sessions`;
+  if (changes.permissions !== null) {
+    if (!caps.update_permissions) errors.permissions = `${vendor} keys' permissions cannot be changed`;
+    else errors.permissions = permissionsError(changes.permissions);
+  }
   return errors;
 }
 

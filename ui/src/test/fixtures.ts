@@ -103,12 +103,25 @@ export const CAPS: Record<VendorId, Capabilities> = {
     expiry: true,
     owner: {
       label: 'Service account',
-      kinds: ['service_account'],
+      kinds: ['service_account', 'other'],
       required: false,
       help: 'Leave empty to create a new service account.',
     },
     project: { required: true, max_len: 128 },
     project_label: 'Project',
+    reports_last_use: true,
+    update_expiry: true,
+    update_permissions: true,
+    permissions: {
+      resources: [
+        { id: 'models', label: 'Models', levels: ['none', 'read'] },
+        { id: 'model_capabilities', label: 'Model capabilities', levels: ['none', 'write'] },
+        { id: 'assistants', label: 'Assistants', levels: ['none', 'read', 'write'] },
+        { id: 'threads', label: 'Threads', levels: ['none', 'read', 'write'] },
+        { id: 'fine_tuning', label: 'Fine-tuning', levels: ['none', 'read', 'write'] },
+        { id: 'files', label: 'Files', levels: ['none', 'read', 'write'] },
+      ],
+    },
   },
   codefresh: {
     ...base,

@@ -36,13 +36,13 @@ pub async fn update(args: UpdateArgs, source: &Source, mode: Mode) -> Result<u8>
         clear_expiry: args.no_expiry,
         action_when_leaked: args.action_when_leaked,
         support_sessions: args.support_sessions,
-        ..KeyUpdate::default()
+        permissions: args.permissions.permissions(),
     };
     if changes == KeyUpdate::default() {
         return Err(keyrack_core::Error::validation(
             "update",
             "nothing to change: give --name, --description, --scope, --project, --expires-at, \
-             --no-expiry, --action-when-leaked or --support-sessions",
+             --no-expiry, --action-when-leaked, --support-sessions, --permissions or --allow",
         ));
     }
     let account = source.find(&args.key.account)?;

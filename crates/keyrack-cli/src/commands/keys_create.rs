@@ -205,7 +205,7 @@ fn new_key(args: &CreateArgs, vendor: VendorId) -> Result<NewKey> {
         support_sessions: args.support_sessions,
         public_key_pem,
         key_bits: args.key_bits,
-        ..NewKey::default()
+        permissions: args.permissions.permissions(),
     })
 }
 

@@ -45,7 +45,12 @@ pub async fn run(args: ListArgs, source: &Source, mode: Mode) -> Result<u8> {
     // In the order chosen; an account whose client cannot be built (keychain, settings) fails
     // on its own, like one the vendor refused.
     let progress = ProgressLine::new(!mode.is_json() && chosen.len() > 1);
-    let listings = inventory::list_accounts(&source.registry, chosen, |p| progress.show(&p)).await;
+    let options = keyrack_core::vendor::ListOptions {
+        include_archived: args.include_archived,
+    };
+    let listings =
+        inventory::list_accounts_with(&source.registry, chosen, &options, |p| progress.show(&p))
+            .await;
     progress.clear();
 
     let mut keys = Vec::new();

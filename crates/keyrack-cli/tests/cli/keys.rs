@@ -530,6 +530,110 @@ fn openai_delete_can_remove_the_service_account_left_without_keys() {
 }
 
 #[test]
+fn openai_permissions_on_create_and_update_and_admin_keys_listed() {
+    let sb = Sandbox::start();
+    let project = sb.field("openai", "project_id");
+    let created = sb.json(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-openai",
+        "--name",
+        "reader",
+        "--project",
+        &project,
+        "--permissions",
+        "read-only",
+    ]);
+    assert_eq!(created["key"]["permissions"]["mode"], "read_only");
+    let id = str_of(&created["key"], "id").to_string();
+    let updated = sb.json(&[
+        "keys",
+        "update",
+        "--account",
+        "sandbox-openai",
+        &id,
+        "--allow",
+        "models:read,files:write",
+        "--expires-at",
+        "2030-01-01T00:00:00Z",
+    ]);
+    assert_eq!(updated["permissions"]["mode"], "restricted");
+    assert_eq!(updated["permissions"]["resources"]["models"], "read");
+    assert_eq!(updated["permissions"]["resources"]["files"], "write");
+    assert_eq!(
+        updated["scopes"],
+        serde_json::json!(["model.read", "api.model.read", "api.files.write"])
+    );
+    // Counted in whole seconds from the request: the date asked, or a second after.
+    let expires = str_of(&updated, "expires_at");
+    assert!(expires.starts_with("2030-01-01T00:00:0"), "{expires}");
+    // The table says it in words; the admin key is marked as such.
+    let table = sb.run(&["keys", "list", "--account", "sandbox-openai"]);
+    let text = table.stdout();
+    assert!(text.contains("LAST USED\tACCESS"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains(&id) && l.ends_with("Restricted: files write, models read")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("sandbox-admin") && l.ends_with("Admin key")),
+        "{text}"
+    );
+    // A level the resource does not have, and a malformed pair: usage errors.
+    let run = sb.run(&[
+        "keys",
+        "update",
+        "--account",
+        "sandbox-openai",
+        &id,
+        "--allow",
+        "models:write",
+        "--json",
+    ]);
+    run.expect_code(2);
+    assert_eq!(run.error_json()["field"], "permissions");
+    sb.run(&[
+        "keys",
+        "update",
+        "--account",
+        "sandbox-openai",
+        &id,
+        "--allow",
+        "models",
+    ])
+    .expect_code(2);
+    // An admin key, with an expiry.
+    let admin = sb.json(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-openai",
+        "--name",
+        "ops-admin",
+        "--owner",
+        "admin",
+        "--expires-at",
+        "2030-01-01T00:00:00Z",
+    ]);
+    assert_eq!(admin["key"]["kind_label"], "Admin key");
+    assert!(str_of(&admin, "secret").starts_with("sk-admin-"));
+    let admin_id = str_of(&admin["key"], "id").to_string();
+    assert!(sb.key_ids("sandbox-openai").contains(&admin_id));
+    sb.json(&[
+        "keys",
+        "delete",
+        "--account",
+        "sandbox-openai",
+        &admin_id,
+        "--yes",
+    ]);
+    assert!(!sb.key_ids("sandbox-openai").contains(&admin_id));
+}
+
+#[test]
 fn update_changes_what_each_vendor_allows() {
     let sb = Sandbox::start();
     let cf = sb.json(&[

@@ -233,6 +233,26 @@ fn openai_env_names_the_project() {
 }
 
 #[test]
+fn openai_admin_key_env_is_openai_admin_key_without_a_project() {
+    let a = account(VendorId::Openai, AccountSettings::default());
+    let r = record(
+        VendorId::Openai,
+        "admin/key_abc",
+        Some("ops"),
+        VendorExtra::Openai(OpenaiExtra {
+            project_id: String::new(),
+            project_name: None,
+        }),
+    );
+    let env = render("env", &r, &a, "sk-admin-FAKE", None);
+    assert!(env.contains("\nOPENAI_ADMIN_KEY=sk-admin-FAKE\n"), "{env}");
+    assert!(
+        !env.contains("OPENAI_API_KEY") && !env.contains("OPENAI_PROJECT_ID"),
+        "{env}"
+    );
+}
+
+#[test]
 fn codefresh_cfconfig_is_a_current_api_key_context() {
     let a = account(
         VendorId::Codefresh,

@@ -6,10 +6,11 @@ use std::time::Duration;
 use crate::support::{self, fast_http, status_fault, Env};
 use chrono::Utc;
 use keyrack_core::http::Http;
-use keyrack_core::vendor::Vendor;
+use keyrack_core::vendor::{ListOptions, Vendor};
 use keyrack_core::vendors::openai::OpenaiExtra;
 use keyrack_core::{
-    AccountSettings, Code, KeyRecord, KeyStatus, NewKey, OwnerKind, OwnerRef, VendorExtra, VendorId,
+    AccountSettings, Code, KeyRecord, KeyStatus, KeyUpdate, NewKey, OwnerKind, OwnerRef,
+    PermissionLevel, PermissionMode, Permissions, VendorExtra, VendorId,
 };
 use serde_json::json;
 
@@ -62,6 +63,35 @@ fn new_key(name: &str) -> NewKey {
     }
 }
 
+fn read_only() -> Permissions {
+    Permissions {
+        mode: PermissionMode::ReadOnly,
+        resources: Default::default(),
+    }
+}
+
+fn restricted(levels: &[(&str, PermissionLevel)]) -> Permissions {
+    Permissions {
+        mode: PermissionMode::Restricted,
+        resources: levels.iter().map(|(r, l)| (r.to_string(), *l)).collect(),
+    }
+}
+
+fn admin_owner() -> OwnerRef {
+    OwnerRef {
+        kind: OwnerKind::Other,
+        id: "admin".into(),
+    }
+}
+
+/// The scopes the emulator holds for a key (`<project>/<key>` id).
+fn held_scopes(env: &Env, id: &str) -> Vec<String> {
+    let bare = id.rsplit('/').next().unwrap();
+    let store = env.emu.shared.store();
+    let key = store.openai.api_keys.iter().find(|k| k.id == bare).unwrap();
+    key.scopes.clone()
+}
+
 async fn posts(env: &Env) -> usize {
     env.requests("openai")
         .await
@@ -81,9 +111,23 @@ async fn verify_counts_projects_and_list_covers_every_key() {
     assert!(me.warnings.is_empty(), "{:?}", me.warnings);
 
     let keys = client.list().await.unwrap();
-    assert_eq!(keys.len(), 6, "{keys:#?}");
+    assert_eq!(
+        keys.len(),
+        7,
+        "six project keys and the admin key: {keys:#?}"
+    );
     let project = sandbox(&env);
+    let admin_key = named(&keys, "sandbox-admin");
+    assert!(admin_key.id.starts_with("admin/key_"), "{}", admin_key.id);
+    assert_eq!(admin_key.kind_label.as_deref(), Some("Admin key"));
+    assert!(admin_key.last_used_at.is_some(), "verify just used it");
+    assert_eq!(admin_key.permissions, None);
     let laptop = named(&keys, "jane-laptop");
+    assert_eq!(laptop.kind_label, None);
+    assert_eq!(
+        laptop.permissions.as_ref().map(|p| p.mode),
+        Some(PermissionMode::All)
+    );
     assert!(
         laptop.id.starts_with(&format!("{project}/key_")),
         "{}",
@@ -136,11 +180,11 @@ async fn list_pages_to_the_end() {
     let client = admin(&env, &http());
     env.clear_requests().await;
     let keys = client.list().await.unwrap();
-    assert_eq!(keys.len(), 236);
+    assert_eq!(keys.len(), 237, "236 project keys and the admin key");
     let mut ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), 236, "no key listed twice");
+    assert_eq!(ids.len(), 237, "no key listed twice");
     let sandbox_pages = env
         .requests("openai")
         .await
@@ -329,11 +373,40 @@ async fn invalid_creates_send_nothing() {
         assert_eq!(err.code(), Code::Validation, "{spec:?}: {err}");
     }
     assert!(env.requests("openai").await.is_empty());
-    let err = client
-        .update("x/y", &keyrack_core::KeyUpdate::default())
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Code::Unsupported);
+    for changes in [
+        KeyUpdate::default(),
+        KeyUpdate {
+            name: Some("renamed".into()),
+            ..KeyUpdate::default()
+        },
+        KeyUpdate {
+            clear_expiry: true,
+            ..KeyUpdate::default()
+        },
+        KeyUpdate {
+            permissions: Some(restricted(&[("models", PermissionLevel::Write)])),
+            ..KeyUpdate::default()
+        },
+    ] {
+        let err = client.update("x/y", &changes).await.unwrap_err();
+        assert_eq!(err.code(), Code::Validation, "{changes:?}: {err}");
+    }
+    // An admin key with permissions, a restricted key with nothing allowed.
+    for spec in [
+        NewKey {
+            owner: Some(admin_owner()),
+            permissions: Some(read_only()),
+            ..new_key("a")
+        },
+        NewKey {
+            permissions: Some(restricted(&[("files", PermissionLevel::None)])),
+            ..new_key("r")
+        },
+    ] {
+        let err = client.create(&spec).await.unwrap_err();
+        assert_eq!(err.code(), Code::Validation, "{spec:?}: {err}");
+    }
+    assert!(env.requests("openai").await.is_empty());
 }
 
 #[tokio::test]
@@ -554,7 +627,26 @@ async fn an_archived_project_drops_out_and_refuses_creates() {
         .unwrap();
     assert!(archived.status().is_success());
     let keys = client.list().await.unwrap();
-    assert_eq!(keys.len(), 1, "only the default project's key: {keys:#?}");
+    let project_keys: Vec<_> = keys.iter().filter(|k| k.kind_label.is_none()).collect();
+    assert_eq!(
+        project_keys.len(),
+        1,
+        "only the default project's key: {keys:#?}"
+    );
+    // Asked for, the archived project's keys are listed too, as inactive.
+    let all = client
+        .list_with(&ListOptions {
+            include_archived: true,
+        })
+        .await
+        .unwrap();
+    let archived: Vec<_> = all
+        .iter()
+        .filter(|k| k.id.starts_with(&format!("{project}/")))
+        .collect();
+    assert_eq!(archived.len(), 5, "{all:#?}");
+    assert!(archived.iter().all(|k| k.status == KeyStatus::Inactive));
+    assert_eq!(all.len(), keys.len() + 5);
     let err = client.create(&new_key("late")).await.unwrap_err();
     assert_eq!(err.code(), Code::Vendor, "{err}");
     assert!(err.to_string().contains("archived"), "{err}");
@@ -564,4 +656,252 @@ async fn an_archived_project_drops_out_and_refuses_creates() {
         "{:?}",
         me.warnings
     );
+}
+
+#[tokio::test]
+async fn a_read_only_key_gets_its_scope_when_its_new_service_account_is_made() {
+    let env = support::start().await;
+    let client = admin(&env, &http());
+    let expires = Utc::now() + chrono::Duration::days(30);
+    let created = client
+        .create(&NewKey {
+            permissions: Some(read_only()),
+            expires_at: Some(expires),
+            ..new_key("reader")
+        })
+        .await
+        .unwrap();
+    assert!(created.secret.expose().starts_with("sk-svcacct-"));
+    assert_eq!(
+        created.record.permissions.as_ref().map(|p| p.mode),
+        Some(PermissionMode::ReadOnly)
+    );
+    // The key carries its chosen name, the scope, and the expiry; its account is a member.
+    assert_eq!(held_scopes(&env, &created.record.id), vec!["api.all.read"]);
+    let got = client.get(&created.record.id).await.unwrap();
+    assert_eq!(got.name.as_deref(), Some("reader"));
+    assert_eq!(got.permissions, Some(read_only()));
+    assert_eq!(got.scopes, vec!["api.all.read"]);
+    let at = got.expires_at.unwrap().timestamp();
+    assert!((expires.timestamp() - 5..=expires.timestamp() + 5).contains(&at));
+    let owner = got.owner.unwrap();
+    let sa = owner.id.rsplit('/').next().unwrap().to_string();
+    let store = env.emu.shared.store();
+    let account = store
+        .openai
+        .service_accounts
+        .iter()
+        .find(|s| s.id == sa)
+        .unwrap();
+    assert_eq!(
+        (account.name.as_str(), account.role.as_str()),
+        ("reader", "member")
+    );
+}
+
+#[tokio::test]
+async fn a_restricted_key_on_an_existing_service_account_and_its_update() {
+    let env = support::start().await;
+    let client = admin(&env, &http());
+    let owner = service_account(client.as_ref(), "ci-runner").await;
+    let created = client
+        .create(&NewKey {
+            owner: Some(owner),
+            permissions: Some(restricted(&[
+                ("models", PermissionLevel::Read),
+                ("files", PermissionLevel::Write),
+            ])),
+            ..new_key("worker")
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        held_scopes(&env, &created.record.id),
+        vec!["model.read", "api.model.read", "api.files.write"]
+    );
+
+    // K4: models read only, and a new expiry.
+    let expires = Utc::now() + chrono::Duration::days(7);
+    let updated = client
+        .update(
+            &created.record.id,
+            &KeyUpdate {
+                permissions: Some(restricted(&[("models", PermissionLevel::Read)])),
+                expires_at: Some(expires),
+                ..KeyUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.permissions,
+        Some(restricted(&[("models", PermissionLevel::Read)]))
+    );
+    assert_eq!(
+        held_scopes(&env, &created.record.id),
+        vec!["model.read", "api.model.read"]
+    );
+    let at = updated.expires_at.unwrap().timestamp();
+    assert!((expires.timestamp() - 5..=expires.timestamp() + 5).contains(&at));
+    // Back to all: no scopes at all.
+    let all = client
+        .update(
+            &created.record.id,
+            &KeyUpdate {
+                permissions: Some(Permissions {
+                    mode: PermissionMode::All,
+                    resources: Default::default(),
+                }),
+                ..KeyUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.permissions.map(|p| p.mode), Some(PermissionMode::All));
+    assert!(held_scopes(&env, &created.record.id).is_empty());
+    let posted = env.requests("openai").await;
+    assert!(posted
+        .iter()
+        .any(|(m, p, s)| m == "POST" && p.contains("/api_keys/key_") && *s == Some(200)));
+}
+
+#[tokio::test]
+async fn updating_an_expired_key_is_the_vendors_error() {
+    let env = support::start().await;
+    let client = admin(&env, &http());
+    let keys = client.list().await.unwrap();
+    let id = named(&keys, "jane-laptop").id.clone();
+    let bare = id.rsplit('/').next().unwrap().to_string();
+    env.emu
+        .shared
+        .store()
+        .openai
+        .api_keys
+        .iter_mut()
+        .find(|k| k.id == bare)
+        .unwrap()
+        .issued
+        .expires_at = Some(1);
+    let err = client
+        .update(
+            &id,
+            &KeyUpdate {
+                permissions: Some(read_only()),
+                ..KeyUpdate::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Vendor, "{err}");
+    assert!(err.to_string().contains("expired"), "{err}");
+    // A key that is not there is named.
+    let err = client
+        .update(
+            &format!("{}/key_nope", sandbox(&env)),
+            &KeyUpdate {
+                permissions: Some(read_only()),
+                ..KeyUpdate::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound, "{err}");
+    assert!(err.to_string().contains("key_nope"), "{err}");
+}
+
+#[tokio::test]
+async fn admin_keys_are_created_with_expiry_used_and_deleted() {
+    let env = support::start().await;
+    let client = admin(&env, &http());
+    let options = client.create_options().await.unwrap();
+    assert!(options
+        .owners
+        .iter()
+        .any(|o| o.kind == OwnerKind::Other && o.id == "admin"));
+    let expires = Utc::now() + chrono::Duration::days(90);
+    let created = client
+        .create(&NewKey {
+            owner: Some(admin_owner()),
+            expires_at: Some(expires),
+            ..new_key("rotation-bot")
+        })
+        .await
+        .unwrap();
+    assert!(created.secret.expose().starts_with("sk-admin-"));
+    let record = &created.record;
+    assert!(record.id.starts_with("admin/key_"), "{}", record.id);
+    assert_eq!(record.kind_label.as_deref(), Some("Admin key"));
+    let at = record.expires_at.unwrap().timestamp();
+    assert!((expires.timestamp() - 5..=expires.timestamp() + 5).contains(&at));
+
+    // The new key administers at once, and is listed and retrieved as an admin key.
+    let account = support::account(VendorId::Openai, settings(&env));
+    let second = support::connect(&account, created.secret.expose(), &http());
+    second.verify().await.unwrap();
+    let listed = client.list().await.unwrap();
+    assert_eq!(
+        named(&listed, "rotation-bot").kind_label.as_deref(),
+        Some("Admin key")
+    );
+    let got = client.get(&record.id).await.unwrap();
+    assert!(got.last_used_at.is_some());
+    let err = client
+        .update(
+            &record.id,
+            &KeyUpdate {
+                expires_at: Some(expires),
+                ..KeyUpdate::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Unsupported, "{err}");
+
+    let outcome = client.delete(&record.id).await.unwrap();
+    assert!(outcome.owner_without_keys.is_none());
+    assert_eq!(
+        second.verify().await.unwrap_err().code(),
+        Code::Unauthorized
+    );
+    let err = client.get(&record.id).await.unwrap_err();
+    assert_eq!(err.code(), Code::NotFound, "{err}");
+    assert!(!client
+        .list()
+        .await
+        .unwrap()
+        .iter()
+        .any(|k| k.name.as_deref() == Some("rotation-bot")));
+    // An admin key belongs to no project: an account without a default project makes one.
+    let no_project = support::connect(
+        &support::account(
+            VendorId::Openai,
+            AccountSettings {
+                project_id: None,
+                ..settings(&env)
+            },
+        ),
+        &env.m("openai", "admin_key"),
+        &http(),
+    );
+    let other = no_project
+        .create(&NewKey {
+            owner: Some(admin_owner()),
+            ..new_key("projectless")
+        })
+        .await
+        .unwrap();
+    assert!(other.record.id.starts_with("admin/"), "{}", other.record.id);
+    no_project.delete(&other.record.id).await.unwrap();
+    // Another user's key cannot be made here.
+    let err = client
+        .create(&NewKey {
+            owner: Some(OwnerRef {
+                kind: OwnerKind::User,
+                id: "user_1".into(),
+            }),
+            ..new_key("u")
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Validation, "{err}");
 }

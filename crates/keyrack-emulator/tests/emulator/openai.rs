@@ -756,6 +756,92 @@ async fn project_keys_visibility_paging_update_delete() {
     a.emu.shutdown().await;
 }
 
+#[tokio::test]
+async fn scopes_are_checked_stored_and_returned() {
+    let a = api().await;
+    let sa = a
+        .post(
+            &a.project("/service_accounts"),
+            json!({"name": "scoped", "create_service_account_only": true}),
+        )
+        .await
+        .ok()
+        .clone();
+    assert_eq!(sa["api_key"], Value::Null);
+    assert_eq!(sa["role"], "none");
+    let sa_id = sa["id"].as_str().unwrap().to_string();
+    let keys = a.project(&format!("/service_accounts/{sa_id}/api_keys"));
+
+    // S6 with an unknown scope: 400 naming it, nothing made.
+    let e = a
+        .post(&keys, json!({"name": "w", "scopes": ["api.everything"]}))
+        .await
+        .assert_error(400, Some("invalid_value"))
+        .clone();
+    assert_eq!(e["param"], "scopes");
+    assert!(e["message"].as_str().unwrap().contains("api.everything"));
+
+    // S6 with read only: stored and answered by K1/K2.
+    let made = a
+        .post(
+            &keys,
+            json!({"name": "ro", "scopes": ["api.all.read"], "expires_in_seconds": 3600}),
+        )
+        .await
+        .ok()
+        .clone();
+    let key_id = made["id"].as_str().unwrap().to_string();
+    let path = a.project(&format!("/api_keys/{key_id}"));
+    let got = a.get(&path).await.ok().clone();
+    assert_project_key_shape(&got);
+    assert_eq!(got["scopes"], json!(["api.all.read"]));
+    assert_eq!(got["name"], "ro");
+    assert!(got["expires_at"].as_i64().is_some());
+
+    // K4: replace with models read; unknown scope and null refused and nothing changes.
+    let r = a
+        .post(&path, json!({"scopes": ["model.read", "api.model.read"]}))
+        .await;
+    assert_eq!(r.ok()["scopes"], json!(["model.read", "api.model.read"]));
+    a.post(&path, json!({"scopes": ["model.read", "nope"]}))
+        .await
+        .assert_error(400, Some("invalid_value"));
+    a.post(&path, json!({"expires_in_seconds": null}))
+        .await
+        .assert_error(400, Some("invalid_type"));
+    a.post(&path, json!({})).await.assert_error(400, None);
+    let listed = a
+        .walk(&a.project("/api_keys?owner_project_access=any"), 100)
+        .await;
+    let mine = listed.iter().find(|k| k["id"] == key_id.as_str()).unwrap();
+    assert_eq!(mine["scopes"], json!(["model.read", "api.model.read"]));
+    // `[]` lifts every restriction.
+    let r = a.post(&path, json!({"scopes": []})).await;
+    assert_eq!(r.ok()["scopes"], json!([]));
+
+    // S2 refuses an expiry with create_service_account_only; an expired key cannot be updated.
+    a.post(
+        &a.project("/service_accounts"),
+        json!({"name": "x", "create_service_account_only": true, "expires_in_seconds": 60}),
+    )
+    .await
+    .assert_error(400, None);
+    a.emu
+        .shared
+        .store()
+        .openai
+        .api_keys
+        .iter_mut()
+        .find(|k| k.id == key_id)
+        .unwrap()
+        .issued
+        .expires_at = Some(1);
+    a.post(&path, json!({"scopes": ["api.all.read"]}))
+        .await
+        .assert_error(400, None);
+    a.emu.shutdown().await;
+}
+
 // ---------------------------------------------------------------- admin API keys
 
 #[tokio::test]

@@ -266,7 +266,7 @@ async fn oci_key_pair_generated_saved_added_to_a_config_and_deleted() {
 }
 
 #[tokio::test]
-async fn openai_key_on_a_new_service_account_deleted_with_its_service_account() {
+async fn openai_read_only_key_restricted_on_edit_then_deleted_with_its_service_account() {
     with_app("openai_key_lifecycle", |app| async move {
         app.wait_keys_loaded().await;
         let name = format!("e2e-openai-{}", unique());
@@ -275,13 +275,33 @@ async fn openai_key_on_a_new_service_account_deleted_with_its_service_account() 
         app.wait_for("select#create-project option:nth-child(2)")
             .await;
         app.pick_index("#create-project", 1).await;
+        // The dashboard's three choices; read only.
+        app.click("#create-permissions-read_only").await;
         app.screenshot("create-openai").await;
         let key = submit_create(&app).await;
         discard_secret(&app).await;
 
         app.search_for(&name, &key.id).await;
         app.row(&key.id).await.click().await.unwrap();
-        assert!(!app.exists("#detail-panel [data-action=edit]").await);
+        app.wait_text("[data-testid=detail-permissions]", |t| t == "Read only")
+            .await;
+        let at_vendor = vendor_key(&app, "sandbox-openai", &key.id).await.unwrap();
+        assert_eq!(at_vendor["scopes"], json!(["api.all.read"]));
+
+        // Edit: restricted to reading models.
+        app.click("#detail-panel [data-action=edit]").await;
+        app.wait_for("[data-testid=edit-dialog]").await;
+        app.click("#edit-permissions-restricted").await;
+        app.pick("#edit-permissions-models", "read").await;
+        app.screenshot("edit-openai-permissions").await;
+        app.click("#edit-submit").await;
+        app.wait_gone("[data-testid=edit-dialog]").await;
+        app.wait_text("[data-testid=detail-permissions]", |t| {
+            t == "Restricted: models read"
+        })
+        .await;
+        let at_vendor = vendor_key(&app, "sandbox-openai", &key.id).await.unwrap();
+        assert_eq!(at_vendor["scopes"], json!(["model.read", "api.model.read"]));
 
         // Deleting the new service account's only key offers deleting the service account.
         app.click("#detail-panel [data-action=delete]").await;

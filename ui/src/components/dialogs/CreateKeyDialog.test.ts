@@ -16,10 +16,12 @@ import CreateKeyDialog from './CreateKeyDialog.svelte';
 const ibm = account('ibm');
 const oci = account('oci');
 const cf = account('codefresh');
+const oai = account('openai');
 const PEM = '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n';
 
 async function open(accountId: string) {
-  h.b = backend({ accounts: [ibm, oci, cf] });
+  h.b = backend({ accounts: [ibm, oci, cf, oai] });
+  h.b.handlers.create_options = () => ({ owners: [], projects: [{ id: 'proj_1', name: 'Default' }] });
   inventory.vendors = VENDORS;
   inventory.setAccounts(h.b.accounts);
   const onclose = vi.fn();
@@ -90,6 +92,37 @@ describe('CreateKeyDialog', () => {
     await fireEvent.click(screen.getByRole('checkbox', { name: /project/ }));
     await fireEvent.click(screen.getByRole('checkbox', { name: /build/ }));
     expect(await submit()).toMatchObject({ scopes: ['project', 'build'] });
+  });
+
+  it('offers All, Restricted and Read only, and per-resource levels when restricted (OpenAI)', async () => {
+    await open(oai.id);
+    await fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'reader' } });
+    await fireEvent.change(screen.getByLabelText(/^Project/), { target: { value: 'proj_1' } });
+    const modes = screen.getAllByRole('radio', { name: /^(All|Restricted|Read only)$/ }).map((r) => r.parentElement?.textContent?.trim());
+    expect(modes).toEqual(['All', 'Restricted', 'Read only']);
+    // All is the default, and is not sent.
+    expect(screen.queryByLabelText('Models')).toBeNull();
+    await fireEvent.click(screen.getByRole('radio', { name: 'Restricted' }));
+    const models = screen.getByLabelText('Models') as HTMLSelectElement;
+    expect([...models.options].map((o) => o.textContent)).toEqual(['None', 'Read']);
+    const files = screen.getByLabelText('Files') as HTMLSelectElement;
+    expect([...files.options].map((o) => o.textContent)).toEqual(['None', 'Read', 'Write']);
+    // Restricted to nothing: refused next to the field, nothing sent.
+    expect(await submit()).toBeUndefined();
+    expect(document.querySelector('[data-error-for=permissions]')?.textContent).toMatch(/at least one/);
+    await fireEvent.change(models, { target: { value: 'read' } });
+    await fireEvent.change(files, { target: { value: 'write' } });
+    const spec = await submit();
+    expect(spec?.permissions).toEqual({ mode: 'restricted', resources: { models: 'read', files: 'write' } });
+    expect(spec?.project_id).toBe('proj_1');
+  });
+
+  it('sends read only as such (OpenAI)', async () => {
+    await open(oai.id);
+    await fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'reader' } });
+    await fireEvent.change(screen.getByLabelText(/^Project/), { target: { value: 'proj_1' } });
+    await fireEvent.click(screen.getByRole('radio', { name: 'Read only' }));
+    expect((await submit())?.permissions).toEqual({ mode: 'read_only', resources: {} });
   });
 
   it('sends nothing while a field is wrong, and says so next to it', async () => {

@@ -17,9 +17,10 @@ import EditKeyDialog from './EditKeyDialog.svelte';
 const cf = account('codefresh');
 const scw = account('scaleway');
 const ibm = account('ibm');
+const oai = account('openai');
 
 async function open(record: KeyRecord) {
-  const a = record.vendor === 'codefresh' ? cf : record.vendor === 'ibm' ? ibm : scw;
+  const a = record.vendor === 'codefresh' ? cf : record.vendor === 'ibm' ? ibm : record.vendor === 'openai' ? oai : scw;
   h.b = backend({ accounts: [a], keys: { [a.id]: [record] } });
   h.b.handlers.create_options = () => ({ owners: [], projects: [{ id: 'p1', name: 'Research' }] });
   const caps = CAPS[record.vendor];
@@ -48,6 +49,25 @@ describe('EditKeyDialog', () => {
       { accountId: cf.id, keyId: 'cf1', changes: { name: null, description: null, scopes: ['build', 'pipeline'], project_id: null, expires_at: null, clear_expiry: false, action_when_leaked: null, support_sessions: null, permissions: null } },
     ]);
     expect(onclose).toHaveBeenCalled();
+  });
+
+  it('changes a key’s permissions and expiry, from what it has now (OpenAI)', async () => {
+    await open(key('openai', oai.id, 'proj_1/key_1', { name: 'reader', permissions: { mode: 'read_only', resources: {} } }));
+    expect((screen.getByRole('radio', { name: 'Read only' }) as HTMLInputElement).checked).toBe(true);
+    expect(save().disabled).toBe(true);
+    await fireEvent.click(screen.getByRole('radio', { name: 'Restricted' }));
+    expect(save().disabled).toBe(true);
+    expect(document.querySelector('[data-error-for=permissions]')?.textContent).toMatch(/at least one/);
+    await fireEvent.change(screen.getByLabelText('Models'), { target: { value: 'read' } });
+    await fireEvent.click(screen.getByLabelText(/Set…/));
+    await fireEvent.input(screen.getByLabelText('New expiry date and time'), { target: { value: '2999-01-02T03:04' } });
+    await fireEvent.click(save());
+    await settle();
+    expect(h.b.called('key_update')[0]?.changes).toMatchObject({
+      permissions: { mode: 'restricted', resources: { models: 'read' } },
+      expires_at: new Date('2999-01-02T03:04').toISOString(),
+      clear_expiry: false,
+    });
   });
 
   it('says what is wrong next to the field, and will not save it', async () => {

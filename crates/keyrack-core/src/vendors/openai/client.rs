@@ -2,25 +2,27 @@
 //! Administration API, authenticated with an organization admin key.
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::admin::admin_id;
 use super::errors::{self, Subject};
+use super::permissions;
 use super::record::{self, Scoped};
-use super::wire::{self, Deleted, Project, ProjectApiKey, ServiceAccount};
+use super::wire::{self, AdminApiKey, Deleted, Project, ProjectApiKey, ServiceAccount, UpdateKey};
 use super::{capabilities, DEFAULT_BASE_URL};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
-    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, NewKey,
-    Owner, OwnerKind,
+    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyStatus,
+    KeyUpdate, NewKey, Owner, OwnerKind,
 };
 use crate::secret::Sensitive;
-use crate::vendor::{Capabilities, Vendor};
+use crate::vendor::{Capabilities, ListOptions, Vendor};
 use crate::vendors::common::{self, paging, Api, ErrorResponse, Page};
 use crate::vendors::Client;
 use crate::vendors::VendorId;
@@ -114,7 +116,7 @@ impl OpenAiClient {
     }
 
     /// Every item of a list endpoint: `limit` and `after=<last_id>` until `has_more` is false.
-    async fn list_all<T: DeserializeOwned + HasId>(
+    pub(super) async fn list_all<T: DeserializeOwned + HasId>(
         &self,
         segments: &[&str],
         extra: &[(&str, &str)],
@@ -137,7 +139,8 @@ impl OpenAiClient {
                 let page: wire::Page<T> = self
                     .call(Method::GET, &url, None, Retry::Idempotent, subject)
                     .await?;
-                Page::after_id(V, page.data, page.has_more, page.last_id, |i: &T| i.id())
+                let last_id = page.last_id.filter(|_| !T::CURSOR_FROM_LAST_ITEM);
+                Page::after_id(V, page.data, page.has_more, last_id, |i: &T| i.id())
             }
         })
         .await
@@ -169,7 +172,7 @@ impl OpenAiClient {
         .await
     }
 
-    async fn retrieve_key(&self, project: &str, key: &str) -> Result<ProjectApiKey> {
+    pub(super) async fn retrieve_key(&self, project: &str, key: &str) -> Result<ProjectApiKey> {
         let url = self.url(&["organization", "projects", project, "api_keys", key]);
         self.call(
             Method::GET,
@@ -220,7 +223,7 @@ impl OpenAiClient {
 
     /// The key an id names, with its project: retrieved directly when the id carries the
     /// project, else looked up in every project.
-    async fn find_key(&self, id: &str) -> Result<(String, ProjectApiKey)> {
+    pub(super) async fn find_key(&self, id: &str) -> Result<(String, ProjectApiKey)> {
         let scoped = Scoped::parse(id, "id", "API key")?;
         if let Some(project) = scoped.project {
             let key = self.retrieve_key(&project, &scoped.id).await?;
@@ -252,7 +255,17 @@ impl OpenAiClient {
 
 /// The ids list pages are walked by.
 pub(super) trait HasId {
+    /// The next page starts after the last item's id rather than the page's `last_id`
+    /// (admin keys, as the official SDK walks them).
+    const CURSOR_FROM_LAST_ITEM: bool = false;
     fn id(&self) -> &str;
+}
+
+impl HasId for AdminApiKey {
+    const CURSOR_FROM_LAST_ITEM: bool = true;
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 impl HasId for Project {
@@ -273,7 +286,12 @@ impl HasId for ServiceAccount {
     }
 }
 
-fn confirm(deleted: Deleted, id: &str) -> Result<()> {
+/// Whole seconds from `now` to `t`, rounded up, so a key never expires before the date asked.
+pub(super) fn seconds_until(t: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    ((t - now).num_milliseconds() + 999).div_euclid(1000).max(1)
+}
+
+pub(super) fn confirm(deleted: Deleted, id: &str) -> Result<()> {
     if deleted.deleted {
         return Ok(());
     }
@@ -319,21 +337,41 @@ impl Vendor for OpenAiClient {
     }
 
     async fn list(&self) -> Result<Vec<KeyRecord>> {
-        let projects = self.projects().await?;
+        self.list_with(&ListOptions::default()).await
+    }
+
+    /// Active projects' keys and the admin keys; archived projects' keys too when asked,
+    /// shown as inactive (an archived project's keys no longer work).
+    async fn list_with(&self, options: &ListOptions) -> Result<Vec<KeyRecord>> {
+        let projects = if options.include_archived {
+            self.list_all(
+                &["organization", "projects"],
+                &[("include_archived", "true")],
+                Subject::Projects,
+            )
+            .await?
+        } else {
+            self.projects().await?
+        };
         let now = Utc::now();
         let per_project: Vec<Vec<KeyRecord>> = stream::iter(projects)
             .map(|project| async move {
                 let keys = self.project_keys(&project.id).await?;
+                let archived = project.status.as_deref() == Some("archived");
                 Ok::<_, Error>(
                     keys.iter()
                         .map(|k| {
-                            record::to_record(
+                            let mut r = record::to_record(
                                 k,
                                 &self.account_id,
                                 &project.id,
                                 project.name.as_deref(),
                                 now,
-                            )
+                            );
+                            if archived && r.status == KeyStatus::Active {
+                                r.status = KeyStatus::Inactive;
+                            }
+                            r
                         })
                         .collect(),
                 )
@@ -341,10 +379,15 @@ impl Vendor for OpenAiClient {
             .buffered(CONCURRENT_PROJECTS)
             .try_collect()
             .await?;
-        Ok(per_project.into_iter().flatten().collect())
+        let mut records: Vec<KeyRecord> = per_project.into_iter().flatten().collect();
+        records.extend(self.admin_records(now).await?);
+        Ok(records)
     }
 
     async fn get(&self, id: &str) -> Result<KeyRecord> {
+        if let Some(admin) = admin_id(id) {
+            return self.get_admin_key(&admin).await;
+        }
         let (project, key) = self.find_key(id).await?;
         let name = self.project_name(&project).await;
         Ok(record::to_record(
@@ -358,7 +401,12 @@ impl Vendor for OpenAiClient {
 
     async fn create_options(&self) -> Result<CreateOptions> {
         let projects = self.projects().await?;
-        let mut owners = Vec::new();
+        // Not a service account: the choice of an organization admin key, owned by the caller.
+        let mut owners = vec![Owner {
+            kind: OwnerKind::Other,
+            id: super::ADMIN_OWNER.into(),
+            name: Some("Organization admin key (owned by you)".into()),
+        }];
         for project in &projects {
             let label = project.name.as_deref().unwrap_or(&project.id);
             for sa in self.service_accounts(&project.id).await? {
@@ -388,7 +436,65 @@ impl Vendor for OpenAiClient {
         self.create_key(spec).await
     }
 
+    /// K4: new permissions (as scopes, replacing the old ones) and/or a new expiry, counted
+    /// from now. Admin keys have neither to change.
+    async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
+        crate::validate::key_update(&capabilities(), changes)?;
+        if changes.permissions.is_none() && changes.expires_at.is_none() {
+            return Err(Error::validation(
+                "permissions",
+                "nothing to change: give new permissions or a new expiry date",
+            ));
+        }
+        if admin_id(id).is_some() {
+            return Err(Error::unsupported(
+                "OpenAI admin keys cannot be changed; create a new one and delete the old",
+            ));
+        }
+        let scoped = Scoped::parse(id, "id", "API key")?;
+        let (project, key) = match scoped.project {
+            Some(project) => (project, scoped.id),
+            None => {
+                let (project, key) = self.find_key(id).await?;
+                (project, key.id)
+            }
+        };
+        let body = UpdateKey {
+            scopes: changes.permissions.as_ref().map(permissions::to_scopes),
+            expires_in_seconds: changes.expires_at.map(|t| seconds_until(t, Utc::now())),
+        };
+        let body = serde_json::to_vec(&body).map_err(|e| Error::Decode {
+            message: format!("could not encode the request: {e}"),
+            raw: None,
+        })?;
+        let url = self.url(&["organization", "projects", &project, "api_keys", &key]);
+        let updated: ProjectApiKey = self
+            .call(
+                Method::POST,
+                &url,
+                Some(&body),
+                Retry::Idempotent,
+                Subject::Key {
+                    project: &project,
+                    key: &key,
+                },
+            )
+            .await?;
+        let name = self.project_name(&project).await;
+        Ok(record::to_record(
+            &updated,
+            &self.account_id,
+            &project,
+            name.as_deref(),
+            Utc::now(),
+        ))
+    }
+
     async fn delete(&self, id: &str) -> Result<DeleteOutcome> {
+        if let Some(admin) = admin_id(id) {
+            self.delete_admin_key(&admin).await?;
+            return Ok(DeleteOutcome::default());
+        }
         let (project, key) = self.find_key(id).await?;
         let owner = Self::service_account_of(&project, &key);
         match (self.delete_key(&project, &key.id).await, &owner) {

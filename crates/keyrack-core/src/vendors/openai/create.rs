@@ -1,6 +1,10 @@
-//! Creating keys through the public Admin API, the only two ways it offers: a new service
-//! account in a project (OpenAI returns its first key once), or another key on an existing
-//! service account. A create whose answer is lost is never repeated: the project's keys are
+//! Creating keys through the public Admin API, the ways it offers: a new service account in a
+//! project (OpenAI returns its first key once), another key on an existing service account, or
+//! an organization admin key (owner `admin`: the caller's own). A key with permissions
+//! other than "all" gets its scopes when it is made, never afterwards, so it is never
+//! unrestricted even for a moment: with a new service account, that account is created alone
+//! (`create_service_account_only`), given the usual `member` role, and then its key is added
+//! with the scopes. A create whose answer is lost is never repeated: the project's keys are
 //! listed again to find what was made.
 
 use chrono::{DateTime, Utc};
@@ -9,17 +13,41 @@ use reqwest::Method;
 use super::capabilities;
 use super::client::OpenAiClient;
 use super::errors::Subject;
+use super::permissions;
 use super::record::{self, Scoped};
 use super::wire::{
-    CreateServiceAccount, CreateServiceAccountKey, CreatedServiceAccount, NewApiKey, ServiceAccount,
+    CreateServiceAccount, CreateServiceAccountKey, CreatedServiceAccount, NewApiKey,
+    ServiceAccount, UpdateServiceAccount,
 };
 use super::OpenaiExtra;
 use crate::error::{Error, Result};
 use crate::http::Retry;
-use crate::model::{CreatedKey, KeyRecord, KeyStatus, NewKey, Owner, OwnerKind};
+use crate::model::{CreatedKey, KeyRecord, KeyStatus, NewKey, Owner, OwnerKind, OwnerRef};
 use crate::validate;
 use crate::vendors::common::lost_create::{self, Before, Wording};
 use crate::vendors::{VendorExtra, VendorId};
+
+/// The owner id that asks for an organization admin key (kind other, or user: the caller).
+pub const ADMIN_OWNER: &str = "admin";
+
+/// Whether the create asks for an admin key. Another user's id is refused: OpenAI makes
+/// user-owned project keys only in the dashboard, and admin keys only for the caller.
+fn wants_admin_key(owner: Option<&OwnerRef>) -> Result<bool> {
+    let Some(owner) = owner else { return Ok(false) };
+    let admin = owner.id.trim() == ADMIN_OWNER;
+    match owner.kind {
+        OwnerKind::User if !admin => Err(Error::validation(
+            "owner",
+            format!(
+                "OpenAI keys of user {} can only be made in the dashboard; owner `{ADMIN_OWNER}` \
+                 makes an organization admin key owned by you",
+                owner.id.trim()
+            ),
+        )),
+        OwnerKind::User | OwnerKind::Other => Ok(admin),
+        _ => Ok(false),
+    }
+}
 
 /// Where the new key goes.
 enum Target<'a> {
@@ -34,8 +62,39 @@ impl OpenAiClient {
         if spec.project_id.is_none() {
             spec.project_id = self.default_project.clone();
         }
-        validate::new_key(&capabilities(), &spec, now)?;
+        let admin = wants_admin_key(spec.owner.as_ref())?;
+        let mut caps = capabilities();
+        if let Some(project) = caps.project.as_mut().filter(|_| admin) {
+            // An admin key belongs to the organization: any project given is not used.
+            project.required = false;
+        }
+        validate::new_key(&caps, &spec, now)?;
         let name = spec.name.as_deref().unwrap_or_default().trim().to_string();
+        let expires_in = spec
+            .expires_at
+            .map(|t| super::client::seconds_until(t, now));
+        if admin {
+            if spec.permissions.is_some() {
+                return Err(Error::validation(
+                    "permissions",
+                    "OpenAI admin keys have no permissions to choose: they administer the \
+                     whole organization",
+                ));
+            }
+            return self.create_admin_key(&name, expires_in).await;
+        }
+        if spec
+            .project_id
+            .as_deref()
+            .is_none_or(|p| p.trim().is_empty())
+        {
+            return Err(Error::validation("project_id", "choose a project"));
+        }
+        let scopes = spec
+            .permissions
+            .as_ref()
+            .map(permissions::to_scopes)
+            .unwrap_or_default();
         let project = spec
             .project_id
             .as_deref()
@@ -51,7 +110,6 @@ impl OpenAiClient {
                 "give the project id alone (proj_…)",
             ));
         }
-        let expires_in = spec.expires_at.map(|t| (t - now).num_seconds().max(1));
 
         let owner_sa = match &spec.owner {
             None => None,
@@ -68,17 +126,32 @@ impl OpenAiClient {
                 .into_iter()
                 .map(|k| Scoped::join(&project, &k.id)),
         );
-        let result = match &target {
+        let new_sa;
+        let (target, result) = match target {
+            Target::NewServiceAccount if scopes.is_empty() => (
+                target,
+                self.post_service_account(&project, &name, expires_in).await,
+            ),
+            // Scopes go with the key when it is made: the account first, alone.
             Target::NewServiceAccount => {
-                self.post_service_account(&project, &name, expires_in).await
+                new_sa = self.post_bare_service_account(&project, &name).await?;
+                let result = self
+                    .post_key(&project, &new_sa, &name, &scopes, expires_in)
+                    .await;
+                if matches!(&result, Err(e) if !is_lost(e)) {
+                    self.discard_service_account(&project, &new_sa.id).await;
+                }
+                (Target::ServiceAccount(&new_sa), result)
             }
-            Target::ServiceAccount(sa) => self.post_key(&project, sa, &name, expires_in).await,
+            Target::ServiceAccount(sa) => (
+                target,
+                self.post_key(&project, sa, &name, &scopes, expires_in)
+                    .await,
+            ),
         };
         match result {
             Ok(created) => Ok(created),
-            Err(e @ (Error::Network { .. } | Error::Timeout { .. } | Error::Decode { .. })) => {
-                Err(self.recover(&project, &target, &name, &before, e).await)
-            }
+            Err(e) if is_lost(&e) => Err(self.recover(&project, &target, &name, &before, e).await),
             Err(e) => Err(e),
         }
     }
@@ -120,6 +193,7 @@ impl OpenAiClient {
         let url = self.url(&["organization", "projects", project, "service_accounts"]);
         let body = encode(&CreateServiceAccount {
             name,
+            create_service_account_only: false,
             expires_in_seconds,
         })?;
         let created: CreatedServiceAccount = self
@@ -146,11 +220,64 @@ impl OpenAiClient {
         Ok(self.created(project, key, owner))
     }
 
+    /// A service account without a key (`create_service_account_only`, role `none`), then
+    /// given the `member` role a service account normally has.
+    async fn post_bare_service_account(&self, project: &str, name: &str) -> Result<ServiceAccount> {
+        let url = self.url(&["organization", "projects", project, "service_accounts"]);
+        let body = encode(&CreateServiceAccount {
+            name,
+            create_service_account_only: true,
+            expires_in_seconds: None,
+        })?;
+        let created: CreatedServiceAccount = self
+            .call(
+                Method::POST,
+                &url,
+                Some(&body),
+                Retry::Never,
+                Subject::Project(project),
+            )
+            .await?;
+        let id = created.id.as_str();
+        let url = self.url(&["organization", "projects", project, "service_accounts", id]);
+        let body = encode(&UpdateServiceAccount { role: "member" })?;
+        let subject = Subject::ServiceAccount { project, id };
+        if let Err(e) = self
+            .call::<ServiceAccount>(Method::POST, &url, Some(&body), Retry::Idempotent, subject)
+            .await
+        {
+            self.discard_service_account(project, id).await;
+            return Err(e);
+        }
+        Ok(ServiceAccount {
+            id: created.id.clone(),
+            name: created.name.clone().or_else(|| Some(name.to_string())),
+            created_at: None,
+        })
+    }
+
+    /// Delete a service account this create made and could not give a key; a failure is only
+    /// logged, since the create's own error is the one to report.
+    async fn discard_service_account(&self, project: &str, id: &str) {
+        let url = self.url(&["organization", "projects", project, "service_accounts", id]);
+        let subject = Subject::ServiceAccount { project, id };
+        if let Err(e) = self
+            .call::<serde_json::Value>(Method::DELETE, &url, None, Retry::Idempotent, subject)
+            .await
+        {
+            tracing::warn!(
+                vendor = "openai",
+                "could not delete the service account left without a key: {e}"
+            );
+        }
+    }
+
     async fn post_key(
         &self,
         project: &str,
         sa: &ServiceAccount,
         name: &str,
+        scopes: &[String],
         expires_in_seconds: Option<i64>,
     ) -> Result<CreatedKey> {
         let segments = [
@@ -164,6 +291,7 @@ impl OpenAiClient {
         let url = self.url(&segments);
         let body = encode(&CreateServiceAccountKey {
             name,
+            scopes: scopes.to_vec(),
             expires_in_seconds,
         })?;
         let subject = Subject::ServiceAccount {
@@ -188,7 +316,10 @@ impl OpenAiClient {
             id: Scoped::join(project, &sa.id),
             name: sa.name.clone(),
         };
-        Ok(self.created(project, key, owner))
+        let mut created = self.created(project, key, owner);
+        created.record.permissions = Some(permissions::from_scopes(scopes));
+        created.record.scopes = scopes.to_vec();
+        Ok(created)
     }
 
     fn created(&self, project: &str, key: NewApiKey, owner: Owner) -> CreatedKey {
@@ -208,7 +339,7 @@ impl OpenAiClient {
                 locked: false,
                 scopes: Vec::new(),
                 secret_hint: Some(key.value.hint()),
-                permissions: None,
+                permissions: Some(permissions::from_scopes(&[])),
                 kind_label: None,
                 extra: VendorExtra::Openai(OpenaiExtra {
                     project_id: project.to_string(),
@@ -260,6 +391,14 @@ impl OpenAiClient {
         };
         lost_create::outcome(lost, after, before, is_ours, &wording)
     }
+}
+
+/// An error after which the request may or may not have been carried out.
+fn is_lost(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Network { .. } | Error::Timeout { .. } | Error::Decode { .. }
+    )
 }
 
 fn encode(body: &impl serde::Serialize) -> Result<Vec<u8>> {

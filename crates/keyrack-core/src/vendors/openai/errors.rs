@@ -19,6 +19,8 @@ pub enum Subject<'a> {
     Project(&'a str),
     Key { project: &'a str, key: &'a str },
     ServiceAccount { project: &'a str, id: &'a str },
+    AdminKeys,
+    AdminKey(&'a str),
 }
 
 pub fn from_response(r: &ErrorResponse, subject: Subject<'_>) -> Error {
@@ -39,6 +41,12 @@ fn classify(
                 "OpenAI has no such endpoint here: check the account's base URL".into()
             }
             Subject::Project(p) => format!("OpenAI has no active project {p}"),
+            Subject::AdminKeys => {
+                "OpenAI has no admin key endpoint here: check the account's base URL".into()
+            }
+            Subject::AdminKey(id) => {
+                format!("OpenAI has no admin key {id} (it may have been deleted)")
+            }
             Subject::Key { project, key } => format!(
                 "OpenAI has no API key {key} in project {project} (it may have been deleted)"
             ),

@@ -13,9 +13,18 @@ pub const FORMATS: &[FormatSpec] = &[
 
 fn env(input: &ExportInput<'_>) -> Result<String> {
     let s = &input.account.settings;
-    let mut vars = vec![("OPENAI_API_KEY", input.secret.expose().clone())];
+    // An admin key goes by the name the official tools read it from, and has no project.
+    let admin = super::admin::admin_id(&input.record.id).is_some();
+    let var = if admin {
+        "OPENAI_ADMIN_KEY"
+    } else {
+        "OPENAI_API_KEY"
+    };
+    let mut vars = vec![(var, input.secret.expose().clone())];
     if let VendorExtra::Openai(extra) = &input.record.extra {
-        vars.push(("OPENAI_PROJECT_ID", extra.project_id.clone()));
+        if !extra.project_id.is_empty() {
+            vars.push(("OPENAI_PROJECT_ID", extra.project_id.clone()));
+        }
     }
     if let Some(org) = &s.organization_id {
         vars.push(("OPENAI_ORG_ID", org.clone()));

@@ -13,20 +13,27 @@
 //!   `<project_id>/<key_id>` and a service account's `Owner.id` is
 //!   `<project_id>/<service_account_id>` (see `record.rs`). A bare `key_…` id is looked up in
 //!   every project.
-//! - Not here: key permissions ("read only", per-endpoint) and renaming. The public API has no
-//!   such fields for these keys; the old Terraform provider that set them used dashboard
-//!   endpoints and browser session keys, which Keyrack does not use.
+//! - Permissions: all / read only / per resource, as the key's `scopes` (`permissions.rs`), set
+//!   when a key is added to a service account and changed with the key update (K4), which also
+//!   moves the expiry.
+//! - Admin keys of the organization (`/organization/admin_api_keys`) are listed beside the
+//!   project keys with the kind label "Admin key", created for owner `admin`, and
+//!   deleted like the others.
+//! - Not here: renaming (the public API cannot).
 
+mod admin;
 mod client;
 mod create;
 mod errors;
 mod export;
 mod extra;
+pub mod permissions;
 pub mod record;
 mod terraform;
 pub mod wire;
 
 pub use client::OpenAiClient;
+pub use create::ADMIN_OWNER;
 pub use extra::OpenaiExtra;
 
 use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
@@ -83,12 +90,17 @@ pub fn capabilities() -> Capabilities {
         expiry: true,
         owner: Some(OwnerField {
             label: "Service account".into(),
-            kinds: vec![OwnerKind::ServiceAccount],
+            // `Other` is the admin key's choice (owner `admin`): a user-owned project key is
+            // not a kind Keyrack can make, so `User` stays out (see `attention::rotatable`).
+            kinds: vec![OwnerKind::ServiceAccount, OwnerKind::Other],
             required: false,
             help: "Leave empty to create a new service account with this name (its key is the \
-                   new key); choose an existing service account to add another key to it."
+                   new key); choose an existing service account to add another key to it, or \
+                   \"Organization admin key\" (owner `admin`) for an admin key owned by you \
+                   (it belongs to no project)."
                 .into(),
         }),
+        // Admin keys have none: the client lets them leave it out.
         project: Some(TextField {
             required: true,
             max_len: 128,
@@ -99,16 +111,23 @@ pub fn capabilities() -> Capabilities {
             "Keys are made for service accounts: a new service account per key, or another key \
              on an existing one. User-owned keys can only be created in the OpenAI dashboard."
                 .into(),
-            "The public Admin API cannot set a key's permissions (read only, per endpoint) or \
-             rename it; Keyrack uses only the public API — no dashboard endpoints, no browser \
-             session keys."
+            "Permissions (all, read only, or per resource) become the key's scopes; the public \
+             Admin API cannot rename keys."
+                .into(),
+            "Admin keys are listed beside project keys, marked \"Admin key\"; they cannot be \
+             edited."
                 .into(),
             "Deleting a service account's last key leaves the service account; Keyrack offers to \
              delete it too."
                 .into(),
-            "Keys of archived projects are not listed.".into(),
+            "Keys of archived projects are hidden unless asked for (keyrack keys list \
+             --include-archived), and shown as inactive."
+                .into(),
         ],
         reports_last_use: true,
+        permissions: Some(permissions::spec()),
+        update_permissions: true,
+        update_expiry: true,
         ..Capabilities::new(VendorId::Openai, "project API key", "Key ID")
     }
 }
@@ -124,8 +143,10 @@ mod tests {
         assert!(caps.name.as_ref().is_some_and(|n| n.required));
         assert!(caps.project.as_ref().is_some_and(|p| p.required));
         assert!(!caps.rename && !caps.update_scopes && !caps.lock && caps.delete);
+        assert!(caps.update_permissions && caps.update_expiry && !caps.remove_expiry);
+        assert_eq!(caps.permissions.as_ref().unwrap().resources.len(), 6);
         assert!(caps.scopes.is_empty());
         assert_eq!(caps.secret_source, SecretSource::ServerIssued);
-        assert!(caps.notes.iter().any(|n| n.contains("session keys")));
+        assert!(caps.notes.iter().any(|n| n.contains("Admin key")));
     }
 }

@@ -2,11 +2,13 @@
 //! inside a project (`/organization/projects/{project_id}/api_keys/{key_id}`), so Keyrack's ids
 //! carry the project: `KeyRecord.id` is `<project_id>/<key_id>` and a service account's
 //! `Owner.id` is `<project_id>/<service_account_id>`. A bare `key_…` id is also accepted by
-//! `get`/`delete`, which then look the key up in every project.
+//! `get`/`delete`, which then look the key up in every project. Admin keys belong to the
+//! organization, not a project: their ids are `admin/<key_id>` (no project id is `admin`).
 
 use chrono::{DateTime, Utc};
 
-use super::wire::{KeyOwner, ProjectApiKey};
+use super::permissions;
+use super::wire::{AdminApiKey, KeyOwner, ProjectApiKey};
 use super::OpenaiExtra;
 use crate::error::{Error, Result};
 use crate::model::{KeyRecord, KeyStatus, Owner, OwnerKind, VendorExtra, VendorId};
@@ -99,13 +101,55 @@ pub fn to_record(
         last_used_at: time(key.last_used_at),
         status,
         locked: false,
-        scopes: Vec::new(),
+        // A deployment that does not answer `scopes` leaves the permissions unknown, not "all".
+        permissions: key.scopes.as_deref().map(permissions::from_scopes),
+        scopes: key.scopes.clone().unwrap_or_default(),
         secret_hint: key.redacted_value.clone(),
-        permissions: None,
         kind_label: None,
         extra: VendorExtra::Openai(OpenaiExtra {
             project_id: project.to_string(),
             project_name: project_name.map(str::to_string),
+        }),
+    }
+}
+
+/// The "project" part of an admin key's id.
+pub const ADMIN: &str = "admin";
+/// How admin keys are marked beside project keys.
+pub const ADMIN_LABEL: &str = "Admin key";
+
+/// An organization admin key, listed beside the project keys and marked as such.
+pub fn admin_record(key: &AdminApiKey, account: &str, now: DateTime<Utc>) -> KeyRecord {
+    let expires_at = time(key.expires_at);
+    KeyRecord {
+        vendor: VendorId::Openai,
+        account: account.to_string(),
+        id: Scoped::join(ADMIN, &key.id),
+        name: key.name.clone(),
+        description: None,
+        owner: key.owner.as_ref().and_then(|o| {
+            Some(Owner {
+                kind: OwnerKind::User,
+                id: o.id.clone()?,
+                name: o.name.clone(),
+            })
+        }),
+        created_at: time(key.created_at),
+        expires_at,
+        last_used_at: time(key.last_used_at),
+        status: if expires_at.is_some_and(|t| t <= now) {
+            KeyStatus::Expired
+        } else {
+            KeyStatus::Active
+        },
+        locked: false,
+        scopes: Vec::new(),
+        secret_hint: key.redacted_value.clone(),
+        permissions: None,
+        kind_label: Some(ADMIN_LABEL.into()),
+        extra: VendorExtra::Openai(OpenaiExtra {
+            project_id: String::new(),
+            project_name: None,
         }),
     }
 }
@@ -140,6 +184,7 @@ mod tests {
                     name: Some("runner".into()),
                 }),
             }),
+            scopes: Some(vec!["model.read".into(), "api.model.read".into()]),
         }
     }
 
@@ -165,6 +210,17 @@ mod tests {
         assert_eq!(owner.kind, OwnerKind::ServiceAccount);
         assert_eq!(owner.id, "proj_a/svc_acct_1");
         assert_eq!(r.created_at.unwrap().timestamp(), 1_767_225_600);
+        assert_eq!(r.scopes, vec!["model.read", "api.model.read"]);
+        let p = r.permissions.clone().unwrap();
+        assert_eq!(p.mode, crate::model::PermissionMode::Restricted);
+        assert_eq!(
+            p.resources.get("models"),
+            Some(&crate::model::PermissionLevel::Read)
+        );
+        assert_eq!(r.kind_label, None);
+        let mut k = key();
+        k.scopes = None;
+        assert_eq!(to_record(&k, "a", "p", None, now).permissions, None);
         assert_eq!(
             r.extra,
             VendorExtra::Openai(OpenaiExtra {
@@ -172,6 +228,22 @@ mod tests {
                 project_name: Some("Alpha".into())
             })
         );
+    }
+
+    #[test]
+    fn admin_keys_are_marked_and_outside_projects() {
+        let key: AdminApiKey = serde_json::from_str(
+            r#"{"object":"organization.admin_api_key","id":"key_a","name":"bot",
+                "redacted_value":"sk-admin...wxyz","created_at":1,"last_used_at":5,
+                "expires_at":null,"owner":{"type":"user","id":"user_1","name":"Jane"}}"#,
+        )
+        .unwrap();
+        let r = admin_record(&key, "acct", Utc::now());
+        assert_eq!(r.id, "admin/key_a");
+        assert_eq!(r.kind_label.as_deref(), Some("Admin key"));
+        assert_eq!(r.last_used_at.unwrap().timestamp(), 5);
+        assert_eq!(r.owner.unwrap().name.as_deref(), Some("Jane"));
+        assert_eq!(r.permissions, None);
     }
 
     #[test]

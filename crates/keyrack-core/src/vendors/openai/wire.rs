@@ -46,6 +46,9 @@ pub struct ProjectApiKey {
     pub owner_project_access: Option<String>,
     #[serde(default)]
     pub owner: Option<KeyOwner>,
+    /// Absent or empty: an unrestricted key.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
 }
 
 /// `owner` of a project API key: `type` plus the matching object.
@@ -87,6 +90,60 @@ pub struct ServiceAccount {
 #[derive(Debug, Serialize)]
 pub struct CreateServiceAccount<'a> {
     pub name: &'a str,
+    /// The service account alone (role `none`, no key), so its key can be made with scopes.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub create_service_account_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_in_seconds: Option<i64>,
+}
+
+/// Update service account (S4) body: only the role, here.
+#[derive(Debug, Serialize)]
+pub struct UpdateServiceAccount<'a> {
+    pub role: &'a str,
+}
+
+/// Update project API key (K4) body: `scopes` replaces (`[]` lifts every restriction),
+/// `expires_in_seconds` counts from now.
+#[derive(Debug, Default, Serialize)]
+pub struct UpdateKey {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_in_seconds: Option<i64>,
+}
+
+/// `organization.admin_api_key`; `value` only in the create response.
+#[derive(Debug, Deserialize)]
+pub struct AdminApiKey {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub redacted_value: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<i64>,
+    #[serde(default)]
+    pub last_used_at: Option<i64>,
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    #[serde(default)]
+    pub owner: Option<AdminKeyOwner>,
+    #[serde(default)]
+    pub value: Option<Sensitive<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AdminKeyOwner {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Create admin key (A2) body.
+#[derive(Debug, Serialize)]
+pub struct CreateAdminKey<'a> {
+    pub name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
 }
@@ -95,6 +152,8 @@ pub struct CreateServiceAccount<'a> {
 #[derive(Debug, Serialize)]
 pub struct CreateServiceAccountKey<'a> {
     pub name: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
 }
@@ -243,15 +302,30 @@ mod tests {
     fn create_bodies_carry_only_given_fields() {
         let body = serde_json::to_string(&CreateServiceAccount {
             name: "ci",
+            create_service_account_only: false,
             expires_in_seconds: None,
         })
         .unwrap();
         assert_eq!(body, r#"{"name":"ci"}"#);
         let body = serde_json::to_string(&CreateServiceAccountKey {
             name: "w",
+            scopes: Vec::new(),
             expires_in_seconds: Some(60),
         })
         .unwrap();
         assert_eq!(body, r#"{"name":"w","expires_in_seconds":60}"#);
+        let body = serde_json::to_string(&CreateServiceAccountKey {
+            name: "w",
+            scopes: vec!["api.all.read".into()],
+            expires_in_seconds: None,
+        })
+        .unwrap();
+        assert_eq!(body, r#"{"name":"w","scopes":["api.all.read"]}"#);
+        let body = serde_json::to_string(&UpdateKey {
+            scopes: Some(Vec::new()),
+            expires_in_seconds: None,
+        })
+        .unwrap();
+        assert_eq!(body, r#"{"scopes":[]}"#);
     }
 }

@@ -10,6 +10,7 @@ mod mint;
 mod model;
 mod paging;
 mod projects;
+mod scopes;
 mod seed;
 mod service_accounts;
 mod wire;

@@ -10,8 +10,8 @@ use super::mint::{issue, new_id, now};
 use super::model::OfProject;
 use super::paging::ListQuery;
 use super::{
-    body, path_param, wire, Answer, Call, IdPath, KeyOwner, PairPath, ProjectKey, ServiceAccount,
-    State,
+    body, path_param, scopes, wire, Answer, Call, IdPath, KeyOwner, PairPath, ProjectKey,
+    ServiceAccount, State,
 };
 
 /// The name the API gives a service account's initial key (the request cannot choose it).
@@ -161,7 +161,7 @@ pub async fn create_key(call: Call, p: PairPath, bytes: Bytes) -> Answer {
         let fields = body::parse(&bytes, &["name", "scopes", "expires_in_seconds"])?;
         let name =
             body::optional_string(&fields, "name")?.unwrap_or_else(|| INITIAL_KEY_NAME.to_string());
-        let scopes = body::optional_strings(&fields, "scopes")?.unwrap_or_default();
+        let scopes = scopes::parse(&fields)?.unwrap_or_default();
         let expires = body::expires_in(&fields, "expires_in_seconds")?.flatten();
         let (key, value) = new_key(&project_id, &id, &name, expires, scopes);
         let out = wire::service_account_key_created(&key, &value);

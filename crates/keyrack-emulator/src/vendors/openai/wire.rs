@@ -81,6 +81,7 @@ pub fn project_key(state: &State, k: &ProjectKey) -> Value {
         "id": k.id,
         "owner_project_access": k.owner_project_access,
         "owner": owner,
+        "scopes": k.scopes,
     })
 }
 
