@@ -220,4 +220,74 @@ mod tests {
         assert_eq!(unquote("'it'\\''s'"), "it's");
         assert_eq!(unquote("\"v\""), "v");
     }
+
+    use crate::model::{Account, VendorExtra};
+    use crate::test_support::key_record;
+
+    fn account(vendor: crate::model::VendorId) -> Account {
+        Account {
+            id: "a".into(),
+            name: "acc".into(),
+            vendor,
+            sandbox: false,
+            settings: Default::default(),
+        }
+    }
+
+    fn run(old: &KeyRecord, new: &KeyRecord, text: &str) -> Result<Replaced> {
+        let secret = Sensitive::from("NEW-SECRET-0123456789");
+        let account = account(old.vendor);
+        replace(&ReplaceInput {
+            path: Path::new("/tmp/x"),
+            text,
+            old,
+            new: ExportInput {
+                record: new,
+                secret: &secret,
+                account: &account,
+                key_file: None,
+                profile: None,
+            },
+        })
+    }
+
+    #[test]
+    fn a_dotenv_gets_the_new_values_and_keeps_everything_else() {
+        let extra = || VendorExtra::Scaleway(Default::default());
+        let old = key_record("SCWOLD00000000000000", extra());
+        let new = key_record("SCWNEW00000000000000", extra());
+        let text =
+            "# mine\nexport SCW_ACCESS_KEY=SCWOLD00000000000000\nSCW_SECRET_KEY='old'\nOTHER=1\n";
+        let done = run(&old, &new, text).unwrap();
+        assert_eq!(
+            done.text.expose(),
+            "# mine\nexport SCW_ACCESS_KEY=SCWNEW00000000000000\nSCW_SECRET_KEY=NEW-SECRET-0123456789\nOTHER=1\n"
+        );
+        assert_eq!(done.what, "SCW_ACCESS_KEY, SCW_SECRET_KEY");
+        // Another key's file is refused, not changed.
+        let theirs = "SCW_ACCESS_KEY=SCWTHEIRS00000000000\nSCW_SECRET_KEY=x\n";
+        let err = run(&old, &new, theirs).err().unwrap();
+        assert_eq!(err.code(), crate::Code::Validation);
+        assert!(run(&old, &new, "NOTHING=here\n").is_err());
+    }
+
+    #[test]
+    fn an_ibm_apikey_json_is_rewritten_when_it_is_the_old_keys() {
+        let extra = || VendorExtra::Ibm(Default::default());
+        let old = key_record("ApiKey-old", extra());
+        let new = KeyRecord {
+            name: Some("ci-rotated-20261204".into()),
+            ..key_record("ApiKey-new", extra())
+        };
+        let text = r#"{"name": "ci", "description": "", "createdAt": "", "apikey": "old"}"#;
+        let done = run(&old, &new, text).unwrap();
+        let file: serde_json::Value = serde_json::from_str(done.text.expose()).unwrap();
+        assert_eq!(file["apikey"], "NEW-SECRET-0123456789");
+        assert_eq!(file["name"], "ci-rotated-20261204");
+        let other = r#"{"name": "someone else", "apikey": "x"}"#;
+        assert_eq!(
+            run(&old, &new, other).err().unwrap().code(),
+            crate::Code::Validation
+        );
+    }
 }
