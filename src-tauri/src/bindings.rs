@@ -24,6 +24,7 @@ const EXPORTS: &[Export] = &[
     export::<crate::dto::InventoryProgress>,
     export::<crate::dto::ClipboardCleared>,
     export::<crate::dto::TrayAction>,
+    export::<crate::dto::RotateChoice>,
     // Core types that cross IPC as they are.
     export::<keyrack_core::error::PublicError>,
     export::<keyrack_core::model::Account>,
@@ -38,6 +39,8 @@ const EXPORTS: &[Export] = &[
     export::<keyrack_core::reveal::PendingSecret>,
     export::<keyrack_core::export::ExportFormat>,
     export::<keyrack_core::settings::Preferences>,
+    export::<keyrack_core::rotation::Plan>,
+    export::<keyrack_core::rotation::RotationReport>,
 ];
 
 fn export<T: TS + 'static>(dir: &Path) -> Result<(), ExportError> {
