@@ -120,9 +120,9 @@ impl<'a> Rotation<'a> {
         self.registry.audit(entry.outcome(&saved));
         if let Err(e) = saved {
             j.step = Step::Create;
-            return self.stopped(j, None, e);
+            return self.stopped(j, None, e, false);
         }
-        self.proceed(j).await
+        self.proceed(j, false).await
     }
 
     /// Go on with a rotation left behind, from the step it reached.
@@ -133,7 +133,7 @@ impl<'a> Rotation<'a> {
         }
         j.failure = None;
         (self.progress)(j.step, &format!("resuming rotation {id} at {}", j.step));
-        Ok(self.proceed(j).await)
+        Ok(self.proceed(j, true).await)
     }
 
     /// Take back a rotation left behind: put an updated file back, delete the new key, forget
@@ -225,11 +225,13 @@ impl<'a> Rotation<'a> {
         Ok(())
     }
 
-    async fn proceed(&self, mut j: Journal) -> RotationReport {
+    /// Run the steps not yet done. `resumed`: the journal comes from an earlier run, which
+    /// may have created a key this one cannot see yet, so it is never thrown away on a failure.
+    async fn proceed(&self, mut j: Journal, resumed: bool) -> RotationReport {
         let mut new = None;
         match self.steps(&mut j, &mut new).await {
             Ok(()) => self.finished(j, new),
-            Err(e) => self.stopped(j, new, e),
+            Err(e) => self.stopped(j, new, e, resumed),
         }
     }
 
@@ -463,7 +465,13 @@ impl<'a> Rotation<'a> {
         report
     }
 
-    fn stopped(&self, mut j: Journal, new: Option<KeyRecord>, error: Error) -> RotationReport {
+    fn stopped(
+        &self,
+        mut j: Journal,
+        new: Option<KeyRecord>,
+        error: Error,
+        resumed: bool,
+    ) -> RotationReport {
         let public = error.to_public();
         j.finished = false;
         j.failure = Some(StepFailure {
@@ -473,7 +481,7 @@ impl<'a> Rotation<'a> {
         });
         (self.progress)(j.step, &format!("failed: {}", public.message));
         // Nothing was created: nothing is left behind to resume or undo.
-        let nothing = j.new_key_id.is_none() && j.step <= Step::Create;
+        let nothing = !resumed && j.new_key_id.is_none() && j.step <= Step::Create;
         let kept = if nothing {
             self.journals.remove(&j.id).map(|()| false)
         } else {

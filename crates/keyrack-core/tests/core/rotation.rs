@@ -835,3 +835,46 @@ async fn verify_key_refuses_a_secret_the_vendor_does_not_know() {
         assert!(err.to_string().contains("new"), "{vendor}: {err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_that_cannot_look_for_an_earlier_create_keeps_its_journal() {
+    let world = World::new().await;
+    let vendor = VendorId::Codefresh;
+    let registry = world.registry().await;
+    let old = target(&registry, vendor).await;
+    let plan = rotation::plan(
+        &registry,
+        &account(vendor),
+        &old.id,
+        &RotateOptions::default(),
+    )
+    .await
+    .unwrap();
+    let journals = Journals::new(&world.paths().data_dir);
+    let mut journal = Journal::new(&plan);
+    journal.step = Step::Create;
+    journal.finished = false;
+    journals.save(&mut journal).unwrap();
+
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    world
+        .env
+        .fault(status_fault("codefresh", "GET", "/api/auth/key", 503, 100))
+        .await;
+    let report = Rotation::new(&registry, &reveal)
+        .resume(&journal.id)
+        .await
+        .unwrap();
+    world.env.clear_faults().await;
+    assert_eq!(report.failure.as_ref().unwrap().step, Step::Create);
+    assert!(report.journal_left);
+    assert_eq!(journals.list().unwrap().len(), 1, "kept: a key may exist");
+    // Once the vendor answers again, the resume goes through.
+    let report = Rotation::new(&registry, &reveal)
+        .verify_retries(Vec::new())
+        .resume(&journal.id)
+        .await
+        .unwrap();
+    assert!(report.done(), "{}", report.summary);
+}
