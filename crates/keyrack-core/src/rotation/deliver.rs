@@ -120,6 +120,11 @@ pub fn deliver(
         Delivery::UpdateFile { path } => {
             let before = Sensitive::new(read(path)?);
             let backup = backup_path(path, rotation_id);
+            if already_updated(path, before.expose(), old, new, secret, account) {
+                // A run cut short after writing: the file is done, its backup is there.
+                let kept = backup.exists().then_some(backup);
+                return Ok((format!("{} (already updated)", path.display()), kept));
+            }
             fsutil::write_private(&backup, before.expose().as_bytes(), Overwrite::Replace)?;
             let mut what = String::new();
             fsutil::update_text(path, |text| {
@@ -138,6 +143,28 @@ pub fn deliver(
             Ok((format!("{what} in {}", path.display()), Some(backup)))
         }
     }
+}
+
+/// Whether `text` already holds the new key (and no longer the old one): a resumed delivery
+/// whose first run wrote the file but ended before saying so.
+fn already_updated(
+    path: &Path,
+    text: &str,
+    old: &KeyRecord,
+    new: &KeyRecord,
+    secret: &Sensitive<String>,
+    account: &Account,
+) -> bool {
+    let holds = |key: &KeyRecord| {
+        replace::replace(&ReplaceInput {
+            path,
+            text,
+            old: key,
+            new: input(new, secret, account),
+        })
+        .is_ok()
+    };
+    old.id != new.id && !holds(old) && holds(new)
 }
 
 /// Put an updated file back as it was (undo).

@@ -878,3 +878,59 @@ async fn a_resume_that_cannot_look_for_an_earlier_create_keeps_its_journal() {
         .unwrap();
     assert!(report.done(), "{}", report.summary);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_cut_short_after_the_file_was_written_is_not_done_twice() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    let vendor = VendorId::Scaleway;
+    let old = target(&registry, vendor).await;
+    let config = world.dir.path().join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "profiles:\n  p:\n    access_key: {}\n    secret_key: old\n",
+            old.id
+        ),
+    )
+    .unwrap();
+    let delivery = Delivery::UpdateFile {
+        path: config.clone(),
+    };
+    // The first run stops at verify, after the file was updated; the journal is then set back
+    // to "deliver started", as a process that died right after writing would have left it.
+    let plan = rotation::plan(
+        &registry,
+        &account(vendor),
+        &old.id,
+        &RotateOptions {
+            delivery: Some(delivery),
+            ..RotateOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    world.env.fault(verify_fault(vendor)).await;
+    // The verify fault must not hit the create: a Scaleway create is a POST.
+    let rotation = Rotation::new(&registry, &reveal).verify_retries(Vec::new());
+    let report = rotation.run(plan).await;
+    world.env.clear_faults().await;
+    assert_eq!(
+        report.failure.as_ref().unwrap().step,
+        Step::Verify,
+        "{}",
+        report.summary
+    );
+    let journals = rotation.journals();
+    let mut journal = journals.load(&report.id).unwrap();
+    journal.step = Step::Deliver;
+    journal.finished = false;
+    journals.save(&mut journal).unwrap();
+    let written = std::fs::read_to_string(&config).unwrap();
+
+    let report = rotation.resume(&report.id).await.unwrap();
+    assert!(report.done(), "{}", report.summary);
+    assert!(report.delivered.unwrap().contains("already updated"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), written);
+}
