@@ -20,6 +20,7 @@ pub mod save;
 pub mod save_picker;
 pub mod state;
 pub mod tray;
+pub mod watch;
 pub mod window;
 
 use std::sync::Arc;
@@ -31,6 +32,12 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        // Start at login (the `start_at_login` preference): an XDG autostart entry on Linux.
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::vendors,
@@ -100,9 +107,23 @@ pub fn run() {
             let state =
                 tauri::async_runtime::block_on(state::AppState::open(options, clipboard, picker))?;
             app.manage(state);
+            let notifier = Arc::new(watch::DesktopNotifier::new(app.handle().clone()));
+            let watch = watch::Watch::new(&app.state::<state::AppState>(), notifier);
+            app.manage(watch);
+            watch::on_notification_click(app.handle());
+            watch::start(app.handle().clone());
             // Without a tray the app still works; closing the window then quits it.
-            if let Err(e) = tray::install(app.handle()) {
-                tracing::warn!(error = %e, "no tray icon; closing the window will quit");
+            match tray::install(app.handle()) {
+                // Started at login: stay in the tray until asked.
+                Ok(()) if std::env::args().any(|a| a == "--hidden") => {
+                    if let Some(window) = app.get_webview_window(window::MAIN) {
+                        let _ = window.hide();
+                    }
+                }
+                Ok(()) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "no tray icon; closing the window will quit")
+                }
             }
             Ok(())
         })

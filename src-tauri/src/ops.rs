@@ -64,6 +64,7 @@ pub async fn list_all<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<A
             listing_of(account, listing.result, listing.notices)
         })
         .collect();
+    crate::watch::after_listing(app, state, chrono::Utc::now());
     tray::refresh(app);
     results
 }
@@ -97,12 +98,7 @@ pub async fn create_key<R: Runtime>(
     account_id: &str,
     spec: &NewKey,
 ) -> Result<PendingSecret> {
-    let created = state
-        .registry()
-        .vendor(account_id)
-        .await?
-        .create(spec)
-        .await?;
+    let created = state.registry().create_key(account_id, spec).await?;
     let record = created.record.clone();
     let pending = state.reveal().hold(created);
     tracing::info!(account = %account_id, key = %record.id, handle = %pending.handle, "key created; secret held");
@@ -153,6 +149,9 @@ pub async fn set_preferences<R: Runtime>(
     let before = state.registry().preferences();
     let result = state.registry().set_preferences(preferences).await;
     let after = state.registry().preferences();
+    if before.start_at_login != after.start_at_login {
+        crate::watch::set_start_at_login(app, after.start_at_login);
+    }
     if before.sandbox != after.sandbox {
         state.prune_cache();
         events::accounts_changed(app);

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
 use keyrack_core::accounts::{Options, Registry};
+use keyrack_core::attention::{self, Attention};
 use keyrack_core::clipboard::{Clipboard, SecretClipboard};
 use keyrack_core::error::Result;
 use keyrack_core::model::{Account, KeyRecord};
@@ -144,6 +145,18 @@ impl AppState {
             .collect();
         soon.sort_by_key(|(_, k)| k.expires_at);
         soon
+    }
+
+    /// Cached keys that need attention (expiring, old, unused) by the preferences' rules and the
+    /// user's snoozes and "expected" notes, soonest trouble first.
+    pub fn attention(&self, now: DateTime<Utc>) -> Vec<Attention> {
+        attention::evaluate(
+            &self.cached_keys(),
+            &self.registry.list_accounts(),
+            &self.registry.preferences(),
+            &self.registry.key_notes(),
+            now,
+        )
     }
 
     pub fn remember_key_file(&self, handle: &str, path: &Path) {

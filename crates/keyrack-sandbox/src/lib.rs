@@ -21,7 +21,30 @@ pub struct InProcess;
 #[async_trait]
 impl Launcher for InProcess {
     async fn start(&self, state_file: &Path) -> Result<Box<dyn Running>> {
-        Ok(Box::new(Sandbox::start(state_file).await?))
+        Ok(Box::new(Sandbox::start(state_file, control_api()).await?))
+    }
+}
+
+/// Starts the emulator in this process with its control API open to holders of `token` — for
+/// tests that inject vendor faults into an app's sandbox without touching the process
+/// environment (which parallel tests share).
+#[derive(Clone)]
+pub struct InProcessWithControl {
+    pub token: String,
+}
+
+impl std::fmt::Debug for InProcessWithControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InProcessWithControl")
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl Launcher for InProcessWithControl {
+    async fn start(&self, state_file: &Path) -> Result<Box<dyn Running>> {
+        let control = ControlApi::Token(self.token.clone());
+        Ok(Box::new(Sandbox::start(state_file, control).await?))
     }
 }
 
@@ -43,13 +66,13 @@ impl std::fmt::Debug for Sandbox {
 impl Sandbox {
     /// Start the emulator with its state in `state_file` (created on first start). A state file
     /// that cannot be read is kept aside as `<name>.broken-<time>` and the sandbox starts fresh.
-    pub async fn start(state_file: &Path) -> Result<Sandbox> {
-        let emulator = match start_emulator(state_file).await {
+    pub async fn start(state_file: &Path, control: ControlApi) -> Result<Sandbox> {
+        let emulator = match start_emulator(state_file, control.clone()).await {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                 let aside = set_aside(state_file)?;
                 tracing::warn!(kept = %aside.display(), "sandbox state unreadable; starting fresh");
-                start_emulator(state_file)
+                start_emulator(state_file, control)
                     .await
                     .map_err(|e| start_error(state_file, e))?
             }
@@ -93,10 +116,10 @@ fn control_api() -> ControlApi {
     }
 }
 
-async fn start_emulator(state_file: &Path) -> std::io::Result<Emulator> {
+async fn start_emulator(state_file: &Path, control: ControlApi) -> std::io::Result<Emulator> {
     keyrack_emulator::start(EmulatorOptions {
         state_file: Some(state_file.to_path_buf()),
-        control: control_api(),
+        control,
         ..Default::default()
     })
     .await
@@ -148,7 +171,7 @@ mod tests {
     #[tokio::test]
     async fn the_app_sandbox_has_no_control_api() {
         let dir = tempfile::tempdir().unwrap();
-        let sandbox = Sandbox::start(&dir.path().join("state.json"))
+        let sandbox = Sandbox::start(&dir.path().join("state.json"), ControlApi::Off)
             .await
             .unwrap();
         let base = sandbox.base_url().to_string();

@@ -71,8 +71,11 @@ pub async fn key_update<R: Runtime>(
     key_id: String,
     changes: KeyUpdate,
 ) -> IpcResult<KeyRecord> {
-    let vendor = state.registry().vendor(&account_id).await.map_err(public)?;
-    let record = vendor.update(&key_id, &changes).await.map_err(public)?;
+    let record = state
+        .registry()
+        .update_key(&account_id, &key_id, &changes)
+        .await
+        .map_err(public)?;
     state.cache_key(record.clone());
     events::keys_changed(&app);
     Ok(record)
@@ -86,8 +89,12 @@ pub async fn key_set_locked<R: Runtime>(
     key_id: String,
     locked: bool,
 ) -> IpcResult<KeyRecord> {
-    let vendor = state.registry().vendor(&account_id).await.map_err(public)?;
-    vendor.set_locked(&key_id, locked).await.map_err(public)?;
+    let registry = state.registry();
+    registry
+        .set_locked(&account_id, &key_id, locked)
+        .await
+        .map_err(public)?;
+    let vendor = registry.vendor(&account_id).await.map_err(public)?;
     let record = vendor.get(&key_id).await.map_err(public)?;
     state.cache_key(record.clone());
     events::keys_changed(&app);
@@ -102,11 +109,12 @@ pub async fn key_set_disabled<R: Runtime>(
     key_id: String,
     disabled: bool,
 ) -> IpcResult<KeyRecord> {
-    let vendor = state.registry().vendor(&account_id).await.map_err(public)?;
-    vendor
-        .set_disabled(&key_id, disabled)
+    let registry = state.registry();
+    registry
+        .set_disabled(&account_id, &key_id, disabled)
         .await
         .map_err(public)?;
+    let vendor = registry.vendor(&account_id).await.map_err(public)?;
     let record = vendor.get(&key_id).await.map_err(public)?;
     state.cache_key(record.clone());
     events::keys_changed(&app);
@@ -120,8 +128,11 @@ pub async fn key_delete<R: Runtime>(
     account_id: String,
     key_id: String,
 ) -> IpcResult<DeleteOutcome> {
-    let vendor = state.registry().vendor(&account_id).await.map_err(public)?;
-    let outcome = vendor.delete(&key_id).await.map_err(public)?;
+    let outcome = state
+        .registry()
+        .delete_key(&account_id, &key_id)
+        .await
+        .map_err(public)?;
     state.uncache_key(&account_id, &key_id);
     events::keys_changed(&app);
     Ok(outcome)
@@ -134,6 +145,9 @@ pub async fn owner_delete(
     account_id: String,
     owner: Owner,
 ) -> IpcResult<()> {
-    let vendor = state.registry().vendor(&account_id).await.map_err(public)?;
-    vendor.delete_owner(&owner).await.map_err(public)
+    state
+        .registry()
+        .delete_owner(&account_id, &owner)
+        .await
+        .map_err(public)
 }

@@ -9,11 +9,11 @@
 //! The menu is rebuilt whenever accounts, keys or held secrets change (`refresh`).
 
 mod actions;
+pub mod icon;
 mod model;
 pub mod quick_create;
 mod render;
 
-use tauri::image::Image;
 use tauri::menu::Menu;
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
@@ -24,8 +24,6 @@ use render::{build_menu, read_back, remember, TrayMenu};
 
 /// Id of Keyrack's one tray icon.
 pub const TRAY_ID: &str = "main";
-
-const TRAY_PNG: &[u8] = include_bytes!("../../../icons/tray.png");
 
 /// Builds the menu and makes it the current tray menu, without an icon (what the mock-runtime
 /// tests use; `install` does the same plus the icon).
@@ -40,8 +38,8 @@ pub fn attach_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let built = build_menu(app)?;
     TrayIconBuilder::with_id(TRAY_ID)
-        .icon(Image::from_bytes(TRAY_PNG)?)
-        .tooltip("Keyrack")
+        .icon(icon::for_count(built.attention)?)
+        .tooltip(tooltip(built.attention))
         .menu(&built.menu)
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| activate(app, event.id().as_ref()))
@@ -65,6 +63,7 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
         }
     };
     let menu = built.menu.clone();
+    let attention = built.attention;
     // Not under the lock: replacing a tray's menu waits for the main thread, which may itself
     // be waiting to rebuild.
     if remember(app, built) {
@@ -72,8 +71,27 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
             if let Err(e) = tray.set_menu(Some(menu)) {
                 tracing::warn!(error = %e, "could not replace the tray menu");
             }
+            let marked = icon::for_count(attention)
+                .and_then(|i| tray.set_icon(Some(i)))
+                .and_then(|()| tray.set_tooltip(Some(tooltip(attention))));
+            if let Err(e) = marked {
+                tracing::warn!(error = %e, "could not update the tray icon");
+            }
         }
     }
+}
+
+/// "Keyrack", or "Keyrack — 3 keys need attention".
+fn tooltip(attention: usize) -> String {
+    match attention {
+        0 => "Keyrack".into(),
+        n => format!("Keyrack — {}", model::attention_label(n)),
+    }
+}
+
+/// Show the main window with a key selected (a notification was clicked).
+pub fn select_key<R: Runtime>(app: &AppHandle<R>, account: String, key: String) {
+    actions::perform(app, model::Action::SelectKey { account, key });
 }
 
 /// Run the action of the menu item `id` (what a click in the tray does).
@@ -116,7 +134,7 @@ mod tests {
 
     #[test]
     fn tray_icon_is_a_decodable_png() {
-        let icon = Image::from_bytes(TRAY_PNG).expect("tray.png decodes");
+        let icon = icon::plain().expect("tray.png decodes");
         assert!(icon.width() >= 16 && icon.height() >= 16);
     }
 }

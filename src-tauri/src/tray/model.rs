@@ -6,12 +6,14 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use keyrack_core::attention::Attention;
 use keyrack_core::model::{Account, KeyRecord};
 use keyrack_core::reveal::PendingSecret;
 
 use crate::state::AppState;
 
-/// At most this many keys under "Expiring soon"; the rest are counted.
+/// At most this many keys under "Expiring soon" (and under "need attention"); the rest are
+/// counted.
 const MAX_EXPIRING: usize = 10;
 /// Menu labels are cut here so a long key name cannot make the menu unusable.
 const MAX_LABEL: usize = 60;
@@ -94,17 +96,43 @@ pub struct Snapshot {
     accounts: Vec<Account>,
     latest_secret: Option<PendingSecret>,
     expiring: Vec<(Account, KeyRecord)>,
+    /// Keys that need attention, each with its account's name.
+    attention: Vec<(String, Attention)>,
     sandbox: bool,
 }
 
 impl Snapshot {
     pub fn of(state: &AppState) -> Snapshot {
+        let accounts = state.registry().list_accounts();
         Snapshot {
-            accounts: state.registry().list_accounts(),
             latest_secret: state.reveal().latest(),
             expiring: state.expiring_soon(Utc::now()),
+            attention: with_account_names(&accounts, state.attention(Utc::now())),
             sandbox: state.registry().preferences().sandbox,
+            accounts,
         }
+    }
+
+    /// How many keys need attention (the tray icon shows a mark when this is not zero).
+    pub fn needs_attention(&self) -> usize {
+        self.attention.len()
+    }
+}
+
+fn with_account_names(accounts: &[Account], list: Vec<Attention>) -> Vec<(String, Attention)> {
+    list.into_iter()
+        .filter_map(|a| {
+            let name = accounts.iter().find(|x| x.id == a.account_id)?.name.clone();
+            Some((name, a))
+        })
+        .collect()
+}
+
+/// "1 key needs attention", "3 keys need attention".
+pub fn attention_label(count: usize) -> String {
+    match count {
+        1 => "1 key needs attention".into(),
+        n => format!("{n} keys need attention"),
     }
 }
 
@@ -137,6 +165,37 @@ pub fn entries(s: &Snapshot) -> Vec<Entry> {
             Action::CopyLast {
                 handle: latest.handle.clone(),
             },
+        ));
+    }
+
+    if !s.attention.is_empty() {
+        let mut keys: Vec<Entry> = s
+            .attention
+            .iter()
+            .take(MAX_EXPIRING)
+            .enumerate()
+            .map(|(i, (account, a))| {
+                let why = a.reasons.first().map(|r| r.describe()).unwrap_or_default();
+                item(
+                    format!("attention:{i}"),
+                    short(&format!("{} — {account}: {why}", a.key.display_name())),
+                    Action::SelectKey {
+                        account: a.account_id.clone(),
+                        key: a.key_id.clone(),
+                    },
+                )
+            })
+            .collect();
+        if s.attention.len() > MAX_EXPIRING {
+            keys.push(note(
+                "attention:more",
+                format!("…and {} more in Keyrack", s.attention.len() - MAX_EXPIRING),
+            ));
+        }
+        menu.push(submenu(
+            "attention",
+            attention_label(s.attention.len()),
+            keys,
         ));
     }
 
@@ -266,6 +325,7 @@ mod tests {
             expiring: (0..12)
                 .map(|i| (a1.clone(), key(&format!("k{i}"), 1)))
                 .collect(),
+            attention: Vec::new(),
             sandbox: true,
         };
         let table = entries(&snapshot);
@@ -301,6 +361,59 @@ mod tests {
         assert_eq!(actions["sandbox"], Action::ToggleSandbox);
         assert_eq!(actions["quit"], Action::Quit);
         assert!(!actions.contains_key("expiring:more"));
+    }
+
+    #[test]
+    fn keys_needing_attention_are_counted_with_their_reason() {
+        use keyrack_core::attention::Reason;
+        let a1 = account("a1", "Prod");
+        let attention = |id: &str| Attention {
+            account_id: "a1".into(),
+            key_id: id.into(),
+            key: key(id, 3),
+            reasons: vec![Reason::Expiring {
+                at: Utc::now(),
+                days_left: 3,
+                within_days: 14,
+            }],
+        };
+        let snapshot = Snapshot {
+            accounts: vec![a1.clone()],
+            attention: with_account_names(
+                &[a1],
+                vec![attention("k1"), attention("k2"), {
+                    let mut gone = attention("k3");
+                    gone.account_id = "removed".into();
+                    gone
+                }],
+            ),
+            ..Snapshot::default()
+        };
+        assert_eq!(
+            snapshot.needs_attention(),
+            2,
+            "keys of gone accounts are left out"
+        );
+        let table = entries(&snapshot);
+        let section = table.iter().find(|e| e.id == "attention").unwrap();
+        assert_eq!(section.label, "2 keys need attention");
+        let Kind::Submenu(items) = &section.kind else {
+            panic!("attention is a submenu")
+        };
+        assert_eq!(items[0].label, "key k1 — Prod: expires in 3 days");
+        let mut actions = HashMap::new();
+        actions_of(&table, &mut actions);
+        assert_eq!(
+            actions["attention:1"],
+            Action::SelectKey {
+                account: "a1".into(),
+                key: "k2".into()
+            }
+        );
+        assert_eq!(attention_label(1), "1 key needs attention");
+        assert!(entries(&Snapshot::default())
+            .iter()
+            .all(|e| e.id != "attention"));
     }
 
     #[test]

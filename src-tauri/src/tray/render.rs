@@ -19,6 +19,8 @@ use crate::state::AppState;
 pub struct BuiltMenu<R: Runtime> {
     pub menu: Menu<R>,
     pub actions: HashMap<String, Action>,
+    /// How many keys need attention (the icon's mark).
+    pub attention: usize,
     /// Rebuilds can run on two threads at once (a command and a tray click): the one that
     /// read the state last wins, whichever finishes last.
     generation: u64,
@@ -92,6 +94,7 @@ pub fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<BuiltMenu<R>>
     Ok(BuiltMenu {
         menu,
         actions,
+        attention: snapshot.needs_attention(),
         generation,
     })
 }

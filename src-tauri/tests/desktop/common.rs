@@ -177,6 +177,9 @@ pub struct TestApp {
     pub responses: Mutex<Vec<(String, String)>>,
 }
 
+/// The token the tests' sandboxes accept on their control API.
+const CONTROL_TOKEN: &str = "desktop-tests-control-token-0123456789";
+
 pub struct Setup {
     /// Start the in-process sandbox (five accounts against the built-in emulator).
     pub sandbox: bool,
@@ -216,8 +219,11 @@ impl TestApp {
             paths: paths.clone(),
             store: setup.store.clone(),
             http: None,
+            // The control API (fault injection) answers this test's token only.
             sandbox: setup.sandbox.then(|| {
-                Arc::new(keyrack_sandbox::InProcess) as Arc<dyn keyrack_core::sandbox::Launcher>
+                Arc::new(keyrack_sandbox::InProcessWithControl {
+                    token: CONTROL_TOKEN.into(),
+                }) as Arc<dyn keyrack_core::sandbox::Launcher>
             }),
         };
         let picker = Arc::new(FakePicker::default());
@@ -374,6 +380,7 @@ impl TestApp {
         write!(
             stream,
             "POST /__emulator/faults HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             X-Keyrack-Control-Token: {CONTROL_TOKEN}\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )

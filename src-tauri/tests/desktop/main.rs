@@ -9,3 +9,4 @@ mod common;
 mod ipc;
 mod tray;
 mod untrusted;
+mod watch;

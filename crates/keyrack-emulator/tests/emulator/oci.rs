@@ -1022,9 +1022,14 @@ async fn users_manage_their_own_keys_and_admins_anyones() {
 async fn unknown_operations_and_methods() {
     let s = sandbox().await;
     s.oci
-        .send(&s.admin, "GET", "/20160918/users", None)
+        .send(&s.admin, "GET", "/20160918/widgets", None)
         .await
         .assert_error(404, "NotFound");
+    // ListUsers exists, and says what it lacks.
+    s.oci
+        .send(&s.admin, "GET", "/20160918/users", None)
+        .await
+        .assert_error(400, "MissingParameter");
     let p = s.oci.parts("GET", "/20160918/users", None);
     s.oci
         .send_with("GET", "/20160918/users", &p.headers(), None)
