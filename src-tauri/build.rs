@@ -25,6 +25,8 @@ const COMMANDS: &[&str] = &[
     "key_set_disabled",
     "key_delete",
     "owner_delete",
+    "rotation_plan",
+    "rotate_key",
     // Secrets of created keys
     "secrets_pending",
     "secret_reveal",

@@ -24,6 +24,7 @@ const EXPORTS: &[Export] = &[
     export::<crate::dto::InventoryProgress>,
     export::<crate::dto::ClipboardCleared>,
     export::<crate::dto::TrayAction>,
+    export::<crate::dto::RotateChoice>,
     // Core types that cross IPC as they are.
     export::<keyrack_core::error::PublicError>,
     export::<keyrack_core::model::Account>,
@@ -42,6 +43,8 @@ const EXPORTS: &[Export] = &[
     export::<keyrack_core::attention::KeyNote>,
     export::<keyrack_core::audit::AuditEntry>,
     export::<keyrack_core::audit::AuditFilter>,
+    export::<keyrack_core::rotation::Plan>,
+    export::<keyrack_core::rotation::RotationReport>,
 ];
 
 fn export<T: TS + 'static>(dir: &Path) -> Result<(), ExportError> {

@@ -192,3 +192,33 @@ pub struct TrayAction {
     #[ts(optional)]
     pub error: Option<PublicError>,
 }
+
+/// What the Rotate dialog chose (`rotation_plan`, `rotate_key`). No path: the webview never names
+/// one — the new secret goes to the reveal panel, to be saved from there.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotateChoice {
+    /// The new key's name; absent: the old one's with `-rotated-<date>`.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub retire: keyrack_core::rotation::Retire,
+    /// With `keep`: how many days before the old key is due to go.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub grace_days: Option<u32>,
+}
+
+impl RotateChoice {
+    pub fn options(&self) -> keyrack_core::rotation::RotateOptions {
+        keyrack_core::rotation::RotateOptions {
+            name: self.name.clone().filter(|n| !n.trim().is_empty()),
+            delivery: None,
+            retire: self.retire,
+            grace_until: self
+                .grace_days
+                .map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d))),
+        }
+    }
+}

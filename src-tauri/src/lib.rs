@@ -61,6 +61,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::keys::key_set_disabled,
             commands::keys::key_delete,
             commands::keys::owner_delete,
+            commands::rotation::rotation_plan,
+            commands::rotation::rotate_key,
             commands::secrets::secrets_pending,
             commands::secrets::secret_reveal,
             commands::secrets::secret_copy,

@@ -61,6 +61,21 @@ def service_account_create_returns_its_key_once():
 
 
 @suite.step
+def the_new_project_key_lists_models():
+    # What Keyrack's rotation does to prove a new key works: GET /v1/models with that key.
+    with_key = OpenAI(
+        api_key=s["key_value"],
+        base_url=m["base_url"],
+        max_retries=0,
+        _strict_response_validation=True,
+    )
+    models = list(with_key.models.list())
+    assert models and all(model.object == "model" for model in models)
+    wrong = OpenAI(api_key="sk-proj-not-a-key", base_url=m["base_url"], max_retries=0)
+    expect_error(401, wrong.models.list)
+
+
+@suite.step
 def service_account_retrieve_and_list():
     account = org.projects.service_accounts.retrieve(s["account"], project_id=s["project"])
     assert account.name == "sdk-bot"

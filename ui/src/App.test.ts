@@ -153,7 +153,22 @@ describe('App', () => {
     await start(backend({ accounts: [oci], keys: { [oci.id]: [key('oci', oci.id, 'aa:bb')] } }));
     await fireEvent.click(rowFor('aa:bb'));
     const bar = screen.getByRole('toolbar', { name: 'Key actions' });
-    expect(within(bar).getAllByRole('button').map((x) => x.textContent?.trim())).toEqual(['Delete']);
+    expect(within(bar).getAllByRole('button').map((x) => x.textContent?.trim())).toEqual(['Rotate…', 'Delete']);
+  });
+
+  it('rotates from the detail panel: the plan, then the result, and the new secret in the reveal panel', async () => {
+    const b = backend({ accounts: [ibm], keys: { [ibm.id]: [key('ibm', ibm.id, 'ApiKey-1', { name: 'old' })] } });
+    await start(b);
+    await fireEvent.click(rowFor('ApiKey-1'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Rotate…' }));
+    await settle();
+    expect(screen.getByTestId('rotate-plan').textContent).toContain('old-rotated-20261204');
+    await fireEvent.click(screen.getByTestId('rotate-run'));
+    await settle();
+    expect(screen.getByTestId('rotate-result').dataset.step).toBe('done');
+    expect(rowFor('k_rot_ApiKey-1')).toBeTruthy();
+    expect(screen.queryByText('ApiKey-1', { selector: '[data-testid="detail-id"]' })).toBeNull();
+    expect(b.called('secret_reveal')).toEqual([]);
   });
 
   it('deletes with Delete after a confirmation naming the key and its account', async () => {

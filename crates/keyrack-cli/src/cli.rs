@@ -186,6 +186,14 @@ pub enum KeysCmd {
     Enable(KeyRef),
     /// Delete a key. Asks first unless --yes.
     Delete(DeleteArgs),
+    /// Replace a key with a new one: create it (same owner, project, scopes, permissions,
+    /// lifetime), deliver its secret, check that it signs in, then retire the old key. Each step
+    /// is journaled; a failure stops there and leaves the old key working. Asks first unless
+    /// --yes.
+    Rotate(Box<RotateArgs>),
+    /// Rotations left behind (stopped or interrupted) to resume or undo, and old keys kept for a
+    /// grace period.
+    Rotations,
 }
 
 #[derive(Debug, Args)]
@@ -340,6 +348,66 @@ impl PermissionArgs {
             mode,
             resources: self.allow.iter().cloned().collect(),
         })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// Account name (or id), as `accounts list` shows it.
+    #[arg(long, value_name = "NAME", required_unless_present_any = ["resume", "undo"])]
+    pub account: Option<String>,
+    /// The vendor's id of the key to replace.
+    #[arg(required_unless_present_any = ["resume", "undo"], conflicts_with_all = ["resume", "undo"])]
+    pub key_id: Option<String>,
+    /// The new key's name; default: the old name with -rotated-<date>.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Write the new secret to this new file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "FILE", conflicts_with = "update_file")]
+    pub out: Option<PathBuf>,
+    /// File format for --out: native (the vendor's own, default), env, json, or a named one.
+    #[arg(long, value_name = "FORMAT", requires = "out", value_parser = format_parser())]
+    pub format: Option<FormatChoice>,
+    /// Replace the old secret in this file, in place: an OCI config profile (a new PEM is
+    /// written beside the old key file), a Scaleway config.yaml profile, a Codefresh .cfconfig
+    /// context, an IBM apikey.json, or a .env.
+    #[arg(long, value_name = "FILE")]
+    pub update_file: Option<PathBuf>,
+    /// What to do with the old key once the new one works (default: delete; keep with --grace).
+    #[arg(long, value_name = "ACTION", value_parser = ["delete", "disable", "keep"])]
+    pub then: Option<String>,
+    /// Keep the old key this long (e.g. 7d, 36h, 2w); implies --then keep.
+    #[arg(long, value_name = "DURATION", value_parser = parse_grace)]
+    pub grace: Option<chrono::Duration>,
+    /// Do not ask for confirmation (required without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Go on with a rotation left behind (see `keys rotations`).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["undo", "account", "name", "out", "update_file", "then", "grace"])]
+    pub resume: Option<String>,
+    /// Undo a rotation left behind: put an updated file back and delete the new key.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["resume", "account", "name", "out", "update_file", "then", "grace"])]
+    pub undo: Option<String>,
+}
+
+/// `7d`, `36h`, `2w`, `90m`.
+fn parse_grace(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text.len().saturating_sub(1);
+    let (n, unit) = (&text[..split], &text[split..]);
+    let n: i64 = n
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{text}` is not a duration like 7d, 36h, 2w or 90m"))?;
+    match unit {
+        "m" => Ok(chrono::Duration::minutes(n)),
+        "h" => Ok(chrono::Duration::hours(n)),
+        "d" => Ok(chrono::Duration::days(n)),
+        "w" => Ok(chrono::Duration::weeks(n)),
+        _ => Err(format!(
+            "`{text}` is not a duration like 7d, 36h, 2w or 90m"
+        )),
     }
 }
 
@@ -518,7 +586,10 @@ fn audit_action_parser() -> impl TypedValueParser<Value = keyrack_core::audit::A
         "account-add",
         "account-update",
         "account-remove",
+        "rotation-start",
         "rotation-step",
+        "rotation-done",
+        "rotation-undo",
     ])
     .map(|s| snake_case_enum(&s).expect("every listed action is an AuditAction"))
 }

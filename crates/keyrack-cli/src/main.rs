@@ -71,6 +71,8 @@ async fn run(cli: Cli) -> keyrack_core::Result<u8> {
             KeysCmd::Disable(key) => keys_change::toggle(Toggle::Disable, key, &source, mode).await,
             KeysCmd::Enable(key) => keys_change::toggle(Toggle::Enable, key, &source, mode).await,
             KeysCmd::Delete(args) => keys_change::delete(args, &source, mode).await,
+            KeysCmd::Rotate(args) => commands::keys_rotate::run(*args, &source, mode).await,
+            KeysCmd::Rotations => commands::keys_rotate::list(&source, mode),
         },
         Command::Audit(args) => commands::audit::run(args, &source, mode).await,
         Command::Export(cmd) => commands::export::run(cmd, &source, mode).await,

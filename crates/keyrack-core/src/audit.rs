@@ -47,7 +47,10 @@ pub enum AuditAction {
     AccountAdd,
     AccountUpdate,
     AccountRemove,
+    RotationStart,
     RotationStep,
+    RotationDone,
+    RotationUndo,
 }
 
 /// How it went.

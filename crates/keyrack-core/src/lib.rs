@@ -16,6 +16,7 @@ pub mod http;
 pub mod inventory;
 pub mod model;
 pub mod reveal;
+pub mod rotation;
 pub mod sandbox;
 pub mod secret;
 pub mod settings;

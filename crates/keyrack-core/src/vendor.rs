@@ -13,6 +13,7 @@ use crate::model::{
     Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
     NewKey, Owner, OwnerKind, PermissionLevel, VendorId,
 };
+use crate::secret::Sensitive;
 
 /// Rules for a text field of the create form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -220,6 +221,14 @@ pub trait Vendor: Send + Sync {
     async fn delete_owner(&self, owner: &Owner) -> Result<()> {
         let _ = owner;
         Err(self.unsupported("deleting owners"))
+    }
+
+    /// Prove that a new key's secret authenticates at the vendor (rotation's verify step), by a
+    /// request made with that secret alone — never with the account's credential. `Ok` only
+    /// when the vendor accepted it; its refusal comes back as the vendor's error.
+    async fn verify_key(&self, key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
+        let _ = (key, secret);
+        Err(self.unsupported("verifying a new key"))
     }
 
     /// The `Unsupported` error for an operation this vendor lacks.

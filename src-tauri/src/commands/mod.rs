@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod app;
 pub mod hygiene;
 pub mod keys;
+pub mod rotation;
 pub mod secrets;
 
 /// A command is named in four places that must agree; this test is where they meet.

@@ -554,3 +554,60 @@ fn a_broken_settings_file_is_reported_and_defaults_apply() {
         45
     );
 }
+
+#[test]
+fn rotate_key_plans_then_replaces_and_holds_the_new_secret() {
+    let t = TestApp::new();
+    let ibm = sandbox("ibm");
+    let pending = t.ok(
+        "key_create",
+        json!({ "accountId": ibm, "spec": { "name": "to rotate" } }),
+    );
+    let old = pending["record"]["id"].as_str().unwrap().to_string();
+    let choice = json!({ "retire": "delete" });
+    let plan = t.ok(
+        "rotation_plan",
+        json!({ "accountId": ibm, "keyId": old, "choice": choice }),
+    );
+    assert!(
+        plan["spec"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("to-rotate-rotated-")
+            || plan["spec"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("to rotate-rotated-")
+    );
+    assert_eq!(
+        plan["delivery"],
+        Value::Null,
+        "the window never names a file"
+    );
+    t.clear_events();
+    let report = t.ok(
+        "rotate_key",
+        json!({ "accountId": ibm, "keyId": old, "choice": choice }),
+    );
+    assert_eq!(report["step"], "done", "{report}");
+    assert_eq!(report["old_key"], "deleted");
+    assert_eq!(t.events_named("keys-changed").len(), 1);
+    let handle = report["secret"]["handle"].as_str().unwrap();
+    let pending = t.ok("secrets_pending", json!({}));
+    assert!(pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["handle"] == handle));
+    let gone = t.err("key_get", json!({ "accountId": ibm, "keyId": old }));
+    assert_eq!(gone["code"], "not_found");
+    // A choice the vendor cannot do is refused before anything happens.
+    let refused = t.err(
+        "rotation_plan",
+        json!({ "accountId": sandbox("scaleway"), "keyId": "SCWXXXXXXXXXXXXXXXXX", "choice": { "retire": "disable" } }),
+    );
+    assert!(
+        ["validation", "not_found"].contains(&refused["code"].as_str().unwrap()),
+        "{refused}"
+    );
+}

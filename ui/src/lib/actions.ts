@@ -7,7 +7,16 @@ import { inventory } from './inventory.svelte';
 import { displayName, rowUid } from './keys';
 import { reveal } from './reveal.svelte';
 import { toaster } from './toasts.svelte';
-import type { DeleteOutcome, KeyRecord, KeyUpdate, NewKey, Owner, PendingSecret } from './types';
+import type {
+  DeleteOutcome,
+  KeyRecord,
+  KeyUpdate,
+  NewKey,
+  Owner,
+  PendingSecret,
+  RotateChoice,
+  RotationReport,
+} from './types';
 import { ui } from './ui.svelte';
 
 function fail(prefix: string, e: unknown): never {
@@ -113,5 +122,21 @@ export async function deleteOwner(accountId: string, owner: Owner): Promise<void
     toaster.show(`Deleted ${owner.name ?? owner.id}`);
   } catch (e) {
     fail('Could not delete the owner', e);
+  }
+}
+
+/** Rotate a key. A failed step comes back in the report (the dialog shows it); the new key's
+ *  secret, when there is one, goes to the reveal panel like any created key's. */
+export async function rotateKey(record: KeyRecord, choice: RotateChoice): Promise<RotationReport> {
+  try {
+    const report = await own(() => api.rotateKey(record.account, record.id, choice));
+    if (report.new_key) inventory.upsert(report.new_key);
+    if (report.old_key === 'deleted') inventory.remove(record.account, record.id);
+    if (report.secret) reveal.add(report.secret);
+    if (report.failure) toaster.show(`Rotation stopped at ${report.failure.step}`, 'error');
+    else toaster.show(`Rotated ${displayName(record)}`);
+    return report;
+  } catch (e) {
+    fail('Could not rotate the key', e);
   }
 }

@@ -22,8 +22,11 @@ import type {
   NewKey,
   Owner,
   PendingSecret,
+  Plan,
   Preferences,
   PublicError,
+  RotateChoice,
+  RotationReport,
   SavedFile,
   TrayMenuItem,
   VendorDetail,
@@ -134,6 +137,11 @@ export const keyDelete = (accountId: string, keyId: string): Promise<DeleteOutco
   call('key_delete', { accountId, keyId });
 export const ownerDelete = (accountId: string, owner: Owner): Promise<void> =>
   call('owner_delete', { accountId, owner });
+// Rotation: the plan (nothing changes), then the run; a failed step is in the report.
+export const rotationPlan = (accountId: string, keyId: string, choice: RotateChoice): Promise<Plan> =>
+  call('rotation_plan', { accountId, keyId, choice });
+export const rotateKey = (accountId: string, keyId: string, choice: RotateChoice): Promise<RotationReport> =>
+  call('rotate_key', { accountId, keyId, choice });
 
 // One-time secrets of created keys, by handle.
 export const secretsPending = (): Promise<PendingSecret[]> => call('secrets_pending');

@@ -1,7 +1,7 @@
 // The key table's rows, built once per listing with everything filtering and sorting need
 // precomputed, so a search over 10,000 keys is one pass of `includes` per row.
 import { toMs } from './format';
-import type { Account, KeyRecord, OwnerKind, VendorId } from './types';
+import type { Account, Capabilities, KeyRecord, OwnerKind, VendorId } from './types';
 
 export type Badge = 'active' | 'locked' | 'disabled' | 'expired' | 'inactive' | 'creating' | 'deleting';
 
@@ -200,4 +200,12 @@ export function toggleSort(current: Sort, column: SortColumn): Sort {
 /** Whether a key expires within `days` (and has not expired yet). */
 export function expiringSoon(row: KeyRow, days: number, now: number): boolean {
   return row.expiresMs !== null && row.expiresMs > now && row.expiresMs <= now + days * DAY;
+}
+
+/** Whether Keyrack can make a replacement for the key (core's `attention::rotatable`): the
+ *  vendor's create offers the key's owner kind, or keys have no owner to match. */
+export function rotatable(row: KeyRow, caps: Capabilities | undefined): boolean {
+  if (!caps) return false;
+  const owner = row.record.owner;
+  return !caps.owner || !owner || caps.owner.kinds.includes(owner.kind);
 }

@@ -6,6 +6,7 @@ export type Dialog =
   | { kind: 'edit'; uid: string }
   // The row itself: the dialog outlives the key (it may offer to delete its owner next).
   | { kind: 'delete'; row: KeyRow }
+  | { kind: 'rotate'; row: KeyRow }
   | { kind: 'accounts' }
   | { kind: 'settings' };
 

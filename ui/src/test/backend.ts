@@ -147,6 +147,46 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
       return { owner_without_keys: null };
     },
     owner_delete: () => null,
+    rotation_plan: (a) => {
+      const old = find(a);
+      return {
+        account_id: a.accountId,
+        old,
+        spec: { ...old, name: `${old.name ?? 'key'}-rotated-20261204`, owner: null, project_id: null, expires_at: null },
+        delivery: null,
+        retire: (a.choice as { retire: string }).retire,
+        grace_until: null,
+        owner_keys: 1,
+        max_keys_per_owner: null,
+      };
+    },
+    rotate_key: (a) => {
+      const old = find(a);
+      const accountId = a.accountId as string;
+      const id = `k_rot_${old.id}`;
+      const record: KeyRecord = { ...old, id, name: `${old.name ?? 'key'}-rotated-20261204` };
+      b.keys[accountId] = [...b.keys[accountId].filter((k) => k.id !== old.id), record];
+      const handle = `sec_${id}`;
+      b.secrets[handle] = `s3cret-${id}-value`;
+      const secret: PendingSecret = { handle, record, hint: '••••alue', created_at: new Date().toISOString(), saved: false, copied: false };
+      b.pending.push(secret);
+      return {
+        id: 'rot_0123456789abcdef',
+        account_id: accountId,
+        old_key_id: old.id,
+        old_key: 'deleted',
+        new_key_id: id,
+        new_key: record,
+        secret,
+        step: 'done',
+        failure: null,
+        delivered: null,
+        retire: 'delete',
+        grace_until: null,
+        journal_left: false,
+        summary: `Rotated: the new key ${id} exists, its secret held to reveal or save; the old key ${old.id} was deleted.`,
+      };
+    },
     secrets_pending: () => b.pending,
     secret_reveal: (a) => {
       const s = b.secrets[a.handle as string];

@@ -6,4 +6,5 @@ pub mod export;
 pub mod keys_change;
 pub mod keys_create;
 pub mod keys_list;
+pub mod keys_rotate;
 pub mod sandbox;

@@ -17,7 +17,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 
 /// Check a credential with `accounts test` through an accounts file that takes it from the
 /// environment: proves a written secret is the real one.
-fn assert_secret_works(sb: &Sandbox, vendor: &str, secret: &str) {
+pub(crate) fn assert_secret_works(sb: &Sandbox, vendor: &str, secret: &str) {
     let file = sb.path(&format!("{vendor}-accounts.toml"));
     // Every endpoint points at the sandbox (IBM has two), so nothing reaches a real vendor.
     let mut toml = format!(

@@ -8,5 +8,6 @@ mod errors;
 mod export;
 mod keys;
 mod pipes;
+mod rotate;
 mod sandbox;
 mod support;

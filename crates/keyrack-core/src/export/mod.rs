@@ -9,6 +9,7 @@
 //! and resources for each vendor's provider) and [`table`] (CSV and JSON for audits); both take
 //! the keys grouped by account ([`AccountKeys`]).
 
+pub mod replace;
 pub mod table;
 pub mod terraform;
 

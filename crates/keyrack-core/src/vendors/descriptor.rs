@@ -32,6 +32,9 @@ pub struct Descriptor {
     pub sandbox: SandboxEntry,
     /// The files a new key's secret can be saved as, the vendor's own formats first.
     pub formats: &'static [FormatSpec],
+    /// How a file of its own that holds an old key's secret is updated in place for a new key
+    /// (rotation's `--update-file`); a `.env` is handled for every vendor.
+    pub replace: crate::export::replace::Replacer,
     /// Its Terraform provider: how its keys are imported and written as resources.
     pub terraform: TerraformSpec,
 }

@@ -55,6 +55,18 @@ impl VendorExtra {
             VendorExtra::Codefresh(_) => VendorId::Codefresh,
         }
     }
+
+    /// Copy into a replacement key's spec what only this vendor's keys carry (project, leak
+    /// action, support sessions), for rotation.
+    pub fn carry_over(&self, spec: &mut crate::model::NewKey) {
+        match self {
+            VendorExtra::Ibm(e) => e.carry_over(spec),
+            VendorExtra::Scaleway(e) => e.carry_over(spec),
+            VendorExtra::Openai(e) => e.carry_over(spec),
+            // OCI: the owner is all; Codefresh: its scopes are on the record.
+            VendorExtra::Oci(_) | VendorExtra::Codefresh(_) => {}
+        }
+    }
 }
 
 /// Every vendor, in the order shells show them.

@@ -1015,3 +1015,56 @@ async fn created_secrets_are_neither_stored_nor_printed() {
     );
     b.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn models_answer_a_project_key_and_refuse_others() {
+    let a = api().await;
+    let created = a
+        .post(&a.project("/service_accounts"), json!({"name": "bot"}))
+        .await;
+    let key = created.ok()["api_key"].clone();
+    let value = key["value"].as_str().unwrap().to_string();
+    let key_id = key["id"].as_str().unwrap().to_string();
+
+    let r = a.send("GET", "/models", None, Some(&value)).await;
+    let list = r.ok();
+    assert_eq!(list["object"], "list");
+    let models = list["data"].as_array().unwrap();
+    assert!(!models.is_empty());
+    for m in models {
+        assert_eq!(m["object"], "model");
+        assert!(m["id"].is_string() && m["created"].is_i64() && m["owned_by"].is_string());
+    }
+    // The use is recorded on the key.
+    let used = a.get(&a.project(&format!("/api_keys/{key_id}"))).await;
+    assert!(used.ok()["last_used_at"].is_i64(), "{}", used.text);
+
+    // Unknown, missing, and admin keys: 401 invalid_api_key.
+    a.send("GET", "/models", None, Some("sk-proj-nope"))
+        .await
+        .assert_error(401, Some("invalid_api_key"));
+    a.send("GET", "/models", None, None)
+        .await
+        .assert_error(401, Some("invalid_api_key"));
+    let admin = a.admin_key.clone();
+    a.send("GET", "/models", None, Some(&admin))
+        .await
+        .assert_error(401, Some("invalid_api_key"));
+
+    // A key restricted away from models authenticates but may not list them.
+    a.post(
+        &a.project(&format!("/api_keys/{key_id}")),
+        json!({"scopes": ["api.files.read"]}),
+    )
+    .await
+    .ok();
+    let r = a.send("GET", "/models", None, Some(&value)).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+
+    // Deleted: refused.
+    a.delete(&a.project(&format!("/api_keys/{key_id}"))).await;
+    a.send("GET", "/models", None, Some(&value))
+        .await
+        .assert_error(401, Some("invalid_api_key"));
+    a.emu.shutdown().await;
+}

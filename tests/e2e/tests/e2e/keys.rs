@@ -560,3 +560,38 @@ async fn keyboard_search_new_key_escape_and_arrows() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ibm_key_rotated_from_the_detail_panel() {
+    with_app("ibm_key_rotated", |app| async move {
+        app.wait_keys_loaded().await;
+        let name = format!("e2e-rot-{}", unique());
+        open_create(&app, "sandbox-ibm").await;
+        app.fill("#create-name", &name).await;
+        let old = submit_create(&app).await;
+        discard_secret(&app).await;
+        app.search_for(&name, &old.id).await;
+
+        app.row(&old.id).await.click().await.unwrap();
+        app.click("#detail-panel [data-action=rotate]").await;
+        let plan = app
+            .wait_text("[data-testid=rotate-plan]", |t| t.contains("rotated"))
+            .await;
+        assert!(plan.contains(&format!("{name}-rotated-")), "{plan}");
+        app.screenshot("rotate-plan").await;
+        app.click("[data-testid=rotate-run]").await;
+        let result = app
+            .wait_text("[data-testid=rotate-result]", |t| t.contains("Rotated"))
+            .await;
+        assert!(result.contains("was deleted"), "{result}");
+        let reveal = app
+            .wait_for("[data-testid=reveal-panel] .reveal[data-handle]")
+            .await;
+        let handle = reveal.attr("data-handle").await.unwrap().unwrap();
+        assert_ne!(handle, old.handle, "the new key's secret is the one held");
+        app.screenshot("rotate-result").await;
+        let gone = vendor_key(&app, "sandbox-ibm", &old.id).await.unwrap_err();
+        assert_eq!(gone["code"], "not_found", "{gone}");
+    })
+    .await;
+}

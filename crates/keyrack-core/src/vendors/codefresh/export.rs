@@ -3,6 +3,9 @@
 
 use super::DEFAULT_URL;
 use crate::error::Result;
+use crate::export::replace::{
+    join_lines, set_yaml, yaml_block, yaml_value, ReplaceInput, Replaced,
+};
 use crate::export::{self, yaml_str, ExportInput, FileRole};
 use crate::model::Account;
 use crate::vendors::FormatSpec;
@@ -54,4 +57,28 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
         ("CF_URL", host(input.account)),
     ];
     Ok(export::env_file(input, vars.into()))
+}
+
+/// `.cfconfig` in place: the context whose token is the old key's (`<key id>.<secret>`) gets
+/// the new token; other contexts stay as they are.
+pub fn replace(input: &ReplaceInput<'_>) -> Result<Option<Replaced>> {
+    let mut lines: Vec<String> = input.text.lines().map(str::to_string).collect();
+    let prefix = format!("{}.", input.old.id);
+    let mut changed = Vec::new();
+    for at in 0..lines.len() {
+        if !yaml_value(&lines[at], "token").is_some_and(|t| t.starts_with(&prefix)) {
+            continue;
+        }
+        let (_, name) = yaml_block(&lines, at);
+        set_yaml(&mut lines, at, "token", input.new.secret.expose());
+        changed.push(format!("context {}", name.unwrap_or_default()));
+    }
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Replaced {
+        text: join_lines(&lines, input.text),
+        side_files: Vec::new(),
+        what: changed.join(", "),
+    }))
 }

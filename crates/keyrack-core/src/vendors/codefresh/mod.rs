@@ -31,6 +31,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["account_id"],
     },
     formats: export::FORMATS,
+    replace: export::replace,
     terraform: terraform::SPEC,
 };
 

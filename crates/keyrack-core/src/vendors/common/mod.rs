@@ -8,6 +8,7 @@ pub mod endpoint;
 pub mod lost_create;
 pub mod paging;
 pub mod response;
+pub mod verify;
 
 pub use api::Api;
 pub use endpoint::{base_url, build_request, check_id, join, non_empty, with_note};

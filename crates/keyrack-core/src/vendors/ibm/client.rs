@@ -17,6 +17,7 @@ use crate::model::{
     Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
     NewKey, Owner, OwnerKind,
 };
+use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendors::common::lost_create::{self, Before, Wording};
@@ -35,6 +36,8 @@ pub struct IbmClient {
     iam_id: Option<String>,
     account_id: Option<String>,
     http: Http,
+    /// Where tokens are exchanged (also for a new key's secret, to verify it).
+    iam: Url,
     tokens: TokenSource,
 }
 
@@ -65,6 +68,7 @@ impl Client for IbmClient {
             account_id: common::non_empty(s.account_id.as_deref()),
             http: http.clone(),
             tokens: TokenSource::new(http.clone(), &iam, credential.secret),
+            iam,
         })
     }
 }
@@ -336,6 +340,23 @@ impl Vendor for IbmClient {
             }
         }
         Ok(Identity { display, warnings })
+    }
+
+    /// IAM issues a token only for an existing, enabled API key: the exchange is the proof.
+    async fn verify_key(&self, _key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
+        TokenSource::new(self.http.clone(), &self.iam, secret.clone())
+            .get()
+            .await
+            .map(|_| ())
+            .map_err(|e| match e {
+                Error::Unauthorized { detail, .. } => Error::Unauthorized {
+                    message: "IBM Cloud did not accept the new API key: the token service \
+                              refused it"
+                        .into(),
+                    detail,
+                },
+                other => other,
+            })
     }
 
     async fn list(&self) -> Result<Vec<KeyRecord>> {

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::DEFAULT_URL;
 use crate::error::Result;
+use crate::export::replace::{not_found, ReplaceInput, Replaced};
 use crate::export::{self, ExportInput, FileRole};
 use crate::vendors::FormatSpec;
 
@@ -88,4 +89,24 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
             ("IC_API_KEY", secret.clone()),
         ],
     ))
+}
+
+/// `apikey.json` in place: the file (one key, no id in it) is the old key's when its `name` is
+/// the old key's name; it is rewritten whole for the new key.
+pub fn replace(input: &ReplaceInput<'_>) -> Result<Option<Replaced>> {
+    let Ok(serde_json::Value::Object(file)) = serde_json::from_str(input.text) else {
+        return Ok(None);
+    };
+    if !file.contains_key("apikey") {
+        return Ok(None);
+    }
+    let name = file.get("name").and_then(|n| n.as_str()).unwrap_or("");
+    if name != input.old.name.as_deref().unwrap_or("") {
+        return Err(not_found(input, "apikey.json"));
+    }
+    Ok(Some(Replaced {
+        text: crate::Sensitive::new(apikey_json(&input.new)?),
+        side_files: Vec::new(),
+        what: "apikey.json".into(),
+    }))
 }

@@ -14,3 +14,11 @@ pub struct IbmExtra {
     pub support_sessions: Option<bool>,
     pub modified_at: Option<DateTime<Utc>>,
 }
+
+impl IbmExtra {
+    /// A replacement keeps the leak action and the support-session setting.
+    pub fn carry_over(&self, spec: &mut crate::model::NewKey) {
+        spec.action_when_leaked = self.action_when_leaked.clone();
+        spec.support_sessions = self.support_sessions.unwrap_or(false);
+    }
+}

@@ -36,6 +36,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["iam_url", "account_id"],
     },
     formats: export::FORMATS,
+    replace: export::replace,
     terraform: terraform::SPEC,
 };
 

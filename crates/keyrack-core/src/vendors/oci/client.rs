@@ -407,6 +407,32 @@ fn ocid(value: Option<&str>, what: &str, prefix: &str) -> Result<String> {
 
 #[async_trait]
 impl Vendor for OciClient {
+    /// `GET /users/{user}/apiKeys` signed with the new private key under its own keyId
+    /// (`<tenancy>/<owner>/<new fingerprint>`): every user may list their own keys.
+    async fn verify_key(&self, key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
+        let target = self.key_ref(&key.id)?;
+        let private = keypair::load_private_key(secret.expose(), None)?;
+        let signer = RequestSigner::new(
+            &KeyId {
+                tenancy: self.tenancy.clone(),
+                user: target.user.clone(),
+                fingerprint: target.fingerprint.clone(),
+            },
+            private,
+        );
+        let url = self.keys_url(&target.user, None);
+        let sent = self
+            .http
+            .send(V, Retry::Idempotent, || {
+                let builder = self.http.client().get(url.clone()).header(ACCEPT, JSON);
+                let mut request = common::build_request(V, builder)?;
+                signer.sign_request(&mut request, &http_date(SystemTime::now()))?;
+                Ok(request)
+            })
+            .await;
+        common::verify::judge(V, sent).await
+    }
+
     async fn verify(&self) -> Result<Identity> {
         let keys = self.records(&self.user).await?;
         let mut warnings = Vec::new();

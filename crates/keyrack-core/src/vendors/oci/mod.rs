@@ -44,6 +44,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["region", "tenancy", "user", "fingerprint"],
     },
     formats: export::FORMATS,
+    replace: export::replace,
     terraform: terraform::SPEC,
 };
 

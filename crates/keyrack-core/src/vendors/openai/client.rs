@@ -306,6 +306,24 @@ pub(super) fn confirm(deleted: Deleted, id: &str) -> Result<()> {
 
 #[async_trait]
 impl Vendor for OpenAiClient {
+    /// `GET /v1/models` with the new project key as the bearer: the cheapest call every
+    /// project key may make (a key restricted away from models gets 403, still authenticated).
+    async fn verify_key(&self, _key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
+        let bearer = Sensitive::new(format!("Bearer {}", secret.expose().trim()));
+        let api = Api::new(
+            V,
+            self.api.base().clone(),
+            self.api.http(),
+            "authorization",
+            bearer,
+        )?;
+        let url = api.url(&["models"]);
+        let sent = api
+            .send(Retry::Idempotent, || api.request(Method::GET, &url))
+            .await;
+        common::verify::judge(V, sent).await
+    }
+
     async fn verify(&self) -> Result<Identity> {
         let projects = self.projects().await?;
         let org = self

@@ -8,3 +8,10 @@ pub struct OpenaiExtra {
     pub project_id: String,
     pub project_name: Option<String>,
 }
+
+impl OpenaiExtra {
+    /// A replacement goes into the same project.
+    pub fn carry_over(&self, spec: &mut crate::model::NewKey) {
+        spec.project_id = Some(self.project_id.clone());
+    }
+}

@@ -56,6 +56,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["organization_id", "project_id"],
     },
     formats: export::FORMATS,
+    replace: crate::export::replace::none,
     terraform: terraform::SPEC,
 };
 

@@ -18,6 +18,7 @@ use crate::model::{
     Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyUpdate,
     NewKey, Owner, OwnerKind, Project,
 };
+use crate::secret::Sensitive;
 use crate::validate;
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendors::common::lost_create::{self, Before, Wording};
@@ -208,6 +209,22 @@ impl ScalewayClient {
 
 #[async_trait]
 impl Vendor for ScalewayClient {
+    /// `GET /iam/v1alpha1/api-keys/{access_key}` with `X-Auth-Token` = the new secret key.
+    async fn verify_key(&self, key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
+        let api = Api::new(
+            V,
+            self.api.base().clone(),
+            self.api.http(),
+            "x-auth-token",
+            secret.clone(),
+        )?;
+        let url = api.url(&[IAM, IAM_VERSION, "api-keys", &key.id]);
+        let sent = api
+            .send(Retry::Idempotent, || api.request(Method::GET, &url))
+            .await;
+        common::verify::judge(V, sent).await
+    }
+
     async fn verify(&self) -> Result<Identity> {
         let Some(ak) = &self.access_key else {
             // Without the access key, a one-item list still proves the secret works.

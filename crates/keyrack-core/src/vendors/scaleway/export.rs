@@ -3,6 +3,9 @@
 
 use super::DEFAULT_URL;
 use crate::error::Result;
+use crate::export::replace::{
+    indent, join_lines, not_found, set_yaml, yaml_block, yaml_value, ReplaceInput, Replaced,
+};
 use crate::export::{self, yaml_str, ExportInput, FileRole};
 use crate::vendors::{FormatSpec, VendorExtra};
 
@@ -86,4 +89,36 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
         vars.push(("SCW_API_URL", url));
     }
     Ok(export::env_file(input, vars))
+}
+
+/// `config.yaml` in place: every profile (or the top level) whose `access_key` is the old key
+/// gets the new access key and its `secret_key`; other profiles stay as they are.
+pub fn replace(input: &ReplaceInput<'_>) -> Result<Option<Replaced>> {
+    let mut lines: Vec<String> = input.text.lines().map(str::to_string).collect();
+    let mut changed = Vec::new();
+    for at in 0..lines.len() {
+        if yaml_value(&lines[at], "access_key") != Some(input.old.id.as_str()) {
+            continue;
+        }
+        let level = indent(&lines[at]);
+        let (block, name) = yaml_block(&lines, at);
+        let secret = block
+            .clone()
+            .find(|&j| indent(&lines[j]) == level && yaml_value(&lines[j], "secret_key").is_some())
+            .ok_or_else(|| not_found(input, "profile with both access_key and secret_key"))?;
+        set_yaml(&mut lines, at, "access_key", &input.new.record.id);
+        set_yaml(&mut lines, secret, "secret_key", input.new.secret.expose());
+        changed.push(format!(
+            "profile {}",
+            name.unwrap_or_else(|| "(top level)".into())
+        ));
+    }
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Replaced {
+        text: join_lines(&lines, input.text),
+        side_files: Vec::new(),
+        what: changed.join(", "),
+    }))
 }

@@ -13,3 +13,10 @@ pub struct ScalewayExtra {
     pub creation_ip: Option<String>,
     pub updated_at: Option<DateTime<Utc>>,
 }
+
+impl ScalewayExtra {
+    /// A replacement keeps the default project.
+    pub fn carry_over(&self, spec: &mut crate::model::NewKey) {
+        spec.project_id = self.default_project_id.clone();
+    }
+}

@@ -36,6 +36,7 @@ pub static VENDOR: Descriptor = Descriptor {
         settings: &["access_key", "organization_id", "project_id"],
     },
     formats: export::FORMATS,
+    replace: export::replace,
     terraform: terraform::SPEC,
 };
 

@@ -8,6 +8,7 @@ mod body;
 pub mod error;
 mod mint;
 mod model;
+mod models;
 mod paging;
 mod projects;
 mod scopes;
@@ -63,7 +64,7 @@ impl Vendor for OpenAi {
     }
 
     fn owns_path(path: &str) -> bool {
-        path.starts_with("/v1/organization/") || path == "/v1/me"
+        path.starts_with("/v1/organization/") || path == "/v1/me" || path == "/v1/models"
     }
 
     fn error_envelope(_: &str, status: StatusCode, message: &str, _: Option<u64>) -> Response {
@@ -103,6 +104,7 @@ impl Vendor for OpenAi {
                 &format!("{P}/{{project_id}}/service_accounts/{{service_account_id}}/api_keys"),
                 post(service_accounts::create_key),
             )
+            .route("/v1/models", get(models::list))
             .route(
                 "/v1/organization/admin_api_keys",
                 get(admin_keys::list).post(admin_keys::create),

@@ -1,0 +1,66 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Backend } from '../../test/backend';
+
+const h = vi.hoisted(() => ({ b: null as unknown as Backend }));
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (cmd: string, args?: Record<string, unknown>) => h.b.invoke(cmd, args),
+}));
+
+import { reveal } from '../../lib/reveal.svelte';
+import { toRow } from '../../lib/keys';
+import { resetStores, settle } from '../../test/app';
+import { backend } from '../../test/backend';
+import { account, CAPS, key } from '../../test/fixtures';
+import RotateKeyDialog from './RotateKeyDialog.svelte';
+
+const ibm = account('ibm');
+
+async function open() {
+  const record = key('ibm', ibm.id, 'ApiKey-1', { name: 'ci' });
+  h.b = backend({ accounts: [ibm], keys: { [ibm.id]: [record] } });
+  const caps = CAPS.ibm;
+  const onclose = vi.fn();
+  render(RotateKeyDialog, { row: toRow(record, ibm, caps.vendor_name, Date.now()), caps, onclose });
+  await settle();
+  return onclose;
+}
+
+describe('RotateKeyDialog', () => {
+  beforeEach(() => resetStores());
+
+  it('shows the plan, runs it, and hands the new secret to the reveal panel', async () => {
+    const onclose = await open();
+    expect(screen.getByTestId('rotate-plan').textContent).toContain('ci-rotated-20261204');
+    expect(h.b.called('rotation_plan')).toEqual([
+      { accountId: ibm.id, keyId: 'ApiKey-1', choice: { name: null, retire: 'delete', graceDays: null } },
+    ]);
+    await fireEvent.click(screen.getByTestId('rotate-run'));
+    await settle();
+    expect(h.b.called('rotate_key')).toHaveLength(1);
+    const result = screen.getByTestId('rotate-result');
+    expect(result.dataset.step).toBe('done');
+    expect(result.textContent).toContain('was deleted');
+    expect(reveal.handle).toBe('sec_k_rot_ApiKey-1');
+    expect(onclose).not.toHaveBeenCalled();
+  });
+
+  it('asks for a new plan when the choice changes, with a grace period to keep the old key', async () => {
+    await open();
+    await fireEvent.change(screen.getByTestId('rotate-retire'), { target: { value: 'keep' } });
+    await settle();
+    const plans = h.b.called('rotation_plan');
+    expect(plans[plans.length - 1].choice).toEqual({ name: null, retire: 'keep', graceDays: 7 });
+  });
+
+  it('says why a key cannot be rotated and offers no Rotate', async () => {
+    await open();
+    h.b.failures.rotation_plan = [
+      { code: 'quota_exceeded', message: 'at limit: delete one of k2 first', field: null, retry_after_secs: null, vendor: null, recovered: null },
+    ];
+    await fireEvent.change(screen.getByTestId('rotate-retire'), { target: { value: 'disable' } });
+    await settle();
+    expect(screen.getByTestId('rotate-plan-error').textContent).toContain('at limit');
+    expect((screen.getByTestId('rotate-run') as HTMLButtonElement).disabled).toBe(true);
+  });
+});
