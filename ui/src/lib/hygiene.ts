@@ -194,10 +194,14 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   'account_add',
   'account_update',
   'account_remove',
+  'rotation_start',
   'rotation_step',
+  'rotation_done',
+  'rotation_undo',
 ];
 
-const ACTION_LABELS: Partial<Record<AuditAction, string>> = {
+// Every action has its label: a new AuditAction fails the type check until it has one.
+const ACTION_LABELS: Record<AuditAction, string> = {
   key_create: 'Created',
   key_update: 'Changed',
   key_lock: 'Locked',
@@ -214,7 +218,10 @@ const ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   account_add: 'Added account',
   account_update: 'Changed account',
   account_remove: 'Removed account',
+  rotation_start: 'Rotation started',
   rotation_step: 'Rotation step',
+  rotation_done: 'Rotated',
+  rotation_undo: 'Rotation undone',
 };
 
 export function actionLabel(action: AuditAction): string {
