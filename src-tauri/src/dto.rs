@@ -169,6 +169,8 @@ pub enum TrayActionKind {
     SelectKey,
     /// Show the held secret `handle`.
     OpenReveal,
+    /// Open the rotate dialog for the key `keyId` of `accountId`.
+    RotateKey,
     /// The tray re-listed every account.
     Refresh,
 }

@@ -257,6 +257,16 @@ describe('App', () => {
     await settle();
     expect(screen.getByTestId('detail-id').textContent).toBe('cf-new');
 
+    // "Rotate…" in the tray: the key selected and its rotate dialog open.
+    expect(screen.queryByTestId('rotate-dialog')).toBeNull();
+    b.emit('tray-action', { action: 'rotate-key', accountId: cf.id, keyId: 'cf-new' });
+    await settle();
+    expect(screen.getByTestId('rotate-dialog')).toBeTruthy();
+    expect(screen.getByTestId('detail-id').textContent).toBe('cf-new');
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await settle();
+    expect(screen.queryByTestId('rotate-dialog')).toBeNull();
+
     b.emit('tray-action', { action: 'refresh' });
     await settle();
     expect(b.called('keys_list')).toHaveLength(2);

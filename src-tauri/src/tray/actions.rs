@@ -52,6 +52,17 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) {
                 },
             );
         }
+        Action::RotateKey { account, key } => {
+            window::show_main(app);
+            events::tray_action(
+                app,
+                TrayAction {
+                    account_id: Some(account),
+                    key_id: Some(key),
+                    ..tray_action(TrayActionKind::RotateKey)
+                },
+            );
+        }
         Action::Refresh => {
             let app = app.clone();
             tauri::async_runtime::spawn(async move {

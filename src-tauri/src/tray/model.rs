@@ -25,6 +25,7 @@ pub enum Action {
     NewKey { account: String },
     CopyLast { handle: String },
     SelectKey { account: String, key: String },
+    RotateKey { account: String, key: String },
     Refresh,
     ToggleSandbox,
     Quit,
@@ -231,6 +232,27 @@ pub fn entries(s: &Snapshot) -> Vec<Entry> {
             format!("Expiring soon ({})", s.expiring.len()),
             keys,
         ));
+        // The same keys, to replace before they expire (those Keyrack can make again).
+        let rotate: Vec<Entry> = s
+            .expiring
+            .iter()
+            .take(MAX_EXPIRING)
+            .enumerate()
+            .filter(|(_, (_, key))| keyrack_core::attention::rotatable(key))
+            .map(|(i, (account, key))| {
+                item(
+                    format!("rotate:{i}"),
+                    short(&format!("{} — {}", key.display_name(), account.name)),
+                    Action::RotateKey {
+                        account: account.id.clone(),
+                        key: key.id.clone(),
+                    },
+                )
+            })
+            .collect();
+        if !rotate.is_empty() {
+            menu.push(submenu("rotate", "Rotate…", rotate));
+        }
     }
 
     menu.push(separator("separator"));
@@ -361,6 +383,15 @@ mod tests {
         assert_eq!(actions["sandbox"], Action::ToggleSandbox);
         assert_eq!(actions["quit"], Action::Quit);
         assert!(!actions.contains_key("expiring:more"));
+        // Codefresh keys of a user can be made again: each expiring one can be rotated.
+        assert_eq!(
+            actions["rotate:3"],
+            Action::RotateKey {
+                account: "a1".into(),
+                key: "k3".into()
+            }
+        );
+        assert!(!actions.contains_key("rotate:10"), "as many as are listed");
     }
 
     #[test]

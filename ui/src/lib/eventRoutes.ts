@@ -38,6 +38,9 @@ export function onTray(action: TrayAction): void {
     case 'select-key':
       if (action.accountId && action.keyId) view.selectKey(action.accountId, action.keyId);
       break;
+    case 'rotate-key':
+      if (action.accountId && action.keyId) view.rotateKey(action.accountId, action.keyId);
+      break;
   }
 }
 

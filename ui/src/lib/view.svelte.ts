@@ -55,6 +55,13 @@ export class View {
     if (!this.visible.some((r) => r.uid === uid)) ui.clearFilters();
     ui.select(uid, true);
   }
+
+  /** Selects a key and opens its rotate dialog (the tray's "Rotate…"). */
+  rotateKey(accountId: string, keyId: string): void {
+    this.selectKey(accountId, keyId);
+    const row = this.selectedRow;
+    if (row && row.uid === rowUid(accountId, keyId)) ui.dialog = { kind: 'rotate', row };
+  }
 }
 
 export const view = new View();

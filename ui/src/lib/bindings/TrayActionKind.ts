@@ -3,4 +3,4 @@
 /**
  * What a tray menu item asks the UI to do.
  */
-export type TrayActionKind = "new-key" | "select-key" | "open-reveal" | "refresh";
+export type TrayActionKind = "new-key" | "select-key" | "open-reveal" | "rotate-key" | "refresh";
