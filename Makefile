@@ -1,5 +1,5 @@
 # The two README commands are `make run` and `make test`; the logic lives in scripts/.
-.PHONY: run test setup e2e bindings screenshot
+.PHONY: run test setup e2e bindings screenshot package package-test
 
 run:
 	scripts/run.sh
@@ -20,3 +20,12 @@ bindings:
 
 screenshot:
 	scripts/screenshot.sh $(OUT)
+
+# The .deb and .rpm (app + CLI) in target/release/bundle/; see README "Install".
+package:
+	scripts/package.sh
+
+# Installs the .deb (building the packages if missing), checks the CLI, the app and the desktop
+# entry, purges it again, and checks the .rpm's file list.
+package-test:
+	scripts/package-test.sh

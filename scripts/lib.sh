@@ -23,3 +23,11 @@ build_ui() {
   say "building the UI (ui/dist)"
   (cd "$ROOT/ui" && npm run --silent build)
 }
+
+# The workspace version (Cargo.toml [workspace.package]), which the app, the CLI and the
+# packages carry.
+package_version() {
+  local id
+  id="$(cd "$ROOT" && cargo pkgid -p keyrack)"
+  printf '%s\n' "${id##*[#@]}"
+}

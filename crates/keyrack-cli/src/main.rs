@@ -56,8 +56,11 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> keyrack_core::Result<u8> {
     let mode = Mode::detect(cli.global.json);
-    if let Command::Sandbox(args) = cli.command {
-        return commands::sandbox::run(args, mode).await;
+    match cli.command {
+        Command::Sandbox(args) => return commands::sandbox::run(args, mode).await,
+        Command::Completions { shell } => return commands::docs::completions(shell),
+        Command::Man => return commands::docs::man(),
+        _ => {}
     }
     let source = Source::open(&cli.global).await?;
     match cli.command {
@@ -76,7 +79,9 @@ async fn run(cli: Cli) -> keyrack_core::Result<u8> {
         },
         Command::Audit(args) => commands::audit::run(args, &source, mode).await,
         Command::Export(cmd) => commands::export::run(cmd, &source, mode).await,
-        Command::Sandbox(_) => unreachable!("handled above"),
+        Command::Sandbox(_) | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled above")
+        }
     }
 }
 

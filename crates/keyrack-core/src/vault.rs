@@ -49,6 +49,10 @@ pub fn service_name() -> &'static str {
 pub enum Backend {
     /// The freedesktop Secret Service (gnome-keyring, KeePassXC) under this service name.
     SecretService { service: String },
+    /// The macOS login keychain under this service name.
+    MacKeychain { service: String },
+    /// The Windows Credential Manager, targets ending in this service name.
+    WindowsCredentials { service: String },
     /// No keychain backend exists for this operating system in this build.
     Unsupported { os: &'static str },
     /// Process memory: tests only.

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod docs;
 pub mod export;
 pub mod keys_change;
 pub mod keys_create;

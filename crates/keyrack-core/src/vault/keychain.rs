@@ -1,7 +1,15 @@
-//! The OS keychain store. On Linux and the BSDs that is the freedesktop Secret Service
-//! (gnome-keyring, KeePassXC), reached through keyring-rs.
+//! The OS keychain store, reached through keyring-rs with each system's native store:
 //!
-//! Entries are built from an explicit `SsCredential`, never through keyring's process-wide
+//! - Linux and the BSDs: the freedesktop Secret Service (gnome-keyring, KeePassXC) over D-Bus;
+//! - macOS: the user's login keychain (Keychain Services);
+//! - Windows: the Credential Manager (generic credentials).
+//!
+//! `crates/keyrack-core/Cargo.toml` turns on only the keyring feature of the target's store, and
+//! everything system-specific (which credential type, what an error means, how the value is
+//! stored) lives in one `platform` module per system below. Linux is built and tested in CI; the
+//! macOS and Windows modules are compiled only by a build on those systems.
+//!
+//! Entries are built from an explicit platform credential, never through keyring's process-wide
 //! default builder, so nothing (a test helper, another crate) can swap the keychain for
 //! keyring's mock by calling `keyring::set_default_credential_builder`.
 
@@ -16,10 +24,10 @@ use crate::model::{Account, Credential};
 /// The user name of the entry `probe` looks up; no account has it.
 const PROBE_USER: &str = "keyrack-probe";
 
-/// What the user reads when no Secret Service answers.
-pub(crate) const NO_KEYCHAIN: &str = "No OS keychain is running (Secret Service on D-Bus). \
-     Install and start gnome-keyring or KeePassXC's Secret Service integration; the sandbox \
-     still works.";
+/// What the user reads when no keychain answers (this system's wording); the memory store's
+/// fault injection uses it too.
+#[cfg(any(test, feature = "test-support"))]
+pub(crate) use platform::NO_KEYCHAIN;
 
 /// The OS keychain, under one service name (see `vault::service_name`).
 #[derive(Debug, Clone)]
@@ -45,7 +53,8 @@ impl KeychainStore {
         &self.service
     }
 
-    /// The name of the keyring credential type this store's entries use (e.g. `SsCredential`).
+    /// The name of the keyring credential type this store's entries use (`SsCredential`,
+    /// `MacCredential`, `WinCredential`).
     /// Tests check it is never keyring's mock.
     pub fn credential_type(&self) -> Result<&'static str> {
         platform::credential_type(&self.service)
@@ -62,8 +71,7 @@ impl CredentialStore for KeychainStore {
         let (service, user, name) = self.names(account);
         let value = blocking_with_timeout(self.timeout, "read a credential", move || {
             let entry = platform::entry(&service, &user, &name)?;
-            entry
-                .get_password()
+            platform::read(&entry)
                 .map(zeroize::Zeroizing::new)
                 .map_err(|e| keychain_error(e, Some(&name), &service))
         })
@@ -76,8 +84,7 @@ impl CredentialStore for KeychainStore {
         let value = encode(credential)?;
         blocking_with_timeout(self.timeout, "store a credential", move || {
             let entry = platform::entry(&service, &user, &name)?;
-            entry
-                .set_password(&value)
+            platform::write(&entry, &value)
                 .map_err(|e| keychain_error(e, Some(&name), &service))
         })
         .await?;
@@ -103,7 +110,7 @@ impl CredentialStore for KeychainStore {
         let service = self.service.clone();
         blocking_with_timeout(self.timeout, "reach the keychain", move || {
             let entry = platform::entry(&service, PROBE_USER, "probe")?;
-            match entry.get_password() {
+            match platform::read(&entry) {
                 Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
                 Err(e) => Err(keychain_error(e, None, &service)),
             }
@@ -122,11 +129,20 @@ impl KeychainStore {
     }
 }
 
+/// Linux and the BSDs: the Secret Service, through keyring's `sync-secret-service` feature.
 #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
 mod platform {
     use keyring::secret_service::SsCredential;
 
     use super::*;
+
+    pub(crate) const NO_KEYCHAIN: &str = "No OS keychain is running (Secret Service on D-Bus). \
+         Install and start gnome-keyring or KeePassXC's Secret Service integration; the sandbox \
+         still works.";
+
+    pub(super) const LOCKED: &str = "The OS keychain is locked. Unlock it (log in to your \
+         desktop session, or unlock the \"Login\" keyring in Passwords and Keys or your \
+         KeePassXC database) and try again; the sandbox still works.";
 
     pub(super) fn backend(service: &str) -> Backend {
         Backend::SecretService {
@@ -140,6 +156,15 @@ mod platform {
             .map_err(|e| keychain_error(e, Some(account_name), service))?;
         credential.label = format!("Keyrack: {account_name}");
         Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+    }
+
+    /// The value as a text secret (what `secret-tool lookup` prints).
+    pub(super) fn write(entry: &keyring::Entry, value: &str) -> keyring::Result<()> {
+        entry.set_password(value)
+    }
+
+    pub(super) fn read(entry: &keyring::Entry) -> keyring::Result<String> {
+        entry.get_password()
     }
 
     pub(super) fn credential_type(service: &str) -> Result<&'static str> {
@@ -211,9 +236,137 @@ mod platform {
     }
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
+/// macOS: a generic password in the user's login keychain, through keyring's `apple-native`
+/// feature.
+#[cfg(target_os = "macos")]
+mod platform {
+    use keyring::macos::MacCredential;
+
+    use super::*;
+
+    // keyring reports a missing keychain as NoStorageAccess, worded by LOCKED; this text is
+    // for the memory store's fault injection in tests.
+    #[cfg_attr(not(any(test, feature = "test-support")), allow(dead_code))]
+    pub(crate) const NO_KEYCHAIN: &str = "The macOS keychain is not available (no login \
+         keychain for this user). Open Keychain Access, make sure a \"login\" keychain exists, \
+         and try again; the sandbox still works.";
+
+    pub(super) const LOCKED: &str = "The macOS login keychain is locked or refused access. \
+         Unlock it in Keychain Access (or allow Keyrack when macOS asks) and try again; the \
+         sandbox still works.";
+
+    pub(super) fn backend(service: &str) -> Backend {
+        Backend::MacKeychain {
+            service: service.to_string(),
+        }
+    }
+
+    /// An entry in the user's login keychain: service, and the account's id as the account.
+    pub(super) fn entry(service: &str, user: &str, account_name: &str) -> Result<keyring::Entry> {
+        let credential = MacCredential::new_with_target(None, service, user)
+            .map_err(|e| keychain_error(e, Some(account_name), service))?;
+        Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+    }
+
+    pub(super) fn write(entry: &keyring::Entry, value: &str) -> keyring::Result<()> {
+        entry.set_password(value)
+    }
+
+    pub(super) fn read(entry: &keyring::Entry) -> keyring::Result<String> {
+        entry.get_password()
+    }
+
+    pub(super) fn credential_type(service: &str) -> Result<&'static str> {
+        let entry = entry(service, PROBE_USER, "probe")?;
+        if entry.get_credential().is::<MacCredential>() {
+            Ok("MacCredential")
+        } else {
+            Ok("unknown")
+        }
+    }
+
+    /// keyring already sorts Keychain Services' status codes into NoEntry, NoStorageAccess
+    /// (locked, read-only, missing keychain) and PlatformFailure, whose text names the code.
+    pub(super) fn platform_message(_inner: &(dyn std::error::Error + 'static)) -> Option<String> {
+        None
+    }
+}
+
+/// Windows: a generic credential in the Credential Manager (target `<account id>.<service>`),
+/// through keyring's `windows-native` feature.
+#[cfg(target_os = "windows")]
+mod platform {
+    use keyring::windows::WinCredential;
+
+    use super::*;
+
+    /// Windows' ERROR_NO_SUCH_LOGON_SESSION: no user profile to keep credentials in.
+    const NO_SUCH_LOGON_SESSION: u32 = 1312;
+
+    pub(crate) const NO_KEYCHAIN: &str = "The Windows Credential Manager is not available (no \
+         logon session with a user profile, e.g. a service account). Run Keyrack as a logged-on \
+         user and try again; the sandbox still works.";
+
+    pub(super) const LOCKED: &str = "The Windows Credential Manager refused access. Log on as \
+         the user who owns the credentials and try again; the sandbox still works.";
+
+    pub(super) fn backend(service: &str) -> Backend {
+        Backend::WindowsCredentials {
+            service: service.to_string(),
+        }
+    }
+
+    pub(super) fn entry(service: &str, user: &str, account_name: &str) -> Result<keyring::Entry> {
+        let credential = WinCredential::new_with_target(None, service, user)
+            .map_err(|e| keychain_error(e, Some(account_name), service))?;
+        Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+    }
+
+    /// The value as UTF-8 bytes: a credential blob holds at most 2,560 bytes, and keyring's
+    /// `set_password` stores UTF-16, which would halve the room (an OCI key's PEM would not fit).
+    pub(super) fn write(entry: &keyring::Entry, value: &str) -> keyring::Result<()> {
+        entry.set_secret(value.as_bytes())
+    }
+
+    pub(super) fn read(entry: &keyring::Entry) -> keyring::Result<String> {
+        let bytes = entry.get_secret()?;
+        String::from_utf8(bytes).map_err(|e| {
+            let mut bytes = e.into_bytes();
+            zeroize::Zeroize::zeroize(&mut bytes);
+            keyring::Error::BadEncoding(bytes)
+        })
+    }
+
+    pub(super) fn credential_type(service: &str) -> Result<&'static str> {
+        let entry = entry(service, PROBE_USER, "probe")?;
+        if entry.get_credential().is::<WinCredential>() {
+            Ok("WinCredential")
+        } else {
+            Ok("unknown")
+        }
+    }
+
+    pub(super) fn platform_message(inner: &(dyn std::error::Error + 'static)) -> Option<String> {
+        let code = inner.downcast_ref::<keyring::windows::Error>()?.0;
+        (code == NO_SUCH_LOGON_SESSION).then(|| NO_KEYCHAIN.to_string())
+    }
+}
+
+/// Any other system: no native store in this build.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    target_os = "windows"
+)))]
 mod platform {
     use super::*;
+
+    pub(crate) const NO_KEYCHAIN: &str = "This build of Keyrack has no OS keychain support for \
+         this system; the sandbox still works.";
+
+    pub(super) const LOCKED: &str = NO_KEYCHAIN;
 
     pub(super) fn backend(_service: &str) -> Backend {
         Backend::Unsupported {
@@ -221,13 +374,21 @@ mod platform {
         }
     }
 
-    /// Without a native keychain feature keyring would fall back to its mock, which forgets
+    /// Without a native keychain keyring would fall back to its mock, which forgets
     /// everything: refuse instead.
     pub(super) fn entry(_service: &str, _user: &str, _name: &str) -> Result<keyring::Entry> {
         Err(Error::keychain(format!(
             "This build of Keyrack has no OS keychain support for {}; the sandbox still works.",
             std::env::consts::OS
         )))
+    }
+
+    pub(super) fn write(entry: &keyring::Entry, value: &str) -> keyring::Result<()> {
+        entry.set_password(value)
+    }
+
+    pub(super) fn read(entry: &keyring::Entry) -> keyring::Result<String> {
+        entry.get_password()
     }
 
     pub(super) fn credential_type(service: &str) -> Result<&'static str> {
@@ -238,10 +399,6 @@ mod platform {
         None
     }
 }
-
-const LOCKED: &str = "The OS keychain is locked. Unlock it (log in to your desktop session, or \
-     unlock the \"Login\" keyring in Passwords and Keys or your KeePassXC database) and try \
-     again; the sandbox still works.";
 
 /// Turn a keyring error into a `Keychain` error a user can act on. `account` is the account's
 /// display name when the call was about one. Never includes an entry's value.
@@ -255,7 +412,7 @@ pub(crate) fn keychain_error(err: keyring::Error, account: Option<&str>, service
              and paste the credential again)."
         ),
         keyring::Error::NoStorageAccess(inner) => platform::platform_message(inner.as_ref())
-            .unwrap_or_else(|| format!("{LOCKED} ({inner})")),
+            .unwrap_or_else(|| format!("{} ({inner})", platform::LOCKED)),
         keyring::Error::PlatformFailure(inner) => platform::platform_message(inner.as_ref())
             .unwrap_or_else(|| format!("The OS keychain failed: {inner}.")),
         keyring::Error::BadEncoding(_) => format!(
