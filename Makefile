@@ -21,11 +21,11 @@ bindings:
 screenshot:
 	scripts/screenshot.sh $(OUT)
 
-# The .deb and .rpm (app + CLI) in target/release/bundle/; see README "Install".
+# The .deb and .rpm (app + CLI) in target/package/; see README "Install".
 package:
 	scripts/package.sh
 
 # Installs the .deb (building the packages if missing), checks the CLI, the app and the desktop
-# entry, purges it again, and checks the .rpm's file list.
+# entry, purges it again, and checks the .rpm's file list. OUT=path.png keeps the screenshot there.
 package-test:
-	scripts/package-test.sh
+	scripts/package-test.sh $(OUT)

@@ -31,3 +31,16 @@ package_version() {
   id="$(cd "$ROOT" && cargo pkgid -p keyrack)"
   printf '%s\n' "${id##*[#@]}"
 }
+
+# Where cargo writes its output: CARGO_TARGET_DIR when set, else target/.
+cargo_target_dir() {
+  realpath -m "${CARGO_TARGET_DIR:-$ROOT/target}"
+}
+
+# The packages `make package` writes, named like Debian and RPM name them.
+package_deb() {
+  printf '%s\n' "$ROOT/target/package/keyrack_$(package_version)_$(dpkg --print-architecture).deb"
+}
+package_rpm() {
+  printf '%s\n' "$ROOT/target/package/keyrack-$(package_version)-1.$(uname -m).rpm"
+}

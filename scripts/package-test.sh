@@ -4,7 +4,8 @@
 # the package and checks nothing of it is left. The .rpm's file list is checked with rpm -qlp.
 # Builds the packages first when they are missing (scripts/package.sh); after a change, run
 # `make package` again. Needs root or sudo; refuses to replace a keyrack package already there.
-#   scripts/package-test.sh     the screenshot goes to target/e2e-artifacts/installed-app.png
+#   scripts/package-test.sh [shot.png]   screenshot of the installed app, by default
+#                                        target/e2e-artifacts/installed-app.png
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -27,7 +28,7 @@ if [ "${1:-}" = --app-in-session ]; then
   shot="$2"
   home="$(mktemp -d "${TMPDIR:-/tmp}/keyrack-installed.XXXXXX")"
   XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache" \
-    XDG_STATE_HOME="$home/state" keyrack-app >"$home/app.log" 2>&1 &
+    XDG_STATE_HOME="$home/state" /usr/bin/keyrack-app >"$home/app.log" 2>&1 &
   app=$!
   trap 'kill -TERM "$app" 2>/dev/null; wait "$app" 2>/dev/null; rm -rf "$home"' EXIT
   window=""
@@ -59,9 +60,10 @@ fi
 
 # --- Part 1: build if needed, install, check, purge. ---
 start=$SECONDS
+shot="$(realpath -m "${1:-target/e2e-artifacts/installed-app.png}")"
 version="$(package_version)"
-deb="target/release/bundle/deb/Keyrack_${version}_$(dpkg --print-architecture).deb"
-rpm="target/release/bundle/rpm/Keyrack-${version}-1.$(uname -m).rpm"
+deb="$(package_deb)"
+rpm="$(package_rpm)"
 if [ ! -f "$deb" ] || [ ! -f "$rpm" ]; then
   say "packages missing: make package"
   make --no-print-directory package
@@ -75,6 +77,9 @@ if dpkg-query -W -f='${Status}' keyrack 2>/dev/null | grep -q 'ok installed'; th
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/keyrack-package-test.XXXXXX")"
+# Whatever named keyrack is in /usr before the install (a cargo install in /usr/local, say) is
+# not the package's; after the purge /usr must hold exactly this again.
+find /usr -iname '*keyrack*' 2>/dev/null | sort >"$work/usr-before"
 sandbox=""
 installed=""
 cleanup() {
@@ -85,10 +90,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A CI timeout sends TERM: exit through the EXIT trap so the package is purged all the same.
+trap 'exit 143' TERM INT
 
 say "installing $deb with apt-get"
 installed=1
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "./$deb"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb"
 dpkg-query -W -f='${Package} ${Version} ${Status}\n' keyrack
 dpkg -L keyrack >"$work/files"
 
@@ -123,7 +130,7 @@ for _ in $(seq 100); do [ -s "$work/sandbox.json" ] && break; sleep 0.2; done
 [ -s "$work/sandbox.json" ] || { cat "$work/sandbox.log" >&2; die "keyrack sandbox wrote no manifest"; }
 keyrack --sandbox-manifest "$work/sandbox.json" keys list | tee "$work/keys.txt"
 count="$(keyrack --sandbox-manifest "$work/sandbox.json" --json keys list \
-  | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d.get("keys", d) if isinstance(d, dict) else d))')"
+  | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["keys"]))')"
 [ "$count" -gt 0 ] || die "keys list showed no sandbox keys"
 say "keys list: $count sandbox keys"
 kill -TERM "$sandbox"
@@ -131,7 +138,7 @@ wait "$sandbox" 2>/dev/null || true
 sandbox=""
 
 say "the installed app under Xvfb"
-"$ROOT/scripts/with-session.sh" "$0" --app-in-session "$ROOT/target/e2e-artifacts/installed-app.png"
+"$ROOT/scripts/with-session.sh" "$0" --app-in-session "$shot"
 
 say "purging the package"
 as_root env DEBIAN_FRONTEND=noninteractive apt-get remove --purge -y -q keyrack
@@ -150,7 +157,9 @@ while IFS= read -r path; do
   fi
 done <"$work/files"
 [ ${#left[@]} -eq 0 ] || die "left after the purge: ${left[*]}"
-say "nothing of the package is left ($(wc -l <"$work/files") paths checked)"
+find /usr -iname '*keyrack*' 2>/dev/null | sort >"$work/usr-after"
+diff "$work/usr-before" "$work/usr-after" >&2 || die "the purge left files named keyrack in /usr (above)"
+say "nothing of the package is left in /usr ($(wc -l <"$work/files") paths checked)"
 
 say "checking $rpm"
 rpm -qlp "$rpm" 2>/dev/null >"$work/rpm-files"

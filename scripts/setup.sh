@@ -16,10 +16,12 @@ BUILD_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
   libdbus-1-dev libsecret-1-dev
 )
-# A display, a session bus, a keyring and the WebDriver for the headless test run.
+# A display, a session bus, a keyring and the WebDriver for the headless test run; rpm and
+# desktop-file-validate for the package test.
 TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   imagemagick x11-utils xdotool fonts-dejavu-core
+  rpm desktop-file-utils
 )
 NODE_MIN=20.19
 NODE_WHEEL=24.19.0

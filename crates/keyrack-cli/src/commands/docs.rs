@@ -51,7 +51,10 @@ mod tests {
             let text = completion(shell);
             assert!(text.contains("sandbox-manifest"), "{shell}: {text}");
             assert!(text.contains("accounts"), "{shell}");
-            assert!(!text.contains("completions"), "{shell} offers the hidden command");
+            assert!(
+                !text.contains("completions"),
+                "{shell} offers the hidden command"
+            );
         }
     }
 

@@ -84,8 +84,7 @@ impl CredentialStore for KeychainStore {
         let value = encode(credential)?;
         blocking_with_timeout(self.timeout, "store a credential", move || {
             let entry = platform::entry(&service, &user, &name)?;
-            platform::write(&entry, &value)
-                .map_err(|e| keychain_error(e, Some(&name), &service))
+            platform::write(&entry, &value).map_err(|e| keychain_error(e, Some(&name), &service))
         })
         .await?;
         tracing::debug!(account = %account.id, "credential stored in the keychain");
