@@ -98,6 +98,9 @@ installed=1
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb"
 dpkg-query -W -f='${Package} ${Version} ${Status}\n' keyrack
 dpkg -L keyrack >"$work/files"
+# The regular files alone, which the rpm must hold too (its directories are its own business).
+while IFS= read -r path; do [ -f "$path" ] && printf '%s\n' "$path"; done <"$work/files" \
+  | sort >"$work/deb-regular"
 
 say "checking the installed files"
 for f in "${EXPECTED[@]}" "$DESKTOP" /usr/share/zsh/vendor-completions/_keyrack \
@@ -162,11 +165,15 @@ diff "$work/usr-before" "$work/usr-after" >&2 || die "the purge left files named
 say "nothing of the package is left in /usr ($(wc -l <"$work/files") paths checked)"
 
 say "checking $rpm"
-rpm -qlp "$rpm" 2>/dev/null >"$work/rpm-files"
-for f in "${EXPECTED[@]}" /usr/share/zsh/site-functions/_keyrack \
-  /usr/share/licenses/keyrack/LICENSE /usr/share/applications/Keyrack.desktop; do
-  grep -qxF "$f" "$work/rpm-files" || die "the rpm lacks $f"
-done
+# Its regular files (mode not starting with d) must be the .deb's, but for where each family
+# keeps zsh completions and licences.
+rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$rpm" 2>/dev/null \
+  | awk '$1 !~ /^d/ { print $2 }' \
+  | sed -e 's#^/usr/share/zsh/site-functions/#/usr/share/zsh/vendor-completions/#' \
+    -e 's#^/usr/share/licenses/keyrack/LICENSE$#/usr/share/doc/keyrack/copyright#' \
+  | sort >"$work/rpm-regular"
+diff -u "$work/deb-regular" "$work/rpm-regular" >&2 || die "the rpm's files differ from the deb's (above)"
+say "the rpm holds the same $(wc -l <"$work/rpm-regular") files"
 rpm -qp --requires "$rpm" 2>/dev/null | tee "$work/rpm-requires" | grep -q webkit2gtk4.1 \
   || die "the rpm does not require webkit2gtk4.1"
 rpm -qp --recommends "$rpm" 2>/dev/null | grep -q gnome-keyring || die "the rpm does not recommend gnome-keyring"
