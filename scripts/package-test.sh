@@ -30,7 +30,8 @@ if [ "${1:-}" = --app-in-session ]; then
   XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache" \
     XDG_STATE_HOME="$home/state" /usr/bin/keyrack-app >"$home/app.log" 2>&1 &
   app=$!
-  trap 'kill -TERM "$app" 2>/dev/null; wait "$app" 2>/dev/null; rm -rf "$home"' EXIT
+  # wait reports the TERM as 143: not a failure here (set -e applies inside traps too).
+  trap 'kill -TERM "$app" 2>/dev/null; wait "$app" 2>/dev/null || true; rm -rf "$home"' EXIT
   window=""
   for _ in $(seq 120); do
     window="$(xdotool search --onlyvisible --name '^Keyrack$' 2>/dev/null | head -n1)" || true
@@ -83,7 +84,7 @@ find /usr -iname '*keyrack*' 2>/dev/null | sort >"$work/usr-before"
 sandbox=""
 installed=""
 cleanup() {
-  [ -n "$sandbox" ] && kill -TERM "$sandbox" 2>/dev/null && wait "$sandbox" 2>/dev/null
+  if [ -n "$sandbox" ]; then kill -TERM "$sandbox" 2>/dev/null; wait "$sandbox" 2>/dev/null || true; fi
   if [ -n "$installed" ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get remove --purge -y -q keyrack >/dev/null || true
   fi
