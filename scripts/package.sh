@@ -34,8 +34,10 @@ for shell in bash zsh fish; do "$cli" completions "$shell" >"$stage/completions.
   printf 'Upstream-Name: Keyrack\n\nFiles: *\nCopyright: The Keyrack authors\nLicense: MIT\n'
   sed -e 's/^$/./' -e 's/^/ /' LICENSE
 } >"$stage/copyright"
-# Tauri installs the sizes listed in bundle.icon (32, 128, 512, and 256 as 128@2); the icon
-# theme also looks for 48 and 64 (menus, docks), made here from icons/icon.png.
+# Tauri installs the sizes listed in bundle.icon (32, 128, 512); the icon theme also looks for
+# 48, 64 (menus, docks), made here from icons/icon.png, and 256: icons/128x128@2x.png, mapped in
+# bundle.linux.*.files because the bundler would file a @2x image under 256x256@2 (512 px).
+# bundle.linux.deb.depends names only the tray library: the bundler adds WebKitGTK and GTK.
 ui/node_modules/.bin/tauri icon icons/icon.png -o "$stage/icons" -p 48 -p 64 >/dev/null
 
 say "building the app (release) and bundling the .deb and .rpm"
