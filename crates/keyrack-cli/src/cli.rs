@@ -73,14 +73,12 @@ pub enum Command {
     Export(ExportCmd),
     /// Run the vendor emulator in the foreground, with one sandbox account per vendor.
     Sandbox(SandboxArgs),
-    /// Print the completion script for a shell (the packages install them).
-    #[command(hide = true)]
+    /// Print the completion script for a shell (the packages install them for bash, zsh, fish).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Print the manual page, in roff (the packages install it as keyrack(1)).
-    #[command(hide = true)]
     Man,
     /// What keyrack and the app did with keys and accounts (the local audit log), newest first.
     Audit(AuditArgs),

@@ -1,6 +1,7 @@
 //! `keyrack completions SHELL` and `keyrack man`: the shell completions and the manual page the
 //! packages install, generated from the same command tree that parses the arguments, so they
-//! never drift from it. Hidden from `--help`: they are for packagers.
+//! never drift from it. Listed in `--help` (clap's completions offer even hidden commands, so
+//! hiding them would hide nothing from a shell), and useful after a source build.
 
 use std::io::Write;
 
@@ -46,15 +47,31 @@ mod tests {
     }
 
     #[test]
-    fn completions_know_the_subcommands_but_not_the_hidden_ones() {
-        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+    fn completions_register_for_keyrack_and_offer_every_command_and_the_global_options() {
+        let registers = [
+            (Shell::Bash, "complete -F _keyrack"),
+            (Shell::Zsh, "#compdef keyrack"),
+            (Shell::Fish, "complete -c keyrack"),
+        ];
+        let cli = Cli::command();
+        for (shell, line) in registers {
             let text = completion(shell);
-            assert!(text.contains("sandbox-manifest"), "{shell}: {text}");
-            assert!(text.contains("accounts"), "{shell}");
+            assert!(text.contains(line), "{shell} does not register for keyrack");
             assert!(
-                !text.contains("completions"),
-                "{shell} offers the hidden command"
+                text.contains("sandbox-manifest"),
+                "{shell}: no --sandbox-manifest"
             );
+            for sub in cli.get_subcommands() {
+                assert!(
+                    text.contains(sub.get_name()),
+                    "{shell}: no {}",
+                    sub.get_name()
+                );
+                for nested in sub.get_subcommands() {
+                    let name = nested.get_name();
+                    assert!(text.contains(name), "{shell}: no {} {name}", sub.get_name());
+                }
+            }
         }
     }
 
