@@ -38,6 +38,9 @@ const COMMANDS: &[&str] = &[
     "attention_list",
     "key_note_set",
     "audit_list",
+    // Inventory exports (Terraform, CSV, JSON)
+    "inventory_preview",
+    "inventory_export",
 ];
 
 fn main() {

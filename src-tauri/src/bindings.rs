@@ -43,6 +43,9 @@ const EXPORTS: &[Export] = &[
     export::<keyrack_core::attention::KeyNote>,
     export::<keyrack_core::audit::AuditEntry>,
     export::<keyrack_core::audit::AuditFilter>,
+    export::<crate::commands::inventory_export::InventoryFormat>,
+    export::<crate::commands::inventory_export::KeyRef>,
+    export::<crate::commands::inventory_export::ExportPreview>,
     export::<keyrack_core::rotation::Plan>,
     export::<keyrack_core::rotation::RotationReport>,
 ];

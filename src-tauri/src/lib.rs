@@ -69,6 +69,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::secrets::secret_save,
             commands::secrets::oci_config_append,
             commands::secrets::secret_dismiss,
+            commands::inventory_export::inventory_preview,
+            commands::inventory_export::inventory_export,
             commands::hygiene::attention_list,
             commands::hygiene::key_note_set,
             commands::hygiene::audit_list,

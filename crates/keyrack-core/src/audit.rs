@@ -51,6 +51,8 @@ pub enum AuditAction {
     RotationStep,
     RotationDone,
     RotationUndo,
+    /// The inventory written to a file (Terraform, CSV, JSON): no secret, but what left.
+    InventoryExport,
 }
 
 /// How it went.

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod app;
 pub mod hygiene;
+pub mod inventory_export;
 pub mod keys;
 pub mod rotation;
 pub mod secrets;

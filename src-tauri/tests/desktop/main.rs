@@ -6,6 +6,7 @@
 mod canary;
 mod commands;
 mod common;
+mod export;
 mod hygiene;
 mod ipc;
 mod tray;

@@ -15,9 +15,12 @@ import type {
   CreateOptions,
   DeleteOutcome,
   ExportFormat,
+  ExportPreview,
   Identity,
+  InventoryFormat,
   KeyNote,
   KeyRecord,
+  KeyRef,
   KeyUpdate,
   NewKey,
   Owner,
@@ -142,6 +145,13 @@ export const rotationPlan = (accountId: string, keyId: string, choice: RotateCho
   call('rotation_plan', { accountId, keyId, choice });
 export const rotateKey = (accountId: string, keyId: string, choice: RotateChoice): Promise<RotationReport> =>
   call('rotate_key', { accountId, keyId, choice });
+
+// The listed keys as Terraform, CSV or JSON: a preview, then a file the user picks (in the
+// backend's save dialog; `null` when cancelled).
+export const inventoryPreview = (format: InventoryFormat, keys: KeyRef[]): Promise<ExportPreview> =>
+  call('inventory_preview', { format, keys });
+export const inventoryExport = (format: InventoryFormat, keys: KeyRef[]): Promise<SavedFile | null> =>
+  call('inventory_export', { format, keys });
 
 // One-time secrets of created keys, by handle.
 export const secretsPending = (): Promise<PendingSecret[]> => call('secrets_pending');

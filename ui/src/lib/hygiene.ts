@@ -198,6 +198,7 @@ export const AUDIT_ACTIONS: AuditAction[] = [
   'rotation_step',
   'rotation_done',
   'rotation_undo',
+  'inventory_export',
 ];
 
 // Every action has its label: a new AuditAction fails the type check until it has one.
@@ -222,6 +223,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   rotation_step: 'Rotation step',
   rotation_done: 'Rotated',
   rotation_undo: 'Rotation undone',
+  inventory_export: 'Exported inventory',
 };
 
 export function actionLabel(action: AuditAction): string {

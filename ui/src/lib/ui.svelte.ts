@@ -1,5 +1,6 @@
 // Where the user is: filters, sort, the selected key and the open dialog.
 import { NO_FILTER, type KeyFilter, type KeyRow, type Sort } from './keys';
+import type { KeyRef } from './types';
 
 export type Dialog =
   | { kind: 'create'; accountId: string | null }
@@ -7,6 +8,8 @@ export type Dialog =
   // The row itself: the dialog outlives the key (it may offer to delete its owner next).
   | { kind: 'delete'; row: KeyRow }
   | { kind: 'rotate'; row: KeyRow }
+  // The keys in view when Export… was clicked, and how to name them.
+  | { kind: 'export'; keys: KeyRef[]; scope: string }
   | { kind: 'accounts' }
   | { kind: 'settings' };
 

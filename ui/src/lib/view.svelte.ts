@@ -56,6 +56,19 @@ export class View {
     ui.select(uid, true);
   }
 
+  /** Export… the keys in view: all of them, or those the filters (an account, a search) leave. */
+  openExport(): void {
+    const rows = this.visible;
+    const accounts = rows.map((r) => r.accountId).filter((id, i, all) => all.indexOf(id) === i).length;
+    const keys = rows.length === 1 ? '1 key' : `${rows.length} keys`;
+    const where = accounts === 1 ? rows[0]?.accountName ?? '' : `${accounts} accounts`;
+    ui.dialog = {
+      kind: 'export',
+      keys: rows.map((r) => ({ accountId: r.accountId, keyId: r.record.id })),
+      scope: `${ui.filtered ? 'The keys in view' : 'Every key'}: ${keys} of ${where}`,
+    };
+  }
+
   /** Selects a key and opens its rotate dialog (the tray's "Rotate…"). */
   rotateKey(accountId: string, keyId: string): void {
     this.selectKey(accountId, keyId);

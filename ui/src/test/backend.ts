@@ -147,6 +147,18 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
       return { owner_without_keys: null };
     },
     owner_delete: () => null,
+    inventory_preview: (a) => {
+      const keys = a.keys as { accountId: string; keyId: string }[];
+      if (keys.length === 0) throw { code: 'validation', message: 'none of these keys is listed', field: 'keys' };
+      const first = a.format === 'csv' ? 'account,account_id,vendor,id' : a.format === 'json' ? '[' : '# Terraform';
+      return {
+        lines: [first, ...keys.map((k) => `${k.accountId} ${k.keyId}`)],
+        moreLines: 0,
+        keys: keys.length,
+        accounts: new Set(keys.map((k) => k.accountId)).size,
+      };
+    },
+    inventory_export: () => (b.picked === null ? null : { path: b.picked }),
     rotation_plan: (a) => {
       const old = find(a);
       return {

@@ -3,4 +3,4 @@
 /**
  * What was done.
  */
-export type AuditAction = "key_create" | "key_update" | "key_lock" | "key_unlock" | "key_disable" | "key_enable" | "key_delete" | "owner_delete" | "secret_reveal" | "secret_copy" | "secret_save" | "config_append" | "secret_dismiss" | "account_add" | "account_update" | "account_remove" | "rotation_start" | "rotation_step" | "rotation_done" | "rotation_undo";
+export type AuditAction = "key_create" | "key_update" | "key_lock" | "key_unlock" | "key_disable" | "key_enable" | "key_delete" | "owner_delete" | "secret_reveal" | "secret_copy" | "secret_save" | "config_append" | "secret_dismiss" | "account_add" | "account_update" | "account_remove" | "rotation_start" | "rotation_step" | "rotation_done" | "rotation_undo" | "inventory_export";
