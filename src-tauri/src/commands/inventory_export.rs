@@ -19,7 +19,7 @@ use crate::save_picker::SaveRequest;
 use crate::state::AppState;
 
 /// Lines of the export the preview shows.
-const PREVIEW_LINES: usize = 14;
+const PREVIEW_LINES: usize = 40;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -41,7 +41,7 @@ fn the_keys_in_view_are_previewed_then_written_where_the_user_picked() {
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    assert!(lines.len() <= 14 && !lines.is_empty());
+    assert!(lines.len() <= 40 && !lines.is_empty());
     assert!(preview["moreLines"].as_u64().unwrap() > 0);
 
     let chosen = t.dir.path().join("picked").join("keys.tf");

@@ -7,16 +7,6 @@ use serde_json::{json, Value};
 
 use crate::keys::{delete_key, discard_secret, open_create, submit_create, unique};
 
-/// Copies a screenshot where the notes of this change point (when that folder can be made).
-fn keep(path: &std::path::Path) {
-    let shots = std::path::Path::new("/work/logs/shots");
-    if std::fs::create_dir_all(shots).is_ok() {
-        if let Some(name) = path.file_name() {
-            let _ = std::fs::copy(path, shots.join(name));
-        }
-    }
-}
-
 async fn show(app: &App, page: &str) {
     app.click(&format!("[data-testid=nav-{page}]")).await;
     app.wait_for(&format!("[data-testid={page}-view]")).await;
@@ -53,12 +43,12 @@ async fn needs_attention_and_activity_after_a_create_and_a_delete() {
             .wait_text("[data-testid=attention-count]", |t| !t.is_empty())
             .await;
         assert!(count.trim().parse::<u32>().unwrap() >= 1, "{count}");
-        keep(&app.screenshot("hygiene-attention").await);
+        app.screenshot("hygiene-attention").await;
 
         show(&app, "overview").await;
         app.wait_for("[data-testid=expiry-chart] circle").await;
         app.wait_for("[data-testid=vendor-chart] rect").await;
-        keep(&app.screenshot("hygiene-overview").await);
+        app.screenshot("hygiene-overview").await;
 
         // A key created and deleted through the window.
         app.click("#sidebar .top li:first-child button").await;
@@ -92,7 +82,7 @@ async fn needs_attention_and_activity_after_a_create_and_a_delete() {
             table.find("Deleted").unwrap() < table.find("Created").unwrap(),
             "{table}"
         );
-        keep(&app.screenshot("hygiene-activity").await);
+        app.screenshot("hygiene-activity").await;
     })
     .await;
 }
