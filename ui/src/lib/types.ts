@@ -17,6 +17,7 @@ export type { AccountInput } from './bindings/AccountInput';
 export type { AccountListing } from './bindings/AccountListing';
 export type { AccountSettings } from './bindings/AccountSettings';
 export type { AppInfo } from './bindings/AppInfo';
+export type { AccountRules } from './bindings/AccountRules';
 export type { Capabilities } from './bindings/Capabilities';
 export type { ClipboardCleared } from './bindings/ClipboardCleared';
 export type { CopyResult } from './bindings/CopyResult';

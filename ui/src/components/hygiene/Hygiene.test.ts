@@ -246,4 +246,25 @@ describe('Settings', () => {
     // New thresholds: what needs attention is asked again.
     expect(b.called('attention_list').length).toBeGreaterThan(2);
   });
+
+  it('gives one account thresholds of its own, and forgets them when blanked', async () => {
+    const b = await start();
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    const account = (document.getElementById('pref-rules-account') as HTMLSelectElement).value;
+    expect(account).not.toBe('');
+    const expiring = () => document.getElementById('pref-rules-expiring_soon_days') as HTMLInputElement;
+    await fireEvent.change(expiring(), { target: { value: '30' } });
+    await settle();
+    expect(b.prefs.account_rules).toEqual({
+      [account]: { expiring_soon_days: 30, older_than_days: null, unused_for_days: null },
+    });
+    expect(expiring().value).toBe('30');
+    await fireEvent.change(expiring(), { target: { value: '9999' } });
+    await settle();
+    expect(screen.getByRole('alert').textContent).toContain('Between 1 and 365');
+    expect(b.prefs.account_rules[account]?.expiring_soon_days).toBe(30);
+    await fireEvent.change(expiring(), { target: { value: '' } });
+    await settle();
+    expect(b.prefs.account_rules).toEqual({});
+  });
 });
