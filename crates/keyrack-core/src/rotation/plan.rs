@@ -62,6 +62,43 @@ pub struct Plan {
     pub max_keys_per_owner: Option<u32>,
 }
 
+/// A key whose rotation left a journal behind (interrupted, failed, or keeping the old key
+/// for a grace period) is not rotated again until that one is resumed or undone: a second run
+/// would make a second new key beside the first.
+fn not_already_rotating(registry: &Registry, account_id: &str, key_id: &str) -> Result<()> {
+    let journals = super::journal::Journals::new(&registry.paths().data_dir);
+    let Some(j) = journals
+        .list()?
+        .into_iter()
+        .find(|j| j.account_id == account_id && j.old.id == key_id)
+    else {
+        return Ok(());
+    };
+    let new = j
+        .new_key_id
+        .as_deref()
+        .map(|id| format!(" (new key {id})"))
+        .unwrap_or_default();
+    let message = if j.step == super::journal::Step::Done {
+        format!(
+            "this key was already rotated (rotation {}{new}) and is kept for its grace period; \
+             undo that rotation (keyrack keys rotate --undo {0}) or delete this key",
+            j.id
+        )
+    } else {
+        format!(
+            "this key is already being rotated: rotation {} stopped at {}{new}; resume or undo \
+             it first (keyrack keys rotate --resume {0} | --undo {0})",
+            j.id,
+            j.step.label()
+        )
+    };
+    Err(Error::Conflict {
+        message,
+        detail: None,
+    })
+}
+
 /// Check a rotation of `key_id` and say what it will create. Only reads from the vendor.
 pub async fn plan(
     registry: &Registry,
@@ -70,6 +107,7 @@ pub async fn plan(
     options: &RotateOptions,
 ) -> Result<Plan> {
     let account = registry.account(account_id)?;
+    not_already_rotating(registry, account_id, key_id)?;
     let vendor = registry.vendor(account_id).await?;
     let caps = vendor.capabilities();
     let old = vendor.get(key_id).await?;

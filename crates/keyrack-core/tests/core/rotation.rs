@@ -353,6 +353,17 @@ async fn a_new_key_the_vendor_rejects_stops_at_verify_and_can_be_undone() {
         // Left behind: listed, and undone (the new key goes, the old one stays).
         let left = rotation.journals().list().unwrap();
         assert!(left.iter().any(|j| j.id == report.id));
+        // While it is left, the key is not rotated a second time (a second new key).
+        let again = rotation::plan(
+            &registry,
+            &account(vendor),
+            &old.id,
+            &RotateOptions::default(),
+        )
+        .await
+        .expect_err("a second rotation of the same key");
+        assert_eq!(again.code(), Code::Conflict, "{vendor}: {again}");
+        assert!(again.to_string().contains(&report.id), "{vendor}: {again}");
         let undone = rotation.undo(&report.id).await.unwrap();
         assert!(undone.summary.contains("undone"), "{}", undone.summary);
         assert_eq!(
