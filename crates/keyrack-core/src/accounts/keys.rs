@@ -2,10 +2,14 @@
 //! recorded in the audit log, whether it worked or not. Both shells call these, never a
 //! client's mutating methods directly, so nothing done to a key goes unrecorded.
 
+use std::future::Future;
+use std::sync::Arc;
+
 use super::Registry;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::error::{Error, Result};
 use crate::model::{CreatedKey, DeleteOutcome, KeyRecord, KeyUpdate, NewKey, Owner};
+use crate::vendor::Vendor;
 
 impl Registry {
     pub async fn create_key(&self, account_id: &str, spec: &NewKey) -> Result<CreatedKey> {
@@ -47,56 +51,52 @@ impl Registry {
     }
 
     pub async fn set_locked(&self, account_id: &str, key_id: &str, locked: bool) -> Result<()> {
-        let account = self.account(account_id)?;
-        let result = async {
-            self.vendor(account_id)
-                .await?
-                .set_locked(key_id, locked)
-                .await
-        }
-        .await;
         let action = if locked {
             AuditAction::KeyLock
         } else {
             AuditAction::KeyUnlock
         };
-        self.audit(
-            AuditEntry::new(action)
-                .account(&account)
-                .key_id(key_id)
-                .outcome(&result),
-        );
-        result
+        self.on_key(account_id, key_id, action, |v| async move {
+            v.set_locked(key_id, locked).await
+        })
+        .await
     }
 
     pub async fn set_disabled(&self, account_id: &str, key_id: &str, disabled: bool) -> Result<()> {
-        let account = self.account(account_id)?;
-        let result = async {
-            self.vendor(account_id)
-                .await?
-                .set_disabled(key_id, disabled)
-                .await
-        }
-        .await;
         let action = if disabled {
             AuditAction::KeyDisable
         } else {
             AuditAction::KeyEnable
         };
-        self.audit(
-            AuditEntry::new(action)
-                .account(&account)
-                .key_id(key_id)
-                .outcome(&result),
-        );
-        result
+        self.on_key(account_id, key_id, action, |v| async move {
+            v.set_disabled(key_id, disabled).await
+        })
+        .await
     }
 
     pub async fn delete_key(&self, account_id: &str, key_id: &str) -> Result<DeleteOutcome> {
+        self.on_key(account_id, key_id, AuditAction::KeyDelete, |v| async move {
+            v.delete(key_id).await
+        })
+        .await
+    }
+
+    /// `call` on the account's client, recorded as `action` on `key_id` with how it went.
+    async fn on_key<T, F, Fut>(
+        &self,
+        account_id: &str,
+        key_id: &str,
+        action: AuditAction,
+        call: F,
+    ) -> Result<T>
+    where
+        F: FnOnce(Arc<dyn Vendor>) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         let account = self.account(account_id)?;
-        let result = async { self.vendor(account_id).await?.delete(key_id).await }.await;
+        let result = async { call(self.vendor(account_id).await?).await }.await;
         self.audit(
-            AuditEntry::new(AuditAction::KeyDelete)
+            AuditEntry::new(action)
                 .account(&account)
                 .key_id(key_id)
                 .outcome(&result),
