@@ -89,16 +89,12 @@ pub async fn key_set_locked<R: Runtime>(
     key_id: String,
     locked: bool,
 ) -> IpcResult<KeyRecord> {
-    let registry = state.registry();
-    registry
+    state
+        .registry()
         .set_locked(&account_id, &key_id, locked)
         .await
         .map_err(public)?;
-    let vendor = registry.vendor(&account_id).await.map_err(public)?;
-    let record = vendor.get(&key_id).await.map_err(public)?;
-    state.cache_key(record.clone());
-    events::keys_changed(&app);
-    Ok(record)
+    changed(&app, &state, &account_id, &key_id).await
 }
 
 #[tauri::command]
@@ -109,15 +105,26 @@ pub async fn key_set_disabled<R: Runtime>(
     key_id: String,
     disabled: bool,
 ) -> IpcResult<KeyRecord> {
-    let registry = state.registry();
-    registry
+    state
+        .registry()
         .set_disabled(&account_id, &key_id, disabled)
         .await
         .map_err(public)?;
-    let vendor = registry.vendor(&account_id).await.map_err(public)?;
-    let record = vendor.get(&key_id).await.map_err(public)?;
+    changed(&app, &state, &account_id, &key_id).await
+}
+
+/// A key changed through Keyrack: read it back as the vendor has it now, keep it in the cache
+/// and tell the window and the tray.
+async fn changed<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    account_id: &str,
+    key_id: &str,
+) -> IpcResult<KeyRecord> {
+    let vendor = state.registry().vendor(account_id).await.map_err(public)?;
+    let record = vendor.get(key_id).await.map_err(public)?;
     state.cache_key(record.clone());
-    events::keys_changed(&app);
+    events::keys_changed(app);
     Ok(record)
 }
 
