@@ -107,10 +107,6 @@ pub fn after_listing<R: Runtime>(app: &AppHandle<R>, state: &AppState, now: Date
                 // Better told twice than never: notify, and say why it may repeat.
                 tracing::warn!(error = %e, "could not save which keys were notified");
                 attention
-                    .iter()
-                    .filter(|a| !a.reasons.is_empty())
-                    .cloned()
-                    .collect()
             }
         }
     };
@@ -129,18 +125,13 @@ pub fn after_listing<R: Runtime>(app: &AppHandle<R>, state: &AppState, now: Date
 }
 
 /// One scheduled refresh: every account listed (which evaluates and notifies), unless one is
-/// already running. Returns how it went, for the schedule.
-pub async fn refresh<R: Runtime>(app: &AppHandle<R>) -> Option<Outcome> {
+/// already running (`None`). `Some(true)` when every account listed.
+pub async fn refresh<R: Runtime>(app: &AppHandle<R>) -> Option<bool> {
     let watch = app.try_state::<Watch>()?;
     let state = app.try_state::<AppState>()?;
     let _one = watch.refreshing.try_lock().ok()?;
     let listings = crate::ops::list_all(app, &state).await;
-    let failed = listings.iter().any(|l| l.error.is_some());
-    Some(if failed {
-        Outcome::Failed { failures: 1 }
-    } else {
-        Outcome::Listed
-    })
+    Some(listings.iter().all(|l| l.error.is_none()))
 }
 
 /// A click on one of our notifications opens the window on the key it names.
@@ -198,11 +189,11 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 tracing::info!("woke from sleep; refreshing keys");
             }
             let outcome = match refresh(&app).await {
-                Some(Outcome::Listed) => {
+                Some(true) => {
                     failures = 0;
                     Outcome::Listed
                 }
-                Some(Outcome::Failed { .. }) => {
+                Some(false) => {
                     failures += 1;
                     Outcome::Failed { failures }
                 }
