@@ -83,6 +83,16 @@ fn separator(id: &str) -> Entry {
     }
 }
 
+/// A list cut at `MAX_EXPIRING` entries says how many more there are (`<id>:more`).
+fn more(id: &str, total: usize, items: &mut Vec<Entry>) {
+    if total > MAX_EXPIRING {
+        items.push(note(
+            format!("{id}:more"),
+            format!("…and {} more in Keyrack", total - MAX_EXPIRING),
+        ));
+    }
+}
+
 fn short(label: &str) -> String {
     if label.chars().count() <= MAX_LABEL {
         return label.to_string();
@@ -187,12 +197,7 @@ pub fn entries(s: &Snapshot) -> Vec<Entry> {
                 )
             })
             .collect();
-        if s.attention.len() > MAX_EXPIRING {
-            keys.push(note(
-                "attention:more",
-                format!("…and {} more in Keyrack", s.attention.len() - MAX_EXPIRING),
-            ));
-        }
+        more("attention", s.attention.len(), &mut keys);
         menu.push(submenu(
             "attention",
             attention_label(s.attention.len()),
@@ -221,12 +226,7 @@ pub fn entries(s: &Snapshot) -> Vec<Entry> {
                 )
             })
             .collect();
-        if s.expiring.len() > MAX_EXPIRING {
-            keys.push(note(
-                "expiring:more",
-                format!("…and {} more in Keyrack", s.expiring.len() - MAX_EXPIRING),
-            ));
-        }
+        more("expiring", s.expiring.len(), &mut keys);
         menu.push(submenu(
             "expiring",
             format!("Expiring soon ({})", s.expiring.len()),
