@@ -3,7 +3,7 @@
 //! written where the user chooses in the native save dialog the backend opens. The webview never
 //! names a path, and no secret is in an inventory: listed keys hold none.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use keyrack_core::audit::{AuditAction, AuditEntry};
 use keyrack_core::error::{Error, Result};
@@ -72,9 +72,9 @@ pub struct ExportPreview {
 /// The named keys as last listed, grouped by account in the accounts' order. Keys not (or no
 /// longer) listed are left out; none at all is an error that says so.
 fn chosen(state: &AppState, keys: &[KeyRef]) -> Result<Vec<AccountKeys>> {
-    let wanted: BTreeMap<(&str, &str), ()> = keys
+    let wanted: BTreeSet<(&str, &str)> = keys
         .iter()
-        .map(|k| ((k.account_id.as_str(), k.key_id.as_str()), ()))
+        .map(|k| (k.account_id.as_str(), k.key_id.as_str()))
         .collect();
     let cached = state.cached_keys();
     let out: Vec<AccountKeys> = state
@@ -85,7 +85,7 @@ fn chosen(state: &AppState, keys: &[KeyRef]) -> Result<Vec<AccountKeys>> {
             let mine: Vec<_> = cached
                 .iter()
                 .filter(|k| k.account == account.id)
-                .filter(|k| wanted.contains_key(&(k.account.as_str(), k.id.as_str())))
+                .filter(|k| wanted.contains(&(k.account.as_str(), k.id.as_str())))
                 .cloned()
                 .collect();
             (!mine.is_empty()).then(|| AccountKeys::new(account, mine))
