@@ -1,6 +1,6 @@
-//! Saving a held secret, and adding a new OCI key to the OCI config file. The webview names the
-//! key (its handle) and the format, never a path: the user picks the file in the native save
-//! dialog, and the OCI profile goes to the one config file the OCI tools read.
+//! Saving a held secret, and adding a new key to its vendor's config file (OCI's). The webview
+//! names the key (its handle) and the format, never a path: the user picks the file in the native
+//! save dialog, and a profile goes to the one config file the vendor's tools read.
 
 use std::path::Path;
 
@@ -9,7 +9,6 @@ use keyrack_core::error::{Error, Result};
 use keyrack_core::export::{self, ExportFormat, ExportInput, FileRole};
 use keyrack_core::fsutil::{self, Overwrite};
 use keyrack_core::model::{Account, VendorId};
-use keyrack_core::vendors::oci::config_file::{self, ConfigStanza};
 use keyrack_core::Sensitive;
 use tauri::{AppHandle, Runtime};
 
@@ -97,31 +96,39 @@ fn write(
     Ok(())
 }
 
-/// Add the held OCI key as `[profile]` to the OCI config file the OCI tools read (core's
-/// `default_config_path`), leaving the other profiles alone. The private key must have been
-/// saved first: the profile's `key_file` points at it.
-pub fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<SavedFile> {
-    let path = config_file::default_config_path().ok_or_else(|| {
-        Error::config("the home directory is not known, so neither is the OCI config file")
-    })?;
-    let key_file = state.key_file(handle).ok_or_else(|| {
-        Error::validation(
-            "format",
-            "save the private key first: the profile's key_file points at it",
-        )
-    })?;
-    let key_file = key_file_entry(&key_file)?;
-    let stanza = state.reveal().with_secret(handle, |record, _, _| {
-        if record.vendor != VendorId::Oci {
+/// Add the held key as `[profile]` to the config file its vendor's tools read (the
+/// descriptor's `profile_file`: OCI's `~/.oci/config`), leaving the other profiles alone. The
+/// private key must have been saved first: the profile's `key_file` points at it.
+pub fn config_profile(state: &AppState, handle: &str, profile: &str) -> Result<SavedFile> {
+    let key_file = state.key_file(handle);
+    let (path, stanza, append) = state.reveal().with_secret(handle, |record, _, _| {
+        let Some(file) = record.vendor.descriptor().profile_file else {
             return Err(Error::validation(
                 "handle",
-                "only an OCI key can be added to the OCI config file",
+                format!(
+                    "{} keys have no config file to add a profile to; save the key to a file",
+                    record.vendor.descriptor().name
+                ),
             ));
-        }
+        };
+        let path = (file.path)().ok_or_else(|| {
+            Error::config(format!(
+                "the home directory is not known, so neither is {}",
+                file.label
+            ))
+        })?;
+        let key_file = key_file.as_deref().ok_or_else(|| {
+            Error::validation(
+                "format",
+                "save the private key first: the profile's key_file points at it",
+            )
+        })?;
+        let key_file = key_file_entry(key_file)?;
         let account = account_of(state, &record.account, record.vendor);
-        ConfigStanza::for_key(&account.settings, record, profile, &key_file)?.render()
+        let stanza = (file.stanza)(&account, record, profile, &key_file)?;
+        Ok((path, stanza, file.append))
     })?;
-    let appended = config_file::append_profile(&path, &stanza);
+    let appended = append(&path, &stanza);
     let detail = format!("[{profile}] in {}", path.display());
     audit::secret_used(
         state,
@@ -131,7 +138,7 @@ pub fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<Save
         &appended,
     );
     appended?;
-    tracing::info!(handle, path = %path.display(), "OCI profile added");
+    tracing::info!(handle, path = %path.display(), "profile added to a config file");
     Ok(SavedFile {
         path: path.display().to_string(),
     })

@@ -61,7 +61,7 @@ pub fn oci_config_append(
     handle: String,
     profile: String,
 ) -> IpcResult<SavedFile> {
-    save::oci_profile(&state, &handle, &profile).map_err(public)
+    save::config_profile(&state, &handle, &profile).map_err(public)
 }
 
 #[tauri::command]

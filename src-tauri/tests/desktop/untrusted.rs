@@ -108,6 +108,26 @@ fn oci_config_append_writes_only_the_oci_config_file() {
 }
 
 #[test]
+fn a_key_whose_vendor_has_no_config_file_is_not_added_to_one() {
+    let t = TestApp::new();
+    let handle = created(&t, "ibm", json!({ "name": "no config" }));
+    t.save(&handle, "ibm_apikey_json", &t.temp_path("apikey.json"))
+        .unwrap();
+    let (_only_us, config) = common::oci_config();
+    let refused = t.err(
+        "oci_config_append",
+        json!({ "handle": handle, "profile": "IBM" }),
+    );
+    assert_eq!(refused["code"], "validation", "{refused}");
+    assert_eq!(refused["field"], "handle", "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("IBM Cloud"),
+        "{refused}"
+    );
+    assert!(!config.exists(), "an IBM key was written to the OCI config");
+}
+
+#[test]
 fn profile_names_that_would_break_the_config_file_are_refused() {
     let t = TestApp::new();
     let handle = created(&t, "oci", json!({}));

@@ -1,5 +1,6 @@
 //! What every vendor folder declares once, so that nothing outside it needs to know the vendor.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -9,7 +10,7 @@ use crate::error::Result;
 use crate::export::terraform::TerraformSpec;
 use crate::export::{ExportInput, FileRole};
 use crate::http::Http;
-use crate::model::{Account, AccountSettings, Credential};
+use crate::model::{Account, AccountSettings, Credential, KeyRecord};
 use crate::vendor::{Capabilities, Vendor};
 use crate::vendor_fields::{AccountField, PASSPHRASE, SECRET};
 
@@ -37,6 +38,8 @@ pub struct Descriptor {
     pub replace: crate::export::replace::Replacer,
     /// Its Terraform provider: how its keys are imported and written as resources.
     pub terraform: TerraformSpec,
+    /// The config file of its own tools that a new key can join as a named profile, if any.
+    pub profile_file: Option<&'static ProfileFile>,
 }
 
 impl Descriptor {
@@ -154,6 +157,20 @@ impl std::fmt::Debug for FormatSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FormatSpec").field("id", &self.id).finish()
     }
+}
+
+/// A config file the vendor's own tools read, holding named profiles (OCI's `~/.oci/config`).
+/// A new key joins it as a profile that points at its private key, saved before.
+pub struct ProfileFile {
+    /// As messages name it: "the OCI config file".
+    pub label: &'static str,
+    /// Where the vendor's tools read it. Never a path the UI chose.
+    pub path: fn() -> Option<PathBuf>,
+    /// The profile `name` for a key of `account`, its key file at `key_file`.
+    pub stanza:
+        fn(account: &Account, key: &KeyRecord, name: &str, key_file: &str) -> Result<String>,
+    /// Add a stanza to the file, leaving the other profiles as they are; refuses a name in use.
+    pub append: fn(path: &Path, stanza: &str) -> Result<()>,
 }
 
 /// A vendor client, built from an account's settings and credential (local checks only).

@@ -33,6 +33,7 @@ pub static VENDOR: Descriptor = Descriptor {
     formats: export::FORMATS,
     replace: export::replace,
     terraform: terraform::SPEC,
+    profile_file: None,
 };
 
 const FIELDS: &[FieldSpec] = &[

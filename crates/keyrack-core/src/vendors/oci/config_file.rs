@@ -12,6 +12,7 @@ use super::OciExtra;
 use crate::error::{Error, Result};
 use crate::model::{AccountSettings, Credential, KeyRecord, VendorExtra};
 use crate::secret::Sensitive;
+use crate::vendors::ProfileFile;
 
 pub const DEFAULT_PROFILE: &str = "DEFAULT";
 
@@ -49,6 +50,16 @@ impl ConfigProfile {
         })
     }
 }
+
+/// How the shells add a new key to the OCI config file.
+pub static PROFILE_FILE: ProfileFile = ProfileFile {
+    label: "the OCI config file",
+    path: default_config_path,
+    stanza: |account, key, name, key_file| {
+        ConfigStanza::for_key(&account.settings, key, name, key_file)?.render()
+    },
+    append: append_profile,
+};
 
 /// The OCI config file Keyrack adds profiles to: `$OCI_CONFIG_FILE` when it is set (as the
 /// OCI CLI reads it), else `~/.oci/config`. Never a path the UI chose.

@@ -46,6 +46,7 @@ pub static VENDOR: Descriptor = Descriptor {
     formats: export::FORMATS,
     replace: export::replace,
     terraform: terraform::SPEC,
+    profile_file: Some(&config_file::PROFILE_FILE),
 };
 
 const FIELDS: &[FieldSpec] = &[

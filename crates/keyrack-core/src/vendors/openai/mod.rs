@@ -58,6 +58,7 @@ pub static VENDOR: Descriptor = Descriptor {
     formats: export::FORMATS,
     replace: crate::export::replace::none,
     terraform: terraform::SPEC,
+    profile_file: None,
 };
 
 const FIELDS: &[FieldSpec] = &[
