@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::body::{self, query_get};
@@ -20,23 +21,55 @@ use super::Call;
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
 
+/// `pagesize` (1–100, default 20) and where the `pagetoken` starts: both IBM lists page alike.
+pub fn page_window(pairs: &[(String, String)]) -> Result<(usize, usize), IbmError> {
+    let pagesize = match query_get(pairs, "pagesize") {
+        None => DEFAULT_PAGE_SIZE,
+        Some(p) => p
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+            .ok_or_else(|| {
+                IbmError::bad_request(format!(
+                    "Query parameter 'pagesize' must be a number from 1 to {MAX_PAGE_SIZE}."
+                ))
+            })?,
+    };
+    let offset = match query_get(pairs, "pagetoken") {
+        None => 0,
+        Some(t) => decode_pagetoken(t)
+            .ok_or_else(|| IbmError::bad_request("Query parameter 'pagetoken' is not valid."))?,
+    };
+    Ok((pagesize, offset))
+}
+
+/// A list's answer, made from the state, the caller, the base URL its links use and the query.
+pub type Lister = fn(&State, &Caller, &str, &[(String, String)]) -> Result<Response, IbmError>;
+
+/// Run a list route as the caller, with the query read first.
+pub fn answer_list(
+    call: &Call,
+    query: Option<&str>,
+    operation: &'static str,
+    lister: Lister,
+) -> Response {
+    let base_url = call.base_url();
+    let listed = body::query_pairs(query)
+        .and_then(|pairs| call.read(|state, caller| lister(state, &caller, base_url, &pairs)));
+    respond(listed, operation)
+}
+
 pub async fn list(call: Call, RawQuery(query): RawQuery) -> Response {
-    let base_url = call.base_url().to_owned();
-    respond(
-        call.read(|state, caller| list_keys(state, &caller, &base_url, query.as_deref())),
-        "listApiKeys",
-    )
+    answer_list(&call, query.as_deref(), "listApiKeys", list_keys)
 }
 
 fn list_keys(
     state: &State,
     caller: &Caller,
     base_url: &str,
-    query: Option<&str>,
+    pairs: &[(String, String)],
 ) -> Result<Response, IbmError> {
-    let pairs = body::query_pairs(query)?;
-
-    let account_id = match query_get(&pairs, "account_id") {
+    let account_id = match query_get(pairs, "account_id") {
         Some(a) => {
             body::check_account_id(a)?;
             if a != caller.account_id {
@@ -48,7 +81,7 @@ fn list_keys(
         }
         None => caller.account_id.as_str(),
     };
-    let account_scope = match query_get(&pairs, "scope") {
+    let account_scope = match query_get(pairs, "scope") {
         None | Some("entity") => false,
         Some("account") => true,
         Some(other) => {
@@ -57,7 +90,7 @@ fn list_keys(
             )))
         }
     };
-    let kind = match query_get(&pairs, "type") {
+    let kind = match query_get(pairs, "type") {
         None => None,
         Some("user") => Some(IdentityKind::User),
         Some("serviceid") => Some(IdentityKind::ServiceId),
@@ -67,7 +100,7 @@ fn list_keys(
             )))
         }
     };
-    let iam_id = match query_get(&pairs, "iam_id") {
+    let iam_id = match query_get(pairs, "iam_id") {
         Some(i) => {
             let identity = state
                 .identity(i)
@@ -83,24 +116,8 @@ fn list_keys(
         }
         None => None,
     };
-    let pagesize = match query_get(&pairs, "pagesize") {
-        None => DEFAULT_PAGE_SIZE,
-        Some(p) => p
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-            .ok_or_else(|| {
-                IbmError::bad_request(format!(
-                    "Query parameter 'pagesize' must be a number from 1 to {MAX_PAGE_SIZE}."
-                ))
-            })?,
-    };
-    let offset = match query_get(&pairs, "pagetoken") {
-        None => 0,
-        Some(t) => decode_pagetoken(t)
-            .ok_or_else(|| IbmError::bad_request("Query parameter 'pagetoken' is not valid."))?,
-    };
-    let sort = match query_get(&pairs, "sort") {
+    let (pagesize, offset) = page_window(pairs)?;
+    let sort = match query_get(pairs, "sort") {
         None => None,
         Some(s @ ("name" | "description" | "created_at" | "created_by")) => Some(s),
         Some(other) => {
@@ -109,7 +126,7 @@ fn list_keys(
             )))
         }
     };
-    let descending = match query_get(&pairs, "order") {
+    let descending = match query_get(pairs, "order") {
         None | Some("asc") => false,
         Some("desc") => true,
         Some(other) => {
@@ -118,8 +135,8 @@ fn list_keys(
             )))
         }
     };
-    let history = body::query_bool(&pairs, "include_history")?;
-    let filter = query_get(&pairs, "filter").map(Filter::parse).transpose()?;
+    let history = body::query_bool(pairs, "include_history")?;
+    let filter = query_get(pairs, "filter").map(Filter::parse).transpose()?;
 
     let mut keys: Vec<&ApiKey> = state
         .keys
@@ -153,13 +170,31 @@ fn list_keys(
         .map(|k| wire::api_key(k, render))
         .collect();
 
-    let link = |offset: Option<usize>| page_link(base_url, &pairs, offset);
+    let link = |offset: Option<usize>| page_link(base_url, pairs, offset);
+    Ok(page_answer(
+        "apikeys",
+        page,
+        total,
+        (offset, pagesize),
+        link,
+    ))
+}
+
+/// One page as IBM's lists answer it: `offset`, `limit`, the `first`, `previous` and `next`
+/// links, and the page's items under `field`.
+pub fn page_answer<L: Serialize>(
+    field: &str,
+    page: Vec<Value>,
+    total: usize,
+    (offset, pagesize): (usize, usize),
+    link: impl Fn(Option<usize>) -> L,
+) -> Response {
     let mut body = json!({
         "offset": offset,
         "limit": pagesize,
         "first": link(None),
-        "apikeys": page,
     });
+    body[field] = Value::Array(page);
     if offset > 0 {
         let previous = offset.saturating_sub(pagesize);
         body["previous"] = json!(link((previous > 0).then_some(previous)));
@@ -167,7 +202,7 @@ fn list_keys(
     if offset + pagesize < total {
         body["next"] = json!(link(Some(offset + pagesize)));
     }
-    Ok(Json(body).into_response())
+    Json(body).into_response()
 }
 
 fn compare(field: &str, a: &ApiKey, b: &ApiKey) -> Ordering {

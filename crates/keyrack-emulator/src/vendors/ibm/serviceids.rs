@@ -2,38 +2,32 @@
 //! 1–100, default 20, `pagetoken` in the `next` link), optionally filtered by `name`.
 
 use axum::extract::RawQuery;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::body::{self, query_get};
-use super::errors::{respond, IbmError};
+use super::errors::IbmError;
 use super::jwt::Caller;
-use super::list::{decode_pagetoken, link, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::list::{answer_list, link, page_answer, page_window};
 use super::model::{Identity, IdentityKind, State};
 use super::time;
 use super::Call;
 
 pub async fn list(call: Call, RawQuery(query): RawQuery) -> Response {
-    let base_url = call.base_url().to_owned();
-    respond(
-        call.read(|state, caller| list_service_ids(state, &caller, &base_url, query.as_deref())),
-        "listServiceIds",
-    )
+    answer_list(&call, query.as_deref(), "listServiceIds", list_service_ids)
 }
 
 fn list_service_ids(
     state: &State,
     caller: &Caller,
     base_url: &str,
-    query: Option<&str>,
+    pairs: &[(String, String)],
 ) -> Result<Response, IbmError> {
-    let pairs = body::query_pairs(query)?;
     // Required unless a pagetoken carries it, as IBM documents.
-    let account_id = match query_get(&pairs, "account_id") {
+    let account_id = match query_get(pairs, "account_id") {
         Some(a) => a,
-        None if query_get(&pairs, "pagetoken").is_some() => caller.account_id.as_str(),
+        None if query_get(pairs, "pagetoken").is_some() => caller.account_id.as_str(),
         None => {
             return Err(IbmError::bad_request(
                 "Query parameter 'account_id' is required.",
@@ -46,24 +40,8 @@ fn list_service_ids(
             "You are not allowed to list the service IDs of account '{account_id}'."
         )));
     }
-    let pagesize = match query_get(&pairs, "pagesize") {
-        None => DEFAULT_PAGE_SIZE,
-        Some(p) => p
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-            .ok_or_else(|| {
-                IbmError::bad_request(format!(
-                    "Query parameter 'pagesize' must be a number from 1 to {MAX_PAGE_SIZE}."
-                ))
-            })?,
-    };
-    let offset = match query_get(&pairs, "pagetoken") {
-        None => 0,
-        Some(t) => decode_pagetoken(t)
-            .ok_or_else(|| IbmError::bad_request("Query parameter 'pagetoken' is not valid."))?,
-    };
-    let name = query_get(&pairs, "name");
+    let (pagesize, offset) = page_window(pairs)?;
+    let name = query_get(pairs, "name");
 
     let ids: Vec<&Identity> = state
         .identities
@@ -79,21 +57,14 @@ fn list_service_ids(
         .map(|i| service_id(i))
         .collect();
 
-    let link = |offset: Option<usize>| link(base_url, "/v1/serviceids/", &pairs, offset);
-    let mut body = json!({
-        "offset": offset,
-        "limit": pagesize,
-        "first": link(None),
-        "serviceids": page,
-    });
-    if offset > 0 {
-        let previous = offset.saturating_sub(pagesize);
-        body["previous"] = json!(link((previous > 0).then_some(previous)));
-    }
-    if offset + pagesize < total {
-        body["next"] = json!(link(Some(offset + pagesize)));
-    }
-    Ok(Json(body).into_response())
+    let link = |offset: Option<usize>| link(base_url, "/v1/serviceids/", pairs, offset);
+    Ok(page_answer(
+        "serviceids",
+        page,
+        total,
+        (offset, pagesize),
+        link,
+    ))
 }
 
 /// The `ServiceId` object with the nine fields the official SDK requires (`id`, `iam_id`,

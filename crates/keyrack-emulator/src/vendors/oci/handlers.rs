@@ -3,8 +3,8 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{OriginalUri, Path, Request, State as AxState};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::{FromRequest, OriginalUri, Path, Request, State as AxState};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -33,20 +33,16 @@ pub async fn request_id(req: Request, next: Next) -> Response {
 /// `/users/{userId}/apiKeys` (with or without the trailing slash): GET lists, POST uploads.
 pub async fn collection(
     AxState(shared): AxState<Shared>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Body,
+    request: Signed,
 ) -> Result<Response, OciError> {
-    let request = Signed::read(&method, &uri, &headers, body)?;
     let mut store = shared.store();
     let state = &mut store.oci;
     let user_id = request.authorized(state, path, String::as_str)?;
-    match method {
+    match request.method {
         Method::GET => Ok(list(state, &user_id)),
         Method::POST => {
-            let uploaded = upload(state, &user_id, &headers, &request.body)?;
+            let uploaded = upload(state, &user_id, &request.headers, &request.body)?;
             shared.persist_locked(&store);
             Ok(uploaded)
         }
@@ -63,20 +59,17 @@ const USERS_PAGE_MAX: usize = 1000;
 /// any resource the caller may not see. Paged with `limit` and the `opc-next-page` header.
 pub async fn users(
     AxState(shared): AxState<Shared>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Body,
+    request: Signed,
 ) -> Result<Response, OciError> {
-    let request = Signed::read(&method, &uri, &headers, body)?;
     let store = shared.store();
     let state = &store.oci;
     let caller = request.authenticate(state)?;
-    if method != Method::GET {
+    if request.method != Method::GET {
         return Ok(method_not_allowed("GET"));
     }
-    let query: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or(""))
-        .map_err(|_| OciError::invalid_parameter("The query string is not valid."))?;
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(request.uri.query().unwrap_or(""))
+            .map_err(|_| OciError::invalid_parameter("The query string is not valid."))?;
     let get = |name: &str| {
         query
             .iter()
@@ -149,20 +142,16 @@ pub async fn users(
 /// `%3A`-encoded colons; the signature was checked on the raw form, lookup uses the decoded one.
 pub async fn item(
     AxState(shared): AxState<Shared>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
-    body: Body,
+    request: Signed,
 ) -> Result<Response, OciError> {
-    let request = Signed::read(&method, &uri, &headers, body)?;
     let mut store = shared.store();
     let state = &mut store.oci;
     let (user_id, fingerprint) = request.authorized(state, path, |(user, _)| user.as_str())?;
-    if method != Method::DELETE {
+    if request.method != Method::DELETE {
         return Ok(method_not_allowed("DELETE"));
     }
-    delete(state, &user_id, &fingerprint, &headers)?;
+    delete(state, &user_id, &fingerprint, &request.headers)?;
     shared.persist_locked(&store);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -171,43 +160,50 @@ pub async fn item(
 /// (This is also how the vendor's own vectors, made for other services, replay here.)
 pub async fn unknown_operation(
     AxState(shared): AxState<Shared>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Body,
+    request: Signed,
 ) -> Result<Response, OciError> {
-    let request = Signed::read(&method, &uri, &headers, body)?;
     request.authenticate(&shared.store().oci)?;
     Err(OciError::new(
         StatusCode::NOT_FOUND,
         "NotFound",
-        format!("No operation for {method} {}.", uri.path()),
+        format!(
+            "No operation for {} {}.",
+            request.method,
+            request.uri.path()
+        ),
     ))
 }
 
-/// A request as OCI checks it before any operation: every call is signed.
-struct Signed<'a> {
-    method: &'a Method,
-    uri: &'a axum::http::Uri,
-    headers: &'a HeaderMap,
+/// A request as OCI checks it before any operation: every call is signed. A handler's last
+/// extractor, since it takes the body.
+pub struct Signed {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 }
 
-impl<'a> Signed<'a> {
-    fn read(
-        method: &'a Method,
-        uri: &'a axum::http::Uri,
-        headers: &'a HeaderMap,
-        body: Body,
-    ) -> Result<Self, OciError> {
+impl<S: Send + Sync> FromRequest<S> for Signed {
+    type Rejection = OciError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, OciError> {
+        let method = req.method().clone();
+        let uri = req
+            .extensions()
+            .get::<OriginalUri>()
+            .map_or_else(|| req.uri().clone(), |o| o.0.clone());
+        let headers = req.headers().clone();
+        let body = read_body(Bytes::from_request(req, state).await)?;
         Ok(Signed {
             method,
             uri,
             headers,
-            body: read_body(body)?,
+            body,
         })
     }
+}
 
+impl Signed {
     fn authenticate(&self, state: &State) -> Result<KeyId, OciError> {
         let target = self
             .uri
@@ -215,9 +211,9 @@ impl<'a> Signed<'a> {
             .map(|pq| pq.as_str())
             .unwrap_or("/");
         let req = Received {
-            method: self.method,
+            method: &self.method,
             target,
-            headers: self.headers,
+            headers: &self.headers,
             body: &self.body,
         };
         let now = state.now().timestamp();
@@ -226,7 +222,7 @@ impl<'a> Signed<'a> {
             Ok(key_id) => KeyId::parse(&key_id).ok_or_else(OciError::not_authenticated),
             Err(reason) => {
                 // For the operator's log only; the client always gets the same 401.
-                let method = self.method;
+                let method = &self.method;
                 tracing::debug!("oci: {method} {target}: not authenticated: {reason}");
                 Err(OciError::not_authenticated())
             }
