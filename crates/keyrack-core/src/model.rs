@@ -21,6 +21,17 @@ pub enum KeyStatus {
     Deleting,
 }
 
+impl KeyStatus {
+    /// Expired once `expires_at` has passed, else active: a key with no other state to report.
+    pub fn by_expiry(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+        if expires_at.is_some_and(|t| t <= now) {
+            KeyStatus::Expired
+        } else {
+            KeyStatus::Active
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OwnerKind {

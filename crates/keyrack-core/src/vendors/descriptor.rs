@@ -153,6 +153,34 @@ pub struct FormatSpec {
     pub render: fn(&ExportInput<'_>) -> Result<String>,
 }
 
+impl FormatSpec {
+    /// A format of the vendor's own tools, offered first.
+    pub const fn native(
+        id: &'static str,
+        label: &'static str,
+        file_name: &'static str,
+        role: FileRole,
+        render: fn(&ExportInput<'_>) -> Result<String>,
+    ) -> Self {
+        FormatSpec {
+            id,
+            label,
+            file_name,
+            native: true,
+            role,
+            render,
+        }
+    }
+
+    /// The same, as a format of other tools (the vendor's SDKs), offered after the native ones.
+    pub const fn secondary(self) -> Self {
+        FormatSpec {
+            native: false,
+            ..self
+        }
+    }
+}
+
 impl std::fmt::Debug for FormatSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FormatSpec").field("id", &self.id).finish()

@@ -179,18 +179,7 @@ impl CodefreshClient {
 impl Vendor for CodefreshClient {
     /// `GET /api/user` with the new token as the raw `Authorization`.
     async fn verify_key(&self, _key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
-        let api = Api::new(
-            V,
-            self.api.base().clone(),
-            self.api.http(),
-            "authorization",
-            secret.clone(),
-        )?;
-        let url = api.url(&["user"]);
-        let sent = api
-            .send(Retry::Idempotent, || api.request(Method::GET, &url))
-            .await;
-        common::verify::judge(V, sent).await
+        self.api.verify_credential(secret, &["user"]).await
     }
 
     /// `GET /user`, the check Codefresh's own CLI makes before every command.

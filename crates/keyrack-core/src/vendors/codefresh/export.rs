@@ -11,14 +11,13 @@ use crate::model::Account;
 use crate::vendors::FormatSpec;
 
 pub const FORMATS: &[FormatSpec] = &[
-    FormatSpec {
-        id: "codefresh_cfconfig",
-        label: ".cfconfig context (codefresh CLI)",
-        file_name: ".cfconfig",
-        native: true,
-        role: FileRole::Secret,
-        render: cfconfig,
-    },
+    FormatSpec::native(
+        "codefresh_cfconfig",
+        ".cfconfig context (codefresh CLI)",
+        ".cfconfig",
+        FileRole::Secret,
+        cfconfig,
+    ),
     export::env_format(false, FileRole::Secret, env),
     export::json_format("codefresh-key.json"),
 ];

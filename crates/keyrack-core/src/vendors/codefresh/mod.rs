@@ -18,24 +18,6 @@ use crate::vendor_fields::SECRET;
 /// Codefresh SaaS; on-premises installations set their own in the account.
 pub const DEFAULT_URL: &str = "https://g.codefresh.io/api";
 
-pub static VENDOR: Descriptor = Descriptor {
-    id: VendorId::Codefresh,
-    key: "codefresh",
-    name: "Codefresh",
-    short_name: "Codefresh",
-    capabilities,
-    account_fields: FIELDS,
-    connect: connect::<CodefreshClient>,
-    sandbox: SandboxEntry {
-        secret: "api_key",
-        settings: &["account_id"],
-    },
-    formats: export::FORMATS,
-    replace: export::replace,
-    terraform: terraform::SPEC,
-    profile_file: None,
-};
-
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(
         SECRET,
@@ -56,6 +38,24 @@ const FIELDS: &[FieldSpec] = &[
          not a member of it.",
     ),
 ];
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Codefresh,
+    key: "codefresh",
+    name: "Codefresh",
+    short_name: "Codefresh",
+    capabilities,
+    account_fields: FIELDS,
+    connect: connect::<CodefreshClient>,
+    sandbox: SandboxEntry {
+        secret: "api_key",
+        settings: &["account_id"],
+    },
+    formats: export::FORMATS,
+    replace: export::replace,
+    terraform: terraform::SPEC,
+    profile_file: None,
+};
 
 /// Codefresh documents no name limit; this is Keyrack's own cap.
 pub const NAME_MAX: usize = 256;

@@ -32,21 +32,41 @@ impl Api {
         auth_header: &'static str,
         auth_value: Sensitive<String>,
     ) -> Result<Self> {
-        let mut value = HeaderValue::from_str(auth_value.expose().trim()).map_err(|_| {
-            Error::config(format!(
-                "the {} credential holds characters a request header cannot carry (a line \
-                 break?); enter it again in Accounts",
-                vendor.display_name()
-            ))
-        })?;
-        value.set_sensitive(true);
         Ok(Api {
             vendor,
             base,
             http: http.clone(),
-            auth: (HeaderName::from_static(auth_header), value),
+            auth: (
+                HeaderName::from_static(auth_header),
+                credential_value(vendor, &auth_value)?,
+            ),
             extra: Vec::new(),
         })
+    }
+
+    /// Whether `credential` (the whole header value) authenticates on its own: a GET of
+    /// `segments` made with it in place of the account's credential, without the account's other
+    /// headers, judged by `verify::judge`. Rotation's verify step.
+    pub async fn verify_credential(
+        &self,
+        credential: &Sensitive<String>,
+        segments: &[&str],
+    ) -> Result<()> {
+        let api = Api {
+            vendor: self.vendor,
+            base: self.base.clone(),
+            http: self.http.clone(),
+            auth: (
+                self.auth.0.clone(),
+                credential_value(self.vendor, credential)?,
+            ),
+            extra: Vec::new(),
+        };
+        let url = api.url(segments);
+        let sent = api
+            .send(Retry::Idempotent, || api.request(Method::GET, &url))
+            .await;
+        super::verify::judge(self.vendor, sent).await
     }
 
     /// Also send `name: value` with every request.
@@ -109,6 +129,19 @@ impl Api {
             .send(self.vendor, retry, || build_request(self.vendor, build()))
             .await
     }
+}
+
+/// A credential as a header value, marked sensitive so no layer prints it.
+fn credential_value(vendor: VendorId, credential: &Sensitive<String>) -> Result<HeaderValue> {
+    let mut value = HeaderValue::from_str(credential.expose().trim()).map_err(|_| {
+        Error::config(format!(
+            "the {} credential holds characters a request header cannot carry (a line \
+             break?); enter it again in Accounts",
+            vendor.display_name()
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use reqwest::{RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::errors::{self, Op};
@@ -74,6 +75,13 @@ impl Client for IbmClient {
 }
 
 impl IbmClient {
+    /// The create's answer as the new key: its record, and the secret taken out of it.
+    fn created(&self, mut key: ApiKey) -> Result<CreatedKey> {
+        let secret = key.apikey.take();
+        let record = to_record(&self.account, key, Utc::now());
+        lost_create::created(record, secret, &Wording::SECRET)
+    }
+
     fn url(&self, segments: &[&str]) -> Url {
         common::join(&self.base, segments)
     }
@@ -131,6 +139,19 @@ impl IbmClient {
         errors::from_response(op, id, &ErrorResponse::read(V, response).await)
     }
 
+    /// One page of a list endpoint.
+    async fn get_list<T: DeserializeOwned>(&self, url: &Url, query: &[(&str, &str)]) -> Result<T> {
+        let response = self
+            .send(Retry::Idempotent, || {
+                self.http.client().get(url.clone()).query(query)
+            })
+            .await?;
+        if !response.status().is_success() {
+            return Err(self.error(Op::Read, None, response).await);
+        }
+        http::read_json(V, response, false).await
+    }
+
     /// One key, with its ETag; with `activity`, also when it last authenticated.
     async fn fetch(&self, id: &str, activity: bool) -> Result<(ApiKey, Option<String>)> {
         check_id(id)?;
@@ -174,15 +195,7 @@ impl IbmClient {
                 if let Some(t) = &page_token {
                     query.push(("pagetoken", t.as_str()));
                 }
-                let response = self
-                    .send(Retry::Idempotent, || {
-                        self.http.client().get(url.clone()).query(&query)
-                    })
-                    .await?;
-                if !response.status().is_success() {
-                    return Err(self.error(Op::Read, None, response).await);
-                }
-                let page: ApiKeyList = http::read_json(V, response, false).await?;
+                let page: ApiKeyList = self.get_list(&url, &query).await?;
                 let now = Utc::now();
                 let next = page.next.as_deref().and_then(page_token_of);
                 let records = page
@@ -232,15 +245,7 @@ impl IbmClient {
                 if let Some(t) = &page_token {
                     query.push(("pagetoken", t.as_str()));
                 }
-                let response = self
-                    .send(Retry::Idempotent, || {
-                        self.http.client().get(url.clone()).query(&query)
-                    })
-                    .await?;
-                if !response.status().is_success() {
-                    return Err(self.error(Op::Read, None, response).await);
-                }
-                let page: ServiceIdList = http::read_json(V, response, false).await?;
+                let page: ServiceIdList = self.get_list(&url, &query).await?;
                 let next = page.next.as_deref().and_then(page_token_of);
                 let owners = page
                     .serviceids
@@ -443,19 +448,14 @@ impl Vendor for IbmClient {
                     .json(&body)
             })
             .await;
-        let mut key: ApiKey = lost_create::read_created(
+        let key: ApiKey = lost_create::read_created(
             V,
             sent,
             |response| self.error(Op::Create, None, response),
             |lost| self.recover(lost, &owner_target, &before, &spec),
         )
         .await?;
-        let secret = key.apikey.take();
-        lost_create::created(
-            to_record(&self.account, key, Utc::now()),
-            secret,
-            &Wording::SECRET,
-        )
+        self.created(key)
     }
 
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {

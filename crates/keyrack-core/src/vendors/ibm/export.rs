@@ -10,22 +10,21 @@ use crate::export::{self, ExportInput, FileRole};
 use crate::vendors::FormatSpec;
 
 pub const FORMATS: &[FormatSpec] = &[
-    FormatSpec {
-        id: "ibm_apikey_json",
-        label: "apikey.json (IBM Cloud CLI)",
-        file_name: "apikey.json",
-        native: true,
-        role: FileRole::Secret,
-        render: apikey_json,
-    },
-    FormatSpec {
-        id: "ibm_credentials_env",
-        label: "ibm-credentials.env (IBM SDKs)",
-        file_name: "ibm-credentials.env",
-        native: false,
-        role: FileRole::Secret,
-        render: credentials_env,
-    },
+    FormatSpec::native(
+        "ibm_apikey_json",
+        "apikey.json (IBM Cloud CLI)",
+        "apikey.json",
+        FileRole::Secret,
+        apikey_json,
+    ),
+    FormatSpec::native(
+        "ibm_credentials_env",
+        "ibm-credentials.env (IBM SDKs)",
+        "ibm-credentials.env",
+        FileRole::Secret,
+        credentials_env,
+    )
+    .secondary(),
     export::env_format(false, FileRole::Secret, env),
     export::json_format("ibm-key.json"),
 ];

@@ -21,26 +21,6 @@ use crate::vendor_fields::SECRET;
 /// The public IAM endpoint: both the token exchange and the API keys API.
 pub const DEFAULT_URL: &str = "https://iam.cloud.ibm.com";
 
-pub static VENDOR: Descriptor = Descriptor {
-    id: VendorId::Ibm,
-    key: "ibm",
-    name: "IBM Cloud",
-    short_name: "IBM Cloud",
-    capabilities,
-    account_fields: FIELDS,
-    connect: connect::<IbmClient>,
-    sandbox: SandboxEntry {
-        secret: "api_key",
-        // No iam_id: the sandbox admin sees every key in the account, users' and service IDs'
-        // alike, as an account admin does in the console.
-        settings: &["iam_url", "account_id"],
-    },
-    formats: export::FORMATS,
-    replace: export::replace,
-    terraform: terraform::SPEC,
-    profile_file: None,
-};
-
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(
         SECRET,
@@ -64,6 +44,26 @@ const FIELDS: &[FieldSpec] = &[
          for the API key's own identity.",
     ),
 ];
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Ibm,
+    key: "ibm",
+    name: "IBM Cloud",
+    short_name: "IBM Cloud",
+    capabilities,
+    account_fields: FIELDS,
+    connect: connect::<IbmClient>,
+    sandbox: SandboxEntry {
+        secret: "api_key",
+        // No iam_id: the sandbox admin sees every key in the account, users' and service IDs'
+        // alike, as an account admin does in the console.
+        settings: &["iam_url", "account_id"],
+    },
+    formats: export::FORMATS,
+    replace: export::replace,
+    terraform: terraform::SPEC,
+    profile_file: None,
+};
 
 /// IBM documents no length limit for names or descriptions; these are Keyrack's own caps, so
 /// that a form cannot send something absurd.

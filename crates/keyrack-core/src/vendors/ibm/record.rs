@@ -21,10 +21,8 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
     let expires_at = parse_time(key.expires_at.as_deref());
     let status = if key.disabled == Some(true) {
         KeyStatus::Disabled
-    } else if expires_at.is_some_and(|t| t <= now) {
-        KeyStatus::Expired
     } else {
-        KeyStatus::Active
+        KeyStatus::by_expiry(expires_at, now)
     };
     KeyRecord {
         vendor: VendorId::Ibm,

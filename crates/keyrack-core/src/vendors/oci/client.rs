@@ -8,6 +8,7 @@ use chrono::Utc;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, Request, Response};
 use rsa::RsaPublicKey;
+use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::errors::{self, Op};
@@ -182,6 +183,25 @@ impl OciClient {
         errors::from_response(&r, op, self.auth_hint().as_deref())
     }
 
+    /// One page of a list: its items and the `opc-next-page` token, if any.
+    async fn get_page<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        op: Op<'_>,
+    ) -> Result<Page<T, String>> {
+        let response = self.send(Method::GET, url, None, Retry::Idempotent).await?;
+        if !response.status().is_success() {
+            return Err(self.fail(response, op).await);
+        }
+        let next = response
+            .headers()
+            .get("opc-next-page")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let batch: Vec<T> = http::read_json(V, response, false).await?;
+        Ok(Page::token(batch, next))
+    }
+
     /// ListApiKeys for `user`, following `opc-next-page` should OCI ever send one.
     async fn list_keys(&self, user: &str) -> Result<Vec<ApiKey>> {
         paging::all_pages(V, "API signing keys", |page: Option<String>| {
@@ -189,21 +209,7 @@ impl OciClient {
             if let Some(token) = &page {
                 url.query_pairs_mut().append_pair("page", token);
             }
-            async move {
-                let response = self
-                    .send(Method::GET, &url, None, Retry::Idempotent)
-                    .await?;
-                if !response.status().is_success() {
-                    return Err(self.fail(response, Op::List { user }).await);
-                }
-                let next = response
-                    .headers()
-                    .get("opc-next-page")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
-                let batch: Vec<ApiKey> = http::read_json(V, response, false).await?;
-                Ok(Page::token(batch, next))
-            }
+            async move { self.get_page(&url, Op::List { user }).await }
         })
         .await
     }
@@ -218,24 +224,10 @@ impl OciClient {
             if let Some(token) = &page {
                 url.query_pairs_mut().append_pair("page", token);
             }
-            async move {
-                let response = self
-                    .send(Method::GET, &url, None, Retry::Idempotent)
-                    .await?;
-                if !response.status().is_success() {
-                    let op = Op::Users {
-                        tenancy: &self.tenancy,
-                    };
-                    return Err(self.fail(response, op).await);
-                }
-                let next = response
-                    .headers()
-                    .get("opc-next-page")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
-                let batch: Vec<User> = http::read_json(V, response, false).await?;
-                Ok(Page::token(batch, next))
-            }
+            let op = Op::Users {
+                tenancy: &self.tenancy,
+            };
+            async move { self.get_page(&url, op).await }
         })
         .await
     }

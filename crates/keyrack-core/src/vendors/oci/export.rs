@@ -12,22 +12,20 @@ pub const PRIVATE_KEY_PEM: &str = "oci_private_key_pem";
 pub const CONFIG_STANZA: &str = "oci_config_stanza";
 
 pub const FORMATS: &[FormatSpec] = &[
-    FormatSpec {
-        id: PRIVATE_KEY_PEM,
-        label: "Private key PEM",
-        file_name: "oci_api_key.pem",
-        native: true,
-        role: FileRole::KeyFile,
-        render: private_key_pem,
-    },
-    FormatSpec {
-        id: CONFIG_STANZA,
-        label: "~/.oci/config profile",
-        file_name: "config",
-        native: true,
-        role: FileRole::NamesKeyFile,
-        render: config_stanza,
-    },
+    FormatSpec::native(
+        PRIVATE_KEY_PEM,
+        "Private key PEM",
+        "oci_api_key.pem",
+        FileRole::KeyFile,
+        private_key_pem,
+    ),
+    FormatSpec::native(
+        CONFIG_STANZA,
+        "~/.oci/config profile",
+        "config",
+        FileRole::NamesKeyFile,
+        config_stanza,
+    ),
     export::env_format(false, FileRole::NamesKeyFile, env),
     export::json_format("oci-key.json"),
 ];

@@ -31,24 +31,6 @@ use crate::model::OwnerKind;
 use crate::vendor::{Capabilities, OwnerField, SecretSource};
 use crate::vendor_fields::{PASSPHRASE, SECRET};
 
-pub static VENDOR: Descriptor = Descriptor {
-    id: VendorId::Oci,
-    key: "oci",
-    name: "Oracle Cloud (OCI)",
-    short_name: "Oracle Cloud",
-    capabilities,
-    account_fields: FIELDS,
-    connect: connect::<OciClient>,
-    sandbox: SandboxEntry {
-        secret: "private_key_pem",
-        settings: &["region", "tenancy", "user", "fingerprint"],
-    },
-    formats: export::FORMATS,
-    replace: export::replace,
-    terraform: terraform::SPEC,
-    profile_file: Some(&config_file::PROFILE_FILE),
-};
-
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(
         "tenancy",
@@ -89,6 +71,24 @@ const FIELDS: &[FieldSpec] = &[
         "Only if the private key is encrypted (the `pass_phrase` of ~/.oci/config).",
     ),
 ];
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Oci,
+    key: "oci",
+    name: "Oracle Cloud (OCI)",
+    short_name: "Oracle Cloud",
+    capabilities,
+    account_fields: FIELDS,
+    connect: connect::<OciClient>,
+    sandbox: SandboxEntry {
+        secret: "private_key_pem",
+        settings: &["region", "tenancy", "user", "fingerprint"],
+    },
+    formats: export::FORMATS,
+    replace: export::replace,
+    terraform: terraform::SPEC,
+    profile_file: Some(&config_file::PROFILE_FILE),
+};
 
 /// "Each user can have a maximum of three API signing keys."
 pub const MAX_KEYS_PER_USER: u32 = 3;

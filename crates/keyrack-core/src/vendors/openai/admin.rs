@@ -8,7 +8,7 @@ use reqwest::Method;
 use super::client::OpenAiClient;
 use super::errors::Subject;
 use super::record::{self, Scoped, ADMIN};
-use super::wire::{AdminApiKey, CreateAdminKey, Deleted};
+use super::wire::{AdminApiKey, CreateAdminKey};
 use crate::error::{Error, Result};
 use crate::http::Retry;
 use crate::model::{CreatedKey, KeyRecord};
@@ -31,15 +31,7 @@ impl OpenAiClient {
 
     pub(super) async fn get_admin_key(&self, id: &str) -> Result<KeyRecord> {
         let url = self.url(&["organization", "admin_api_keys", id]);
-        let key: AdminApiKey = self
-            .call(
-                Method::GET,
-                &url,
-                None,
-                Retry::Idempotent,
-                Subject::AdminKey(id),
-            )
-            .await?;
+        let key: AdminApiKey = self.get(&url, Subject::AdminKey(id)).await?;
         Ok(record::admin_record(&key, &self.account_id, Utc::now()))
     }
 
@@ -86,16 +78,7 @@ impl OpenAiClient {
 
     pub(super) async fn delete_admin_key(&self, id: &str) -> Result<()> {
         let url = self.url(&["organization", "admin_api_keys", id]);
-        let deleted: Deleted = self
-            .call(
-                Method::DELETE,
-                &url,
-                None,
-                Retry::Idempotent,
-                Subject::AdminKey(id),
-            )
-            .await?;
-        super::client::confirm(deleted, id)
+        self.delete(&url, id, Subject::AdminKey(id)).await
     }
 }
 

@@ -115,6 +115,24 @@ impl OpenAiClient {
         http::read_json(V, response, retry == Retry::Never).await
     }
 
+    /// GET one object: idempotent, so retried.
+    pub(super) async fn get<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        subject: Subject<'_>,
+    ) -> Result<T> {
+        self.call(Method::GET, url, None, Retry::Idempotent, subject)
+            .await
+    }
+
+    /// DELETE one object and check the vendor's `{deleted: true}` answer for `id`.
+    pub(super) async fn delete(&self, url: &Url, id: &str, subject: Subject<'_>) -> Result<()> {
+        let deleted: Deleted = self
+            .call(Method::DELETE, url, None, Retry::Idempotent, subject)
+            .await?;
+        confirm(deleted, id)
+    }
+
     /// Every item of a list endpoint: `limit` and `after=<last_id>` until `has_more` is false.
     pub(super) async fn list_all<T: DeserializeOwned + HasId>(
         &self,
@@ -136,9 +154,7 @@ impl OpenAiClient {
                 }
             }
             async move {
-                let page: wire::Page<T> = self
-                    .call(Method::GET, &url, None, Retry::Idempotent, subject)
-                    .await?;
+                let page: wire::Page<T> = self.get(&url, subject).await?;
                 let last_id = page.last_id.filter(|_| !T::CURSOR_FROM_LAST_ITEM);
                 Page::after_id(V, page.data, page.has_more, last_id, |i: &T| i.id())
             }
@@ -174,51 +190,26 @@ impl OpenAiClient {
 
     pub(super) async fn retrieve_key(&self, project: &str, key: &str) -> Result<ProjectApiKey> {
         let url = self.url(&["organization", "projects", project, "api_keys", key]);
-        self.call(
-            Method::GET,
-            &url,
-            None,
-            Retry::Idempotent,
-            Subject::Key { project, key },
-        )
-        .await
+        self.get(&url, Subject::Key { project, key }).await
     }
 
     async fn project_name(&self, project: &str) -> Option<String> {
         let url = self.url(&["organization", "projects", project]);
-        self.call::<Project>(
-            Method::GET,
-            &url,
-            None,
-            Retry::Idempotent,
-            Subject::Project(project),
-        )
-        .await
-        .ok()
-        .and_then(|p| p.name)
+        self.get::<Project>(&url, Subject::Project(project))
+            .await
+            .ok()
+            .and_then(|p| p.name)
     }
 
     async fn delete_key(&self, project: &str, key: &str) -> Result<()> {
         let url = self.url(&["organization", "projects", project, "api_keys", key]);
-        let deleted: Deleted = self
-            .call(
-                Method::DELETE,
-                &url,
-                None,
-                Retry::Idempotent,
-                Subject::Key { project, key },
-            )
-            .await?;
-        confirm(deleted, key)
+        self.delete(&url, key, Subject::Key { project, key }).await
     }
 
     async fn delete_service_account(&self, project: &str, id: &str) -> Result<()> {
         let url = self.url(&["organization", "projects", project, "service_accounts", id]);
         let subject = Subject::ServiceAccount { project, id };
-        let deleted: Deleted = self
-            .call(Method::DELETE, &url, None, Retry::Idempotent, subject)
-            .await?;
-        confirm(deleted, id)
+        self.delete(&url, id, subject).await
     }
 
     /// The key an id names, with its project: retrieved directly when the id carries the
@@ -310,18 +301,7 @@ impl Vendor for OpenAiClient {
     /// project key may make (a key restricted away from models gets 403, still authenticated).
     async fn verify_key(&self, _key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
         let bearer = Sensitive::new(format!("Bearer {}", secret.expose().trim()));
-        let api = Api::new(
-            V,
-            self.api.base().clone(),
-            self.api.http(),
-            "authorization",
-            bearer,
-        )?;
-        let url = api.url(&["models"]);
-        let sent = api
-            .send(Retry::Idempotent, || api.request(Method::GET, &url))
-            .await;
-        common::verify::judge(V, sent).await
+        self.api.verify_credential(&bearer, &["models"]).await
     }
 
     async fn verify(&self) -> Result<Identity> {

@@ -174,14 +174,8 @@ impl OpenAiClient {
         }
         let id = scoped.id.as_str();
         let url = self.url(&["organization", "projects", project, "service_accounts", id]);
-        self.call(
-            Method::GET,
-            &url,
-            None,
-            Retry::Idempotent,
-            Subject::ServiceAccount { project, id },
-        )
-        .await
+        self.get(&url, Subject::ServiceAccount { project, id })
+            .await
     }
 
     async fn post_service_account(
@@ -190,19 +184,14 @@ impl OpenAiClient {
         name: &str,
         expires_in_seconds: Option<i64>,
     ) -> Result<CreatedKey> {
-        let url = self.url(&["organization", "projects", project, "service_accounts"]);
-        let body = encode(&CreateServiceAccount {
-            name,
-            create_service_account_only: false,
-            expires_in_seconds,
-        })?;
-        let created: CreatedServiceAccount = self
-            .call(
-                Method::POST,
-                &url,
-                Some(&body),
-                Retry::Never,
-                Subject::Project(project),
+        let created = self
+            .post_service_accounts(
+                project,
+                CreateServiceAccount {
+                    name,
+                    create_service_account_only: false,
+                    expires_in_seconds,
+                },
             )
             .await?;
         let owner = Owner {
@@ -220,22 +209,35 @@ impl OpenAiClient {
         Ok(self.created(project, key, owner))
     }
 
+    /// `POST …/service_accounts`: never retried, since a retry could make a second account.
+    async fn post_service_accounts(
+        &self,
+        project: &str,
+        body: CreateServiceAccount<'_>,
+    ) -> Result<CreatedServiceAccount> {
+        let url = self.url(&["organization", "projects", project, "service_accounts"]);
+        let body = encode(&body)?;
+        self.call(
+            Method::POST,
+            &url,
+            Some(&body),
+            Retry::Never,
+            Subject::Project(project),
+        )
+        .await
+    }
+
     /// A service account without a key (`create_service_account_only`, role `none`), then
     /// given the `member` role a service account normally has.
     async fn post_bare_service_account(&self, project: &str, name: &str) -> Result<ServiceAccount> {
-        let url = self.url(&["organization", "projects", project, "service_accounts"]);
-        let body = encode(&CreateServiceAccount {
-            name,
-            create_service_account_only: true,
-            expires_in_seconds: None,
-        })?;
-        let created: CreatedServiceAccount = self
-            .call(
-                Method::POST,
-                &url,
-                Some(&body),
-                Retry::Never,
-                Subject::Project(project),
+        let created = self
+            .post_service_accounts(
+                project,
+                CreateServiceAccount {
+                    name,
+                    create_service_account_only: true,
+                    expires_in_seconds: None,
+                },
             )
             .await?;
         let id = created.id.as_str();

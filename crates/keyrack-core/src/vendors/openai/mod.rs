@@ -43,24 +43,6 @@ use crate::vendor_fields::SECRET;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
-pub static VENDOR: Descriptor = Descriptor {
-    id: VendorId::Openai,
-    key: "openai",
-    name: "OpenAI",
-    short_name: "OpenAI",
-    capabilities,
-    account_fields: FIELDS,
-    connect: connect::<OpenAiClient>,
-    sandbox: SandboxEntry {
-        secret: "admin_key",
-        settings: &["organization_id", "project_id"],
-    },
-    formats: export::FORMATS,
-    replace: crate::export::replace::none,
-    terraform: terraform::SPEC,
-    profile_file: None,
-};
-
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(
         SECRET,
@@ -82,6 +64,24 @@ const FIELDS: &[FieldSpec] = &[
          (platform.openai.com/settings/organization/projects).",
     ),
 ];
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Openai,
+    key: "openai",
+    name: "OpenAI",
+    short_name: "OpenAI",
+    capabilities,
+    account_fields: FIELDS,
+    connect: connect::<OpenAiClient>,
+    sandbox: SandboxEntry {
+        secret: "admin_key",
+        settings: &["organization_id", "project_id"],
+    },
+    formats: export::FORMATS,
+    replace: crate::export::replace::none,
+    terraform: terraform::SPEC,
+    profile_file: None,
+};
 
 pub fn capabilities() -> Capabilities {
     Capabilities {

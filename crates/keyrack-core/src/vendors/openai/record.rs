@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::permissions;
-use super::wire::{AdminApiKey, KeyOwner, ProjectApiKey};
+use super::wire::{AdminApiKey, KeyFields, KeyOwner, ProjectApiKey};
 use super::OpenaiExtra;
 use crate::error::{Error, Result};
 use crate::model::{KeyRecord, KeyStatus, Owner, OwnerKind, VendorExtra, VendorId};
@@ -81,35 +81,25 @@ pub fn to_record(
     project_name: Option<&str>,
     now: DateTime<Utc>,
 ) -> KeyRecord {
-    let expires_at = time(key.expires_at);
-    let status = if expires_at.is_some_and(|t| t <= now) {
-        KeyStatus::Expired
-    } else if key.owner_project_access.as_deref() == Some("inactive") {
+    let base = record_of(&key.fields, account, Scoped::join(project, &key.id), now);
+    let status = if base.status == KeyStatus::Active
+        && key.owner_project_access.as_deref() == Some("inactive")
+    {
         KeyStatus::Inactive
     } else {
-        KeyStatus::Active
+        base.status
     };
     KeyRecord {
-        vendor: VendorId::Openai,
-        account: account.to_string(),
-        id: Scoped::join(project, &key.id),
-        name: key.name.clone(),
-        description: None,
         owner: owner_of(project, key.owner.as_ref()),
-        created_at: time(key.created_at),
-        expires_at,
-        last_used_at: time(key.last_used_at),
         status,
-        locked: false,
         // A deployment that does not answer `scopes` leaves the permissions unknown, not "all".
         permissions: key.scopes.as_deref().map(permissions::from_scopes),
         scopes: key.scopes.clone().unwrap_or_default(),
-        secret_hint: key.redacted_value.clone(),
-        kind_label: None,
         extra: VendorExtra::Openai(OpenaiExtra {
             project_id: project.to_string(),
             project_name: project_name.map(str::to_string),
         }),
+        ..base
     }
 }
 
@@ -120,13 +110,7 @@ pub const ADMIN_LABEL: &str = "Admin key";
 
 /// An organization admin key, listed beside the project keys and marked as such.
 pub fn admin_record(key: &AdminApiKey, account: &str, now: DateTime<Utc>) -> KeyRecord {
-    let expires_at = time(key.expires_at);
     KeyRecord {
-        vendor: VendorId::Openai,
-        account: account.to_string(),
-        id: Scoped::join(ADMIN, &key.id),
-        name: key.name.clone(),
-        description: None,
         owner: key.owner.as_ref().and_then(|o| {
             Some(Owner {
                 kind: OwnerKind::User,
@@ -134,19 +118,30 @@ pub fn admin_record(key: &AdminApiKey, account: &str, now: DateTime<Utc>) -> Key
                 name: o.name.clone(),
             })
         }),
+        kind_label: Some(ADMIN_LABEL.into()),
+        ..record_of(&key.fields, account, Scoped::join(ADMIN, &key.id), now)
+    }
+}
+
+/// What project and admin keys have alike: active until they expire, no owner or scopes yet.
+fn record_of(key: &KeyFields, account: &str, id: String, now: DateTime<Utc>) -> KeyRecord {
+    let expires_at = time(key.expires_at);
+    KeyRecord {
+        vendor: VendorId::Openai,
+        account: account.to_string(),
+        id,
+        name: key.name.clone(),
+        description: None,
+        owner: None,
         created_at: time(key.created_at),
         expires_at,
         last_used_at: time(key.last_used_at),
-        status: if expires_at.is_some_and(|t| t <= now) {
-            KeyStatus::Expired
-        } else {
-            KeyStatus::Active
-        },
+        status: KeyStatus::by_expiry(expires_at, now),
         locked: false,
         scopes: Vec::new(),
         secret_hint: key.redacted_value.clone(),
         permissions: None,
-        kind_label: Some(ADMIN_LABEL.into()),
+        kind_label: None,
         extra: VendorExtra::Openai(OpenaiExtra {
             project_id: String::new(),
             project_name: None,
@@ -170,11 +165,13 @@ mod tests {
     fn key() -> ProjectApiKey {
         ProjectApiKey {
             id: "key_1".into(),
-            name: Some("ci".into()),
-            redacted_value: Some("sk-svc...wxyz".into()),
-            created_at: Some(1_767_225_600),
-            last_used_at: None,
-            expires_at: None,
+            fields: KeyFields {
+                name: Some("ci".into()),
+                redacted_value: Some("sk-svc...wxyz".into()),
+                created_at: Some(1_767_225_600),
+                last_used_at: None,
+                expires_at: None,
+            },
             owner_project_access: Some("active".into()),
             owner: Some(KeyOwner {
                 kind: Some("service_account".into()),
@@ -250,7 +247,7 @@ mod tests {
     fn expired_and_inactive_keys_say_so() {
         let now = Utc::now();
         let mut k = key();
-        k.expires_at = Some(now.timestamp() - 10);
+        k.fields.expires_at = Some(now.timestamp() - 10);
         assert_eq!(
             to_record(&k, "a", "p", None, now).status,
             KeyStatus::Expired

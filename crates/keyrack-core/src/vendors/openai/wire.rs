@@ -27,20 +27,23 @@ pub struct Project {
     pub status: Option<String>,
 }
 
+/// What project and admin API keys both carry besides their id.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct KeyFields {
+    pub name: Option<String>,
+    pub redacted_value: Option<String>,
+    pub created_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
+}
+
 /// `organization.project.api_key`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProjectApiKey {
     pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub redacted_value: Option<String>,
-    #[serde(default)]
-    pub created_at: Option<i64>,
-    #[serde(default)]
-    pub last_used_at: Option<i64>,
-    #[serde(default)]
-    pub expires_at: Option<i64>,
+    #[serde(flatten)]
+    pub fields: KeyFields,
     /// `active` | `inactive`.
     #[serde(default)]
     pub owner_project_access: Option<String>,
@@ -117,16 +120,8 @@ pub struct UpdateKey {
 #[derive(Debug, Deserialize)]
 pub struct AdminApiKey {
     pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub redacted_value: Option<String>,
-    #[serde(default)]
-    pub created_at: Option<i64>,
-    #[serde(default)]
-    pub last_used_at: Option<i64>,
-    #[serde(default)]
-    pub expires_at: Option<i64>,
+    #[serde(flatten)]
+    pub fields: KeyFields,
     #[serde(default)]
     pub owner: Option<AdminKeyOwner>,
     #[serde(default)]
@@ -234,7 +229,7 @@ mod tests {
             }"#,
         )
         .unwrap();
-        assert_eq!(key.redacted_value.as_deref(), Some("sk-svc...wxyz"));
+        assert_eq!(key.fields.redacted_value.as_deref(), Some("sk-svc...wxyz"));
         let owner = key.owner.unwrap();
         assert_eq!(owner.kind.as_deref(), Some("service_account"));
         assert_eq!(
@@ -255,7 +250,7 @@ mod tests {
             key.owner.unwrap().user.unwrap().email.as_deref(),
             Some("ann@example.com")
         );
-        assert_eq!(key.last_used_at, None);
+        assert_eq!(key.fields.last_used_at, None);
     }
 
     #[test]

@@ -62,6 +62,13 @@ impl Client for ScalewayClient {
 }
 
 impl ScalewayClient {
+    /// The create's answer as the new key: its record, and the secret taken out of it.
+    fn created(&self, mut key: ApiKey) -> Result<CreatedKey> {
+        let secret = key.secret_key.take();
+        let record = to_record(&self.account, key, Utc::now());
+        lost_create::created(record, secret, &Wording::SECRET)
+    }
+
     async fn get_json<T: DeserializeOwned>(
         &self,
         segments: &[&str],
@@ -211,18 +218,8 @@ impl ScalewayClient {
 impl Vendor for ScalewayClient {
     /// `GET /iam/v1alpha1/api-keys/{access_key}` with `X-Auth-Token` = the new secret key.
     async fn verify_key(&self, key: &KeyRecord, secret: &Sensitive<String>) -> Result<()> {
-        let api = Api::new(
-            V,
-            self.api.base().clone(),
-            self.api.http(),
-            "x-auth-token",
-            secret.clone(),
-        )?;
-        let url = api.url(&[IAM, IAM_VERSION, "api-keys", &key.id]);
-        let sent = api
-            .send(Retry::Idempotent, || api.request(Method::GET, &url))
-            .await;
-        common::verify::judge(V, sent).await
+        let path = [IAM, IAM_VERSION, "api-keys", key.id.as_str()];
+        self.api.verify_credential(secret, &path).await
     }
 
     async fn verify(&self) -> Result<Identity> {
@@ -410,19 +407,14 @@ impl Vendor for ScalewayClient {
                 self.api.request(Method::POST, &url).json(&body)
             })
             .await;
-        let mut key: ApiKey = lost_create::read_created(
+        let key: ApiKey = lost_create::read_created(
             V,
             sent,
             |response| self.error(Op::Create, None, response),
             |lost| self.recover(lost, &filter, &before, description),
         )
         .await?;
-        let secret = key.secret_key.take();
-        lost_create::created(
-            to_record(&self.account, key, Utc::now()),
-            secret,
-            &Wording::SECRET,
-        )
+        self.created(key)
     }
 
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
@@ -451,15 +443,12 @@ impl Vendor for ScalewayClient {
         };
         let url = self.api.url(&[IAM, IAM_VERSION, "api-keys", id]);
         // Setting the same values twice is harmless.
+        let patch = || self.api.request(Method::PATCH, &url).json(&body);
+        let refused = |r: &ErrorResponse| errors::from_response(Op::Update, Some(id), r);
         let response = self
             .api
-            .send(Retry::Idempotent, || {
-                self.api.request(Method::PATCH, &url).json(&body)
-            })
+            .expect_success(Retry::Idempotent, patch, refused)
             .await?;
-        if !response.status().is_success() {
-            return Err(self.error(Op::Update, Some(id), response).await);
-        }
         let key: ApiKey = http::read_json(V, response, false).await?;
         Ok(to_record(&self.account, key, Utc::now()))
     }

@@ -10,14 +10,13 @@ use crate::export::{self, yaml_str, ExportInput, FileRole};
 use crate::vendors::{FormatSpec, VendorExtra};
 
 pub const FORMATS: &[FormatSpec] = &[
-    FormatSpec {
-        id: "scaleway_config_yaml",
-        label: "config.yaml profile (scw CLI / SDKs)",
-        file_name: "config.yaml",
-        native: true,
-        role: FileRole::Secret,
-        render: config_yaml,
-    },
+    FormatSpec::native(
+        "scaleway_config_yaml",
+        "config.yaml profile (scw CLI / SDKs)",
+        "config.yaml",
+        FileRole::Secret,
+        config_yaml,
+    ),
     export::env_format(false, FileRole::Secret, env),
     export::json_format("scaleway-key.json"),
 ];

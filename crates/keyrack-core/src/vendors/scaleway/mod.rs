@@ -23,24 +23,6 @@ use crate::vendor_fields::SECRET;
 
 pub const DEFAULT_URL: &str = "https://api.scaleway.com";
 
-pub static VENDOR: Descriptor = Descriptor {
-    id: VendorId::Scaleway,
-    key: "scaleway",
-    name: "Scaleway",
-    short_name: "Scaleway",
-    capabilities,
-    account_fields: FIELDS,
-    connect: connect::<ScalewayClient>,
-    sandbox: SandboxEntry {
-        secret: "secret_key",
-        settings: &["access_key", "organization_id", "project_id"],
-    },
-    formats: export::FORMATS,
-    replace: export::replace,
-    terraform: terraform::SPEC,
-    profile_file: None,
-};
-
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(
         "access_key",
@@ -67,6 +49,24 @@ const FIELDS: &[FieldSpec] = &[
          Project ID). Without one, Scaleway uses the organization's default project.",
     ),
 ];
+
+pub static VENDOR: Descriptor = Descriptor {
+    id: VendorId::Scaleway,
+    key: "scaleway",
+    name: "Scaleway",
+    short_name: "Scaleway",
+    capabilities,
+    account_fields: FIELDS,
+    connect: connect::<ScalewayClient>,
+    sandbox: SandboxEntry {
+        secret: "secret_key",
+        settings: &["access_key", "organization_id", "project_id"],
+    },
+    formats: export::FORMATS,
+    replace: export::replace,
+    terraform: terraform::SPEC,
+    profile_file: None,
+};
 
 /// Documented maximum of `description`.
 pub const DESCRIPTION_MAX: usize = 200;

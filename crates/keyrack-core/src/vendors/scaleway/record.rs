@@ -32,11 +32,7 @@ pub fn to_record(account: &str, key: ApiKey, now: DateTime<Utc>) -> KeyRecord {
         created_at: parse_time(key.created_at.as_deref()),
         expires_at,
         last_used_at: None,
-        status: if expires_at.is_some_and(|t| t <= now) {
-            KeyStatus::Expired
-        } else {
-            KeyStatus::Active
-        },
+        status: KeyStatus::by_expiry(expires_at, now),
         locked: false,
         scopes: Vec::new(),
         secret_hint: None,
