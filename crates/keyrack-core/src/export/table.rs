@@ -230,6 +230,16 @@ fn record(out: &mut String, fields: impl Iterator<Item = String>) {
 /// One CSV field: as is, or quoted with its quotes doubled when it holds a comma, a quote or a
 /// line break (RFC 4180 §2).
 pub fn csv_field(value: &str) -> String {
+    // Names and descriptions come from the vendors, and a spreadsheet runs a cell that starts
+    // with one of these as a formula (CSV injection): a leading `'` makes it text, as OWASP
+    // advises.
+    let defused;
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        defused = format!("'{value}");
+        defused.as_str()
+    } else {
+        value
+    };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -249,5 +259,19 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         assert_eq!(csv_field("cr\r"), "\"cr\r\"");
+    }
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_as_a_formula_is_text() {
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\tcmd"), "'\tcmd");
+        assert_eq!(csv_field("a=b"), "a=b");
+        assert_eq!(csv_field("2026-12-05"), "2026-12-05");
     }
 }
