@@ -85,6 +85,21 @@ async fn accounts_add_form_settings_and_dark_theme() {
         app.escape().await;
         app.wait_gone("[data-testid=settings-dialog]").await;
 
+        // An OCI account that may administer the tenancy lists every user's signing keys, each
+        // with its user as the owner.
+        app.click("#sidebar [data-account-id=sandbox-oci]").await;
+        app.wait_content("#key-table", |t| {
+            ["sandbox-admin", "ci-deployer", "analyst"]
+                .iter()
+                .all(|owner| t.contains(owner))
+        })
+        .await;
+        assert!(
+            !app.exists("#key-table [data-account-id=sandbox-ibm]").await,
+            "the OCI account's view shows another account's keys"
+        );
+        app.screenshot("oci-tenancy-users").await;
+
         app.wait_for("#key-table [data-key-id]")
             .await
             .click()
