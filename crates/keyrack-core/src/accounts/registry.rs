@@ -349,7 +349,7 @@ impl Registry {
         draft: &AccountDraft,
         credential: Credential,
     ) -> Result<Identity> {
-        let account = Account {
+        let mut account = Account {
             id: "draft".into(),
             name: record::check_name(&draft.name)?,
             vendor: draft.vendor,
@@ -357,6 +357,7 @@ impl Registry {
             settings: record::check_settings(&draft.settings)?,
         };
         check_credential(&credential)?;
+        complete(&mut account, &credential)?;
         vendor::connect(&account, credential, &self.http)?
             .verify()
             .await
@@ -370,6 +371,17 @@ impl Registry {
         credential: Credential,
         test: ConnectionTest,
     ) -> Result<Saved> {
+        self.add_account_noted(draft, credential, test, None).await
+    }
+
+    /// `add_account`, with `note` (e.g. where an imported account came from) in its audit entry.
+    pub(super) async fn add_account_noted(
+        &self,
+        draft: AccountDraft,
+        credential: Credential,
+        test: ConnectionTest,
+        note: Option<String>,
+    ) -> Result<Saved> {
         let named = draft.name.clone();
         let vendor = draft.vendor;
         let result = self.add_account_unaudited(draft, credential, test).await;
@@ -379,8 +391,44 @@ impl Registry {
         if let Ok(saved) = &result {
             entry = entry.account(&saved.account);
         }
+        if let Some(note) = note {
+            entry = entry.detail(note);
+        }
         self.audit(entry);
         result
+    }
+
+    /// The saved account that already uses this vendor, these settings and this credential.
+    /// Settings are compared as saved (checked, and completed from the credential); accounts
+    /// with equal settings are then told apart by their stored credential, since for some
+    /// vendors (IBM, OpenAI, Codefresh) the settings alone do not say which key it is. A
+    /// credential the keychain cannot give back counts as the same (so nothing is added twice).
+    pub async fn same_account(
+        &self,
+        vendor: VendorId,
+        settings: &AccountSettings,
+        credential: &Credential,
+    ) -> Option<Account> {
+        let mut settings = record::check_settings(settings).ok()?;
+        vendor
+            .descriptor()
+            .complete(&mut settings, credential)
+            .ok()?;
+        let candidates: Vec<Account> = self
+            .state()
+            .settings
+            .accounts
+            .iter()
+            .filter(|a| a.vendor == vendor && a.settings == settings)
+            .cloned()
+            .collect();
+        for account in candidates {
+            match self.account_and_credential(&account.id).await {
+                Ok((_, stored)) if stored.secret != credential.secret => continue,
+                _ => return Some(account),
+            }
+        }
+        None
     }
 
     async fn add_account_unaudited(
@@ -389,7 +437,7 @@ impl Registry {
         credential: Credential,
         test: ConnectionTest,
     ) -> Result<Saved> {
-        let account = Account {
+        let mut account = Account {
             id: uuid::Uuid::new_v4().to_string(),
             name: record::check_name(&draft.name)?,
             vendor: draft.vendor,
@@ -397,6 +445,7 @@ impl Registry {
             settings: record::check_settings(&draft.settings)?,
         };
         check_credential(&credential)?;
+        complete(&mut account, &credential)?;
         self.check_name_free(&account.name, None)?;
         let identity = self.try_connect(&account, &credential, test).await?;
 
@@ -480,6 +529,7 @@ impl Registry {
                 Some(c) => c.clone(),
                 None => self.account_and_credential(id).await?.1,
             };
+            complete(&mut updated, &to_test)?;
             self.try_connect(&updated, &to_test, test).await?
         } else {
             None
@@ -759,6 +809,14 @@ fn not_found(id: &str) -> Error {
         message: format!("there is no account with id `{id}`"),
         detail: None,
     }
+}
+
+/// The settings the credential determines, filled in and checked by the vendor.
+fn complete(account: &mut Account, credential: &Credential) -> Result<()> {
+    account
+        .vendor
+        .descriptor()
+        .complete(&mut account.settings, credential)
 }
 
 fn check_credential(credential: &Credential) -> Result<()> {
