@@ -125,6 +125,25 @@ pub enum AccountsCmd {
         /// Account name (or id).
         name: String,
     },
+    /// Add the accounts the vendors' own tools already use here: ~/.oci/config profiles,
+    /// ~/.config/scw/config.yaml profiles, ~/.cfconfig contexts and the variables
+    /// IBMCLOUD_API_KEY, SCW_ACCESS_KEY/SCW_SECRET_KEY, OPENAI_ADMIN_KEY, CF_API_KEY. Each is
+    /// added only after its connection test; the files are only read. Lists and asks first
+    /// unless --yes (with --json and no --yes it only lists).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Only this source: a vendor's config file (oci, scaleway, codefresh) or env.
+    #[arg(long, value_name = "SOURCE", value_parser = ["oci", "scaleway", "codefresh", "env"])]
+    pub from: Option<String>,
+    /// Only the profile (or Codefresh context) with this name.
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// Import without asking (required without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
