@@ -13,12 +13,6 @@ use crate::output::{self, Mode};
 use crate::source::Source;
 
 #[derive(Serialize)]
-struct Listing<'a> {
-    found: &'a [Candidate],
-    unreadable: &'a [UnreadableInfo],
-}
-
-#[derive(Serialize)]
 struct Report<'a> {
     imported: &'a [Imported],
     unreadable: &'a [UnreadableInfo],
@@ -31,12 +25,8 @@ pub async fn run(source: &Source, mode: Mode, args: ImportArgs) -> Result<u8> {
         None => Scope::All,
     };
     let found = discover::discover(&Env::from_process(), scope, args.profile.as_deref());
-    let unreadable: Vec<UnreadableInfo> = found.unreadable.iter().map(|u| u.info()).collect();
-    let mut candidates = Vec::new();
-    for f in &found.found {
-        candidates.push(source.registry.candidate(f).await);
-    }
-    let bad_sources = if unreadable.is_empty() {
+    let findings = source.registry.findings(&found).await;
+    let bad_sources = if findings.unreadable.is_empty() {
         exit::OK
     } else {
         exit::FAILED
@@ -44,14 +34,15 @@ pub async fn run(source: &Source, mode: Mode, args: ImportArgs) -> Result<u8> {
 
     if !args.yes {
         if mode.is_json() {
-            output::json(&Listing {
-                found: &candidates,
-                unreadable: &unreadable,
-            });
+            output::json(&findings);
             return Ok(bad_sources);
         }
-        list(mode, &candidates, &unreadable);
-        let new = candidates.iter().filter(|c| c.existing.is_none()).count();
+        list(mode, &findings.found, &findings.unreadable);
+        let new = findings
+            .found
+            .iter()
+            .filter(|c| c.existing.is_none())
+            .count();
         if new == 0 {
             return Ok(bad_sources);
         }
@@ -64,7 +55,7 @@ pub async fn run(source: &Source, mode: Mode, args: ImportArgs) -> Result<u8> {
             return Ok(bad_sources);
         }
     } else if !mode.is_json() {
-        for u in &unreadable {
+        for u in &findings.unreadable {
             output::note(format!("could not read {}: {}", u.source, u.error.message));
         }
     }
@@ -80,7 +71,7 @@ pub async fn run(source: &Source, mode: Mode, args: ImportArgs) -> Result<u8> {
     if mode.is_json() {
         output::json(&Report {
             imported: &imported,
-            unreadable: &unreadable,
+            unreadable: &findings.unreadable,
         });
     } else if imported.is_empty() {
         output::note("Found no accounts to import.");
@@ -106,7 +97,6 @@ fn list(mode: Mode, candidates: &[Candidate], unreadable: &[UnreadableInfo]) {
                 c.found.source.clone(),
                 c.found.vendor.to_string(),
                 c.found.name.clone(),
-                c.found.credential_hint.clone(),
                 match &c.existing {
                     Some(a) => format!("already added as `{}`", a.name),
                     None => "new".into(),
@@ -114,11 +104,7 @@ fn list(mode: Mode, candidates: &[Candidate], unreadable: &[UnreadableInfo]) {
             ]
         })
         .collect();
-    output::rows(
-        mode,
-        &["FOUND IN", "VENDOR", "NAME", "CREDENTIAL", "STATE"],
-        rows,
-    );
+    output::rows(mode, &["FOUND IN", "VENDOR", "NAME", "STATE"], rows);
 }
 
 fn outcome_line(imported: &Imported) -> String {

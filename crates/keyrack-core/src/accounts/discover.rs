@@ -114,7 +114,6 @@ impl Found {
             name: self.name.clone(),
             source: self.source.clone(),
             settings: self.settings.clone(),
-            credential_hint: self.credential.secret.hint(),
         }
     }
 }
@@ -124,7 +123,7 @@ fn handle(vendor: VendorId, source: &str) -> String {
     hex::encode(&digest[..12])
 }
 
-/// A find as shells show it: no credential, only its last four characters.
+/// A find as shells show it: nothing of its credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FoundInfo {
     pub handle: String,
@@ -134,8 +133,6 @@ pub struct FoundInfo {
     pub name: String,
     pub source: String,
     pub settings: AccountSettings,
-    /// e.g. `••••3f9a`.
-    pub credential_hint: String,
 }
 
 /// A source that is there but could not be read.

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::discover::{Found, FoundInfo};
+use super::discover::{Discovery, Found, FoundInfo, UnreadableInfo};
 use super::registry::{AccountDraft, ConnectionTest, Registry, Saved};
 use crate::error::PublicError;
 use crate::model::Account;
@@ -17,6 +17,14 @@ pub struct Candidate {
     pub found: FoundInfo,
     /// The saved account that already uses it.
     pub existing: Option<Account>,
+}
+
+/// What discovery found, as shells show it: each find (marked when already added) and each
+/// source that could not be read.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Findings {
+    pub found: Vec<Candidate>,
+    pub unreadable: Vec<UnreadableInfo>,
 }
 
 /// What importing one find did.
@@ -36,6 +44,18 @@ pub struct Imported {
 }
 
 impl Registry {
+    /// Every find of `discovery`, marked when already added, and what could not be read.
+    pub async fn findings(&self, discovery: &Discovery) -> Findings {
+        let mut found = Vec::new();
+        for f in &discovery.found {
+            found.push(self.candidate(f).await);
+        }
+        Findings {
+            found,
+            unreadable: discovery.unreadable.iter().map(|u| u.info()).collect(),
+        }
+    }
+
     /// The find, and the saved account that already uses it.
     pub async fn candidate(&self, found: &Found) -> Candidate {
         Candidate {

@@ -20,7 +20,7 @@ mod registry;
 pub use file::{
     parse_accounts_file, read_accounts_file, resolve, resolve_all, FileAccount, SecretRef,
 };
-pub use import::{Candidate, ImportOutcome, Imported};
+pub use import::{Candidate, Findings, ImportOutcome, Imported};
 pub use registry::{
     AccountChanges, AccountDraft, ConnectionTest, Options, Problem, ProblemArea, Registry, Saved,
 };
