@@ -140,7 +140,7 @@ pub struct FoundInfo {
 pub struct Unreadable {
     pub vendor: VendorId,
     pub source: String,
-    pub error: Error,
+    pub error: Box<Error>,
 }
 
 impl Unreadable {
@@ -148,7 +148,7 @@ impl Unreadable {
         Unreadable {
             vendor,
             source: source.into(),
-            error,
+            error: Box::new(error),
         }
     }
 

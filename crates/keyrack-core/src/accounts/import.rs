@@ -33,7 +33,7 @@ pub struct Findings {
 pub enum ImportOutcome {
     Added { saved: Saved },
     AlreadyPresent { account: Account },
-    Failed { error: PublicError },
+    Failed { error: Box<PublicError> },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -91,7 +91,7 @@ impl Registry {
         {
             Ok(saved) => ImportOutcome::Added { saved },
             Err(e) => ImportOutcome::Failed {
-                error: e.to_public(),
+                error: Box::new(e.to_public()),
             },
         };
         Imported {
