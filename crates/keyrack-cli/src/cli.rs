@@ -183,7 +183,8 @@ pub struct AddAccountArgs {
     /// OCI region, e.g. eu-frankfurt-1.
     #[arg(long)]
     pub region: Option<String>,
-    /// OCI fingerprint of the signing key given on stdin.
+    /// OCI fingerprint of the signing key given on stdin; default: computed from the key (a
+    /// given one must be the key's).
     #[arg(long)]
     pub fingerprint: Option<String>,
     /// OCI: the private key is encrypted; ask for its passphrase on the terminal.

@@ -203,3 +203,56 @@ fn an_unknown_source_is_a_usage_error() {
     run.expect_code(2);
     assert!(run.stderr().contains("env"), "{}", run.stderr());
 }
+
+#[tokio::test]
+async fn an_oci_account_without_a_fingerprint_gets_the_keys_and_a_wrong_one_is_named() {
+    let sb = Sandbox::start();
+    let dir = sb.dir.path();
+    let fingerprint = sb.field("oci", "fingerprint");
+    let pem = sb.field("oci", "private_key_pem");
+    let (base, tenancy, user, region) = (
+        sb.field("oci", "base_url"),
+        sb.field("oci", "tenancy"),
+        sb.field("oci", "user"),
+        sb.field("oci", "region"),
+    );
+    let name = format!("cli-oci-fp-{}", std::process::id());
+    let mut args = vec![
+        "accounts",
+        "add",
+        "oci",
+        "--name",
+        &name,
+        "--base-url",
+        &base,
+        "--tenancy",
+        &tenancy,
+        "--user",
+        &user,
+        "--region",
+        &region,
+    ];
+    let wrong = "20:3b:97:13:55:1c:5b:0d:d3:37:d8:50:4e:c5:3a:34";
+    let mut with_wrong = args.clone();
+    with_wrong.extend(["--fingerprint", wrong]);
+    let run = run_in(dir, &with_wrong, &[], Some(&pem));
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains(wrong) && run.stderr().contains(&fingerprint),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sb.path("config/settings.toml").exists());
+
+    if !keychain_usable("an_oci_account_without_a_fingerprint_gets_the_keys").await {
+        return;
+    }
+    args.push("--json");
+    let run = run_in(dir, &args, &[], Some(&pem));
+    run.ok();
+    assert_eq!(
+        run.json()["account"]["settings"]["fingerprint"],
+        fingerprint.as_str()
+    );
+    run_in(dir, &["accounts", "remove", &name], &[], None).ok();
+}

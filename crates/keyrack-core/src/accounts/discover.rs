@@ -31,9 +31,12 @@ impl Env {
         }
     }
 
-    /// This process's home directory and (UTF-8) environment.
+    /// This process's home directory and environment (variables that are not UTF-8 are left
+    /// out: `std::env::vars` would panic on them).
     pub fn from_process() -> Self {
-        Env::new(dirs::home_dir(), std::env::vars())
+        let vars = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+        Env::new(dirs::home_dir(), vars)
     }
 
     /// A variable's value, when set and not blank.
