@@ -97,14 +97,23 @@ pub static VENDOR: Descriptor = Descriptor {
 /// in when the account has none, refused with both values when a typed one differs, since OCI
 /// would only answer 401 to a keyId naming another key.
 fn complete(settings: &mut AccountSettings, credential: &Credential) -> Result<()> {
-    let passphrase = credential.passphrase.as_ref().map(|p| p.expose().as_str());
-    let key = keypair::load_private_key(credential.secret.expose(), passphrase)?;
-    let actual = keypair::fingerprint(&rsa::RsaPublicKey::from(&key))?;
     let typed = settings
         .fingerprint
         .as_deref()
         .map(|f| f.trim().to_ascii_lowercase())
         .filter(|f| !f.is_empty());
+    if let Some(typed) = typed.as_deref().filter(|f| !keypair::is_fingerprint(f)) {
+        return Err(Error::validation(
+            "fingerprint",
+            format!(
+                "`{typed}` is not an OCI fingerprint (aa:bb:…, 16 pairs); leave the field empty \
+                 to use the private key's"
+            ),
+        ));
+    }
+    let passphrase = credential.passphrase.as_ref().map(|p| p.expose().as_str());
+    let key = keypair::load_private_key(credential.secret.expose(), passphrase)?;
+    let actual = keypair::fingerprint(&rsa::RsaPublicKey::from(&key))?;
     match typed {
         Some(typed) if typed != actual => Err(Error::validation(
             "fingerprint",
@@ -347,6 +356,15 @@ mod tests {
             "{text}"
         );
         assert_eq!(bad.fingerprint.as_deref(), Some(wrong), "left as typed");
+
+        // A typed value that is no fingerprint is named first, whatever the key.
+        let mut garbled = AccountSettings {
+            fingerprint: Some("not-a-fingerprint".into()),
+            ..AccountSettings::default()
+        };
+        let e = complete(&mut garbled, &Credential::new("not a key")).unwrap_err();
+        assert_eq!(e.to_public().field.as_deref(), Some("fingerprint"));
+        assert!(e.to_string().contains("not an OCI fingerprint"), "{e}");
 
         let e = complete(
             &mut AccountSettings::default(),
