@@ -398,11 +398,12 @@ impl Registry {
         result
     }
 
-    /// The saved account that already uses this vendor, these settings and this credential.
-    /// Settings are compared as saved (checked, and completed from the credential); accounts
-    /// with equal settings are then told apart by their stored credential, since for some
-    /// vendors (IBM, OpenAI, Codefresh) the settings alone do not say which key it is. A
-    /// credential the keychain cannot give back counts as the same (so nothing is added twice).
+    /// The saved account that already uses this credential at the same place, or these exact
+    /// settings. Settings are compared as saved (checked, and completed from the credential).
+    /// The stored credential decides: for some vendors (IBM, OpenAI, Codefresh) the settings
+    /// alone do not say which key it is, and the same key may be found twice with different
+    /// extras (a Scaleway profile with its organization, the variables without). A credential
+    /// the keychain cannot give back counts as the same only when every setting is.
     pub async fn same_account(
         &self,
         vendor: VendorId,
@@ -414,18 +415,24 @@ impl Registry {
             .descriptor()
             .complete(&mut settings, credential)
             .ok()?;
-        let candidates: Vec<Account> = self
+        let candidates: Vec<(Account, bool)> = self
             .state()
             .settings
             .accounts
             .iter()
-            .filter(|a| a.vendor == vendor && a.settings == settings)
-            .cloned()
+            .filter(|a| a.vendor == vendor)
+            .filter_map(|a| {
+                let same = a.settings == settings;
+                let same_place = destination(&a.settings) == destination(&settings);
+                (same || same_place).then(|| (a.clone(), same))
+            })
             .collect();
-        for account in candidates {
+        for (account, same_settings) in candidates {
             match self.account_and_credential(&account.id).await {
-                Ok((_, stored)) if stored.secret != credential.secret => continue,
-                _ => return Some(account),
+                Ok((_, stored)) if stored.secret == credential.secret => return Some(account),
+                Ok(_) => continue,
+                Err(_) if same_settings => return Some(account),
+                Err(_) => continue,
             }
         }
         None

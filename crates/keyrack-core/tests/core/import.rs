@@ -97,6 +97,16 @@ async fn finds_are_imported_after_their_connection_test_and_the_files_are_left_a
             // The same Codefresh key as the file's context: found twice, added once.
             ("CF_API_KEY".to_string(), emu.m("codefresh", "api_key")),
             ("CF_URL".to_string(), emu.base().to_string()),
+            // The same Scaleway key as the `emu` profile, without its organization.
+            (
+                "SCW_ACCESS_KEY".to_string(),
+                emu.m("scaleway", "access_key"),
+            ),
+            (
+                "SCW_SECRET_KEY".to_string(),
+                emu.m("scaleway", "secret_key"),
+            ),
+            ("SCW_API_URL".to_string(), emu.base().to_string()),
         ],
     );
     let store = Arc::new(MemoryStore::new());
@@ -111,6 +121,7 @@ async fn finds_are_imported_after_their_connection_test_and_the_files_are_left_a
         [
             "~/.config/scw/config.yaml [emu]",
             "~/.config/scw/config.yaml [wrong]",
+            "environment (SCW_ACCESS_KEY, SCW_SECRET_KEY)",
             "~/.oci/config [EMU]",
             "~/.cfconfig [emu]",
             "environment (CF_API_KEY, CF_URL)",
@@ -147,18 +158,26 @@ async fn finds_are_imported_after_their_connection_test_and_the_files_are_left_a
         ImportOutcome::Failed { error } => assert_eq!(error.code, Code::Unauthorized, "{error:?}"),
         other => panic!("a wrong secret is not added: {other:?}"),
     }
+    let scw = match &outcomes[0].outcome {
+        ImportOutcome::Added { saved } => saved.account.id.clone(),
+        _ => unreachable!(),
+    };
     match &outcomes[2].outcome {
+        ImportOutcome::AlreadyPresent { account } => assert_eq!(account.id, scw),
+        other => panic!("the variables hold the emu profile's key: {other:?}"),
+    }
+    match &outcomes[3].outcome {
         ImportOutcome::Added { saved } => {
             let pem = store.secret_of(&saved.account.id).unwrap();
             assert_eq!(pem, emu.m("oci", "private_key_pem"));
         }
         other => panic!("{other:?}"),
     }
-    let cf = match &outcomes[3].outcome {
+    let cf = match &outcomes[4].outcome {
         ImportOutcome::Added { saved } => saved.account.clone(),
         other => panic!("{other:?}"),
     };
-    match &outcomes[4].outcome {
+    match &outcomes[5].outcome {
         ImportOutcome::AlreadyPresent { account } => assert_eq!(account.id, cf.id),
         other => panic!("the variable holds the same key: {other:?}"),
     }
