@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "account_remove",
     "account_test",
     "account_test_new",
+    "accounts_found",
+    "account_import",
     // Keys
     "keys_list",
     "keys_list_account",

@@ -48,6 +48,8 @@ const EXPORTS: &[Export] = &[
     export::<crate::commands::inventory_export::ExportPreview>,
     export::<keyrack_core::rotation::Plan>,
     export::<keyrack_core::rotation::RotationReport>,
+    export::<keyrack_core::accounts::Findings>,
+    export::<keyrack_core::accounts::Imported>,
 ];
 
 fn export<T: TS + 'static>(dir: &Path) -> Result<(), ExportError> {

@@ -51,6 +51,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::accounts::account_remove,
             commands::accounts::account_test,
             commands::accounts::account_test_new,
+            commands::accounts::accounts_found,
+            commands::accounts::account_import,
             commands::keys::keys_list,
             commands::keys::keys_list_account,
             commands::keys::key_get,

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
+use keyrack_core::accounts::discover::Env;
 use keyrack_core::accounts::{Options, Registry};
 use keyrack_core::attention::{self, Attention};
 use keyrack_core::clipboard::{Clipboard, SecretClipboard};
@@ -35,6 +36,8 @@ pub struct AppState {
     picker: Arc<dyn SavePicker>,
     /// Accounts the tray is creating a key for right now.
     quick_creates: InFlight,
+    /// The home directory and variables "Found on this computer" reads (tests set their own).
+    discovery: Mutex<Env>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -61,7 +64,18 @@ impl AppState {
             key_files: Mutex::new(HashMap::new()),
             picker,
             quick_creates: InFlight::default(),
+            discovery: Mutex::new(Env::from_process()),
         })
+    }
+
+    /// Where to look for accounts already on this computer.
+    pub fn discovery_env(&self) -> Env {
+        lock(&self.discovery).clone()
+    }
+
+    /// Look somewhere else (tests: a fake home and environment).
+    pub fn set_discovery_env(&self, env: Env) {
+        *lock(&self.discovery) = env;
     }
 
     pub fn registry(&self) -> &Registry {

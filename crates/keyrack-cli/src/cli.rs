@@ -125,6 +125,25 @@ pub enum AccountsCmd {
         /// Account name (or id).
         name: String,
     },
+    /// Add the accounts the vendors' own tools already use here: ~/.oci/config profiles,
+    /// ~/.config/scw/config.yaml profiles, ~/.cfconfig contexts and the variables
+    /// IBMCLOUD_API_KEY, SCW_ACCESS_KEY/SCW_SECRET_KEY, OPENAI_ADMIN_KEY, CF_API_KEY. Each is
+    /// added only after its connection test; the files are only read. Lists and asks first
+    /// unless --yes (with --json and no --yes it only lists).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Only this source: a vendor's config file (oci, scaleway, codefresh) or env.
+    #[arg(long, value_name = "SOURCE", value_parser = ["oci", "scaleway", "codefresh", "env"])]
+    pub from: Option<String>,
+    /// Only the profile (or Codefresh context) with this name.
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// Import without asking (required without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -164,7 +183,8 @@ pub struct AddAccountArgs {
     /// OCI region, e.g. eu-frankfurt-1.
     #[arg(long)]
     pub region: Option<String>,
-    /// OCI fingerprint of the signing key given on stdin.
+    /// OCI fingerprint of the signing key given on stdin; default: computed from the key (a
+    /// given one must be the key's).
     #[arg(long)]
     pub fingerprint: Option<String>,
     /// OCI: the private key is encrypted; ask for its passphrase on the terminal.

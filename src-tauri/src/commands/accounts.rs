@@ -1,6 +1,10 @@
-//! Vendor accounts: list, add (tested first unless told not to), change, remove, test.
+//! Vendor accounts: list, add (tested first unless told not to), change, remove, test, and
+//! import the ones the vendors' own tools already use on this computer.
 
-use keyrack_core::accounts::{AccountChanges, AccountDraft, ConnectionTest};
+use keyrack_core::accounts::discover::{self, Scope};
+use keyrack_core::accounts::{
+    AccountChanges, AccountDraft, ConnectionTest, Findings, ImportOutcome, Imported,
+};
 use keyrack_core::error::Error;
 use keyrack_core::model::{Account, Credential, Identity};
 use tauri::{AppHandle, Runtime, State};
@@ -113,4 +117,28 @@ pub async fn account_test_new(
         .test_draft(&draft, credential)
         .await
         .map_err(public)
+}
+
+/// Accounts the vendors' own tools already use here (their config files, their variables),
+/// each named by an opaque handle; no credential crosses.
+#[tauri::command]
+pub async fn accounts_found(state: State<'_, AppState>) -> IpcResult<Findings> {
+    let found = discover::discover(&state.discovery_env(), Scope::All, None);
+    Ok(state.registry().findings(&found).await)
+}
+
+/// Import the find with this handle: read afresh, tested, then saved (the credential goes
+/// from its file to the keychain without crossing IPC).
+#[tauri::command]
+pub async fn account_import<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    handle: String,
+) -> IpcResult<Imported> {
+    let found = discover::find_by_handle(&state.discovery_env(), &handle).map_err(public)?;
+    let imported = state.registry().import(found).await;
+    if matches!(imported.outcome, ImportOutcome::Added { .. }) {
+        events::accounts_changed(&app);
+    }
+    Ok(imported)
 }

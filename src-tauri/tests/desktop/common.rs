@@ -368,6 +368,30 @@ impl TestApp {
         rest.split('/').next().unwrap().to_string()
     }
 
+    /// The sandbox emulator's manifest (`GET /__emulator/manifest`): its seeded credentials.
+    pub fn manifest(&self) -> Value {
+        use std::io::{Read, Write};
+        let address = self.emulator_address();
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__emulator/manifest HTTP/1.1\r\nHost: {address}\r\n\
+             X-Keyrack-Control-Token: {CONTROL_TOKEN}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 200"),
+            "manifest refused: {reply}"
+        );
+        let body = reply.split("\r\n\r\n").nth(1).unwrap();
+        serde_json::from_str(body).unwrap()
+    }
+
     /// Adds a fault rule to the sandbox emulator (`POST /__emulator/faults`).
     pub fn inject_fault(&self, rule: Value) {
         use std::io::{Read, Write};

@@ -8,6 +8,7 @@ mod commands;
 mod common;
 mod export;
 mod hygiene;
+mod import;
 mod ipc;
 mod tray;
 mod untrusted;

@@ -16,7 +16,8 @@ const OCI: AccountField[] = [
   field('tenancy'),
   field('user'),
   field('region'),
-  field('fingerprint'),
+  // Computed from the private key when left empty.
+  field('fingerprint', { required: false }),
   field('secret', { label: 'Private key', secret: true, multiline: true }),
   field('passphrase', { label: 'Passphrase', secret: true, required: false }),
 ];
@@ -47,7 +48,7 @@ describe('account form', () => {
 
   it('lists the required fields left empty', () => {
     const form = formFrom(OCI);
-    expect(Object.keys(missing(OCI, form, false)).sort()).toEqual(['fingerprint', 'name', 'region', 'secret', 'tenancy', 'user']);
+    expect(Object.keys(missing(OCI, form, false)).sort()).toEqual(['name', 'region', 'secret', 'tenancy', 'user']);
     // Editing: an empty secret keeps the stored one.
     const editing = formFrom(OCI, 'prod', { ...EMPTY_SETTINGS, tenancy: 't', user: 'u', region: 'r', fingerprint: 'f' });
     expect(missing(OCI, editing, true)).toEqual({});

@@ -16,7 +16,9 @@ import type {
   DeleteOutcome,
   ExportFormat,
   ExportPreview,
+  Findings,
   Identity,
+  Imported,
   InventoryFormat,
   KeyNote,
   KeyRecord,
@@ -113,6 +115,10 @@ export const accountRemove = (id: string): Promise<void> => call('account_remove
 export const accountTest = (id: string): Promise<Identity> => call('account_test', { id });
 export const accountTestNew = (input: AccountInput): Promise<Identity> =>
   call('account_test_new', { input });
+/** Accounts the vendors' own tools use on this computer, by handle (no credential crosses). */
+export const accountsFound = (): Promise<Findings> => call('accounts_found');
+/** Test the find with this handle, then save it; the backend reads its credential itself. */
+export const accountImport = (handle: string): Promise<Imported> => call('account_import', { handle });
 export const preferencesGet = (): Promise<Preferences> => call('preferences_get');
 export const preferencesSet = (p: Preferences): Promise<Preferences> =>
   call('preferences_set', { p });

@@ -222,6 +222,11 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
       return acc;
     },
     account_update: (a) => b.accounts.find((x) => x.id === a.id),
+    // Nothing found on this computer unless a test says so.
+    accounts_found: () => ({ found: [], unreadable: [] }),
+    account_import: () => {
+      throw { code: 'not_found', message: 'that account is no longer found on this computer' };
+    },
     account_remove: (a) => {
       b.accounts = b.accounts.filter((x) => x.id !== a.id);
       return null;

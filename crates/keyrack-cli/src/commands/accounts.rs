@@ -1,4 +1,4 @@
-//! `keyrack accounts list | test | add | remove`.
+//! `keyrack accounts list | test | add | remove | import`.
 
 use keyrack_core::accounts::{AccountDraft, ConnectionTest};
 use keyrack_core::{AccountSettings, Credential, Result, VendorId};
@@ -16,6 +16,7 @@ pub async fn run(cmd: AccountsCmd, source: &Source, mode: Mode) -> Result<u8> {
         AccountsCmd::Test { name } => test(source, mode, &name).await,
         AccountsCmd::Add(args) => add(source, mode, *args).await,
         AccountsCmd::Remove { name } => remove(source, mode, &name).await,
+        AccountsCmd::Import(args) => super::accounts_import::run(source, mode, args).await,
     }
 }
 

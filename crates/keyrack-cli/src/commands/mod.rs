@@ -1,6 +1,7 @@
 //! One module per command group; each returns the exit code of a run that did not fail outright.
 
 pub mod accounts;
+pub mod accounts_import;
 pub mod audit;
 pub mod docs;
 pub mod export;

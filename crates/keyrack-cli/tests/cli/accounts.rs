@@ -65,7 +65,7 @@ fn saved_accounts_cannot_be_changed_while_files_supply_the_accounts() {
 }
 
 /// Whether a Secret Service answers; a loud failure when `KEYRACK_REQUIRE_KEYCHAIN=1` (CI).
-async fn keychain_usable(test: &str) -> bool {
+pub(crate) async fn keychain_usable(test: &str) -> bool {
     let required = std::env::var("KEYRACK_REQUIRE_KEYCHAIN").as_deref() == Ok("1");
     let problem = if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         Some("no session bus".to_string())

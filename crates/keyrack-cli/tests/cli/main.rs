@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod errors;
 mod export;
+mod import;
 mod keys;
 mod pipes;
 mod rotate;

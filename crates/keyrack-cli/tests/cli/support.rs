@@ -110,8 +110,30 @@ fn base_command(dir: &Path) -> Command {
         .env_remove("KEYRACK_ACCOUNTS_FILE")
         .env_remove("KEYRACK_SANDBOX_MANIFEST")
         .env_remove("RUST_LOG");
+    // What `accounts import` reads besides HOME: never the developer's own.
+    for var in DISCOVERY_VARS {
+        cmd.env_remove(var);
+    }
     cmd
 }
+
+/// The variables `accounts import` reads (besides HOME).
+pub const DISCOVERY_VARS: [&str; 14] = [
+    "OCI_CONFIG_FILE",
+    "SCW_CONFIG_PATH",
+    "XDG_CONFIG_HOME",
+    "SCW_ACCESS_KEY",
+    "SCW_SECRET_KEY",
+    "SCW_DEFAULT_ORGANIZATION_ID",
+    "SCW_DEFAULT_PROJECT_ID",
+    "SCW_API_URL",
+    "CFCONFIG",
+    "CF_API_KEY",
+    "CF_URL",
+    "IBMCLOUD_API_KEY",
+    "OPENAI_ADMIN_KEY",
+    "OPENAI_ORG_ID",
+];
 
 /// Run keyrack with `env` set and `stdin` piped in (or no stdin at all).
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {

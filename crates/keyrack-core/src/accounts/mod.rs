@@ -7,8 +7,12 @@
 //!   back out.
 //! - [`record`]: the `[[account]]` table and the rules for an account's fields.
 //! - [`file`]: the CLI's accounts file (`--accounts FILE`) and its secret references.
+//! - [`discover`]: accounts the vendors' own tools already use on this computer; `import`
+//!   adds them through the registry, each after its connection test.
 
+pub mod discover;
 pub mod file;
+mod import;
 mod keys;
 pub mod record;
 mod registry;
@@ -16,6 +20,7 @@ mod registry;
 pub use file::{
     parse_accounts_file, read_accounts_file, resolve, resolve_all, FileAccount, SecretRef,
 };
+pub use import::{Candidate, Findings, ImportOutcome, Imported};
 pub use registry::{
     AccountChanges, AccountDraft, ConnectionTest, Options, Problem, ProblemArea, Registry, Saved,
 };

@@ -349,7 +349,7 @@ impl Registry {
         draft: &AccountDraft,
         credential: Credential,
     ) -> Result<Identity> {
-        let account = Account {
+        let mut account = Account {
             id: "draft".into(),
             name: record::check_name(&draft.name)?,
             vendor: draft.vendor,
@@ -357,6 +357,7 @@ impl Registry {
             settings: record::check_settings(&draft.settings)?,
         };
         check_credential(&credential)?;
+        complete(&mut account, &credential)?;
         vendor::connect(&account, credential, &self.http)?
             .verify()
             .await
@@ -370,6 +371,17 @@ impl Registry {
         credential: Credential,
         test: ConnectionTest,
     ) -> Result<Saved> {
+        self.add_account_noted(draft, credential, test, None).await
+    }
+
+    /// `add_account`, with `note` (e.g. where an imported account came from) in its audit entry.
+    pub(super) async fn add_account_noted(
+        &self,
+        draft: AccountDraft,
+        credential: Credential,
+        test: ConnectionTest,
+        note: Option<String>,
+    ) -> Result<Saved> {
         let named = draft.name.clone();
         let vendor = draft.vendor;
         let result = self.add_account_unaudited(draft, credential, test).await;
@@ -379,8 +391,51 @@ impl Registry {
         if let Ok(saved) = &result {
             entry = entry.account(&saved.account);
         }
+        if let Some(note) = note {
+            entry = entry.detail(note);
+        }
         self.audit(entry);
         result
+    }
+
+    /// The saved account that already uses this credential at the same place, or these exact
+    /// settings. Settings are compared as saved (checked, and completed from the credential).
+    /// The stored credential decides: for some vendors (IBM, OpenAI, Codefresh) the settings
+    /// alone do not say which key it is, and the same key may be found twice with different
+    /// extras (a Scaleway profile with its organization, the variables without). A credential
+    /// the keychain cannot give back counts as the same only when every setting is.
+    pub async fn same_account(
+        &self,
+        vendor: VendorId,
+        settings: &AccountSettings,
+        credential: &Credential,
+    ) -> Option<Account> {
+        let mut settings = record::check_settings(settings).ok()?;
+        vendor
+            .descriptor()
+            .complete(&mut settings, credential)
+            .ok()?;
+        let candidates: Vec<(Account, bool)> = self
+            .state()
+            .settings
+            .accounts
+            .iter()
+            .filter(|a| a.vendor == vendor)
+            .filter_map(|a| {
+                let same = a.settings == settings;
+                let same_place = destination(&a.settings) == destination(&settings);
+                (same || same_place).then(|| (a.clone(), same))
+            })
+            .collect();
+        for (account, same_settings) in candidates {
+            match self.account_and_credential(&account.id).await {
+                Ok((_, stored)) if stored.secret == credential.secret => return Some(account),
+                Ok(_) => continue,
+                Err(_) if same_settings => return Some(account),
+                Err(_) => continue,
+            }
+        }
+        None
     }
 
     async fn add_account_unaudited(
@@ -389,7 +444,7 @@ impl Registry {
         credential: Credential,
         test: ConnectionTest,
     ) -> Result<Saved> {
-        let account = Account {
+        let mut account = Account {
             id: uuid::Uuid::new_v4().to_string(),
             name: record::check_name(&draft.name)?,
             vendor: draft.vendor,
@@ -397,6 +452,7 @@ impl Registry {
             settings: record::check_settings(&draft.settings)?,
         };
         check_credential(&credential)?;
+        complete(&mut account, &credential)?;
         self.check_name_free(&account.name, None)?;
         let identity = self.try_connect(&account, &credential, test).await?;
 
@@ -480,6 +536,7 @@ impl Registry {
                 Some(c) => c.clone(),
                 None => self.account_and_credential(id).await?.1,
             };
+            complete(&mut updated, &to_test)?;
             self.try_connect(&updated, &to_test, test).await?
         } else {
             None
@@ -759,6 +816,14 @@ fn not_found(id: &str) -> Error {
         message: format!("there is no account with id `{id}`"),
         detail: None,
     }
+}
+
+/// The settings the credential determines, filled in and checked by the vendor.
+fn complete(account: &mut Account, credential: &Credential) -> Result<()> {
+    account
+        .vendor
+        .descriptor()
+        .complete(&mut account.settings, credential)
 }
 
 fn check_credential(credential: &Credential) -> Result<()> {

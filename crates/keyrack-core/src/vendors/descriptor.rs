@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::VendorId;
+use crate::accounts::discover::{Discovered, Env};
 use crate::error::Result;
 use crate::export::terraform::TerraformSpec;
 use crate::export::{ExportInput, FileRole};
@@ -40,6 +41,12 @@ pub struct Descriptor {
     pub terraform: TerraformSpec,
     /// The config file of its own tools that a new key can join as a named profile, if any.
     pub profile_file: Option<&'static ProfileFile>,
+    /// Accounts its own tools already use on this computer (their config files, the variables
+    /// they read), from `Env` only. Reads, never writes.
+    pub discover: fn(&Env) -> Vec<Discovered>,
+    /// Fill in the settings the credential determines (OCI: the key's fingerprint) and check
+    /// the ones given against it, before an account is tested or saved.
+    pub complete: fn(&mut AccountSettings, &Credential) -> Result<()>,
 }
 
 impl Descriptor {
@@ -72,6 +79,11 @@ impl Descriptor {
     /// Whether the credential can be an encrypted key with a passphrase.
     pub fn takes_passphrase(&self) -> bool {
         self.account_fields.iter().any(|f| f.name == PASSPHRASE)
+    }
+
+    /// See [`Descriptor::complete`](Self#structfield.complete).
+    pub fn complete(&self, settings: &mut AccountSettings, credential: &Credential) -> Result<()> {
+        (self.complete)(settings, credential)
     }
 
     pub fn format(&self, id: &str) -> Option<&'static FormatSpec> {
@@ -199,6 +211,11 @@ pub struct ProfileFile {
         fn(account: &Account, key: &KeyRecord, name: &str, key_file: &str) -> Result<String>,
     /// Add a stanza to the file, leaving the other profiles as they are; refuses a name in use.
     pub append: fn(path: &Path, stanza: &str) -> Result<()>,
+}
+
+/// A descriptor's `complete` for vendors whose credential determines no setting.
+pub fn nothing_to_complete(_: &mut AccountSettings, _: &Credential) -> Result<()> {
+    Ok(())
 }
 
 /// A vendor client, built from an account's settings and credential (local checks only).

@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use descriptor::{
-    connect, Client, Descriptor, FieldSpec, FormatSpec, ProfileFile, SandboxEntry,
+    connect, nothing_to_complete, Client, Descriptor, FieldSpec, FormatSpec, ProfileFile,
+    SandboxEntry,
 };
 
 /// Which vendor. The variants are the vendors of [`ALL`], in the same order.

@@ -8,6 +8,7 @@ mod canary;
 mod codefresh;
 mod export;
 mod ibm;
+mod import;
 mod inventory;
 mod keychain;
 mod oci;

@@ -110,3 +110,46 @@ async fn accounts_add_form_settings_and_dark_theme() {
     })
     .await;
 }
+
+/// "Found on this computer": a Codefresh CLI context in the app's HOME is offered in Add
+/// account, and Import tests it, then saves it; the CLI's file is left as it was.
+#[tokio::test]
+async fn an_account_found_on_this_computer_is_imported() {
+    with_app("found-accounts", |app| async move {
+        app.wait_keys_loaded().await;
+        let base = app.sandbox_base_url().await;
+        let (status, manifest) =
+            keyrack_e2e::ui::http("GET", &format!("{base}/__emulator/manifest"), None).await;
+        assert_eq!(status, 200, "{manifest}");
+        let json = &manifest[manifest.find('{').unwrap()..=manifest.rfind('}').unwrap()];
+        let manifest: Value = serde_json::from_str(json).unwrap();
+        let token = manifest["codefresh"]["api_key"].as_str().unwrap();
+        let cfconfig = app.home().join(".cfconfig");
+        let text = format!(
+            "contexts:\n  e2e:\n    type: APIKey\n    name: e2e\n    url: {base}\n    token: {token}\n\
+             current-context: e2e\n"
+        );
+        std::fs::write(&cfconfig, &text).unwrap();
+
+        app.click("#open-accounts").await;
+        app.click("#add-account").await;
+        let found = app
+            .wait_text("[data-testid=found-accounts]", |t| t.contains("~/.cfconfig [e2e]"))
+            .await;
+        assert!(!found.contains(token), "{found}");
+        app.screenshot("found-accounts-listed").await;
+        app.click("[data-testid=found-accounts] button").await;
+        app.wait_text("[data-testid=found-result]", |t| {
+            t.starts_with("Added as codefresh e2e")
+        })
+        .await;
+        app.screenshot("found-accounts-imported").await;
+        let accounts: Vec<Value> = app.invoke("accounts_list", json!({})).await.unwrap();
+        assert!(
+            accounts.iter().any(|a| a["name"] == "codefresh e2e"),
+            "{accounts:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&cfconfig).unwrap(), text);
+    })
+    .await;
+}

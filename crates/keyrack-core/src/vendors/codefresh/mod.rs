@@ -2,6 +2,7 @@
 //! responses (`errors.rs`) and its files (`export.rs`).
 
 mod client;
+mod discover;
 mod errors;
 mod export;
 mod extra;
@@ -55,6 +56,8 @@ pub static VENDOR: Descriptor = Descriptor {
     replace: export::replace,
     terraform: terraform::SPEC,
     profile_file: None,
+    discover: discover::discover,
+    complete: super::nothing_to_complete,
 };
 
 /// Codefresh documents no name limit; this is Keyrack's own cap.

@@ -2,6 +2,7 @@
 //! (`client.rs`), its JSON (`wire.rs`) and the mapping to Keyrack's records (`record.rs`).
 
 mod client;
+mod discover;
 mod errors;
 mod export;
 mod extra;
@@ -63,6 +64,8 @@ pub static VENDOR: Descriptor = Descriptor {
     replace: export::replace,
     terraform: terraform::SPEC,
     profile_file: None,
+    discover: discover::discover,
+    complete: super::nothing_to_complete,
 };
 
 /// IBM documents no length limit for names or descriptions; these are Keyrack's own caps, so

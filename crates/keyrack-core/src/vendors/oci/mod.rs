@@ -12,6 +12,7 @@
 
 mod client;
 pub mod config_file;
+mod discover;
 mod errors;
 pub mod export;
 mod extra;
@@ -27,7 +28,7 @@ pub use extra::OciExtra;
 
 use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
 use crate::error::{Error, Result};
-use crate::model::OwnerKind;
+use crate::model::{AccountSettings, Credential, OwnerKind};
 use crate::vendor::{Capabilities, OwnerField, SecretSource};
 use crate::vendor_fields::{PASSPHRASE, SECRET};
 
@@ -50,12 +51,12 @@ const FIELDS: &[FieldSpec] = &[
         "The tenancy's home region identifier, e.g. eu-frankfurt-1 (Profile menu → Tenancy → \
          Home region). API keys can only be changed in the home region.",
     ),
-    FieldSpec::required(
+    FieldSpec::optional(
         "fingerprint",
         "Fingerprint",
-        "The fingerprint (aa:bb:…, 16 pairs) of the API signing key below, listed under \
-         My profile → API keys once its public key is added; it is also the `fingerprint` line \
-         of ~/.oci/config.",
+        "Leave empty: Keyrack computes it from the private key below. If you enter one (aa:bb:…, \
+         16 pairs, as listed under My profile → API keys and in the `fingerprint` line of \
+         ~/.oci/config), it must be that key's.",
     ),
     FieldSpec::required(
         SECRET,
@@ -88,7 +89,46 @@ pub static VENDOR: Descriptor = Descriptor {
     replace: export::replace,
     terraform: terraform::SPEC,
     profile_file: Some(&config_file::PROFILE_FILE),
+    discover: discover::discover,
+    complete,
 };
+
+/// The fingerprint is the private key's (MD5 of its public half, as OCI computes it): filled
+/// in when the account has none, refused with both values when a typed one differs, since OCI
+/// would only answer 401 to a keyId naming another key.
+fn complete(settings: &mut AccountSettings, credential: &Credential) -> Result<()> {
+    let typed = settings
+        .fingerprint
+        .as_deref()
+        .map(|f| f.trim().to_ascii_lowercase())
+        .filter(|f| !f.is_empty());
+    if let Some(typed) = typed.as_deref().filter(|f| !keypair::is_fingerprint(f)) {
+        return Err(Error::validation(
+            "fingerprint",
+            format!(
+                "`{typed}` is not an OCI fingerprint (aa:bb:…, 16 pairs); leave the field empty \
+                 to use the private key's"
+            ),
+        ));
+    }
+    let passphrase = credential.passphrase.as_ref().map(|p| p.expose().as_str());
+    let key = keypair::load_private_key(credential.secret.expose(), passphrase)?;
+    let actual = keypair::fingerprint(&rsa::RsaPublicKey::from(&key))?;
+    match typed {
+        Some(typed) if typed != actual => Err(Error::validation(
+            "fingerprint",
+            format!(
+                "the fingerprint {typed} is not the private key's: the key's fingerprint is \
+                 {actual}. Leave the field empty to use the key's, or paste the key that \
+                 {typed} belongs to"
+            ),
+        )),
+        _ => {
+            settings.fingerprint = Some(actual);
+            Ok(())
+        }
+    }
+}
 
 /// "Each user can have a maximum of three API signing keys."
 pub const MAX_KEYS_PER_USER: u32 = 3;
@@ -266,17 +306,72 @@ mod tests {
     #[test]
     fn the_form_asks_for_what_request_signing_needs() {
         let fields = VENDOR.account_fields();
-        for name in ["tenancy", "user", "region", "fingerprint", SECRET] {
+        for name in ["tenancy", "user", "region", SECRET] {
             assert!(
                 fields.iter().any(|f| f.name == name && f.required),
                 "{name}"
             );
         }
+        let fp = fields.iter().find(|f| f.name == "fingerprint").unwrap();
+        assert!(!fp.required, "computed from the key when left empty");
         let pem = fields.iter().find(|f| f.name == SECRET).unwrap();
         assert!(pem.multiline);
         let pass = fields.iter().find(|f| f.name == PASSPHRASE).unwrap();
         assert!(pass.secret && !pass.required);
         assert!(VENDOR.takes_passphrase());
+    }
+
+    fn fixture_key(name: &str) -> Credential {
+        let path = format!("{}/tests/fixtures/oci/{name}", env!("CARGO_MANIFEST_DIR"));
+        Credential::new(std::fs::read_to_string(path).unwrap())
+    }
+
+    const KEY_FINGERPRINT: &str = "73:61:a2:21:67:e0:df:be:7e:4b:93:1e:15:98:a5:b7";
+
+    #[test]
+    fn the_fingerprint_is_computed_from_the_key_and_a_wrong_one_says_both() {
+        let mut settings = AccountSettings::default();
+        complete(&mut settings, &fixture_key("vector_private_key_pkcs1.pem")).unwrap();
+        assert_eq!(settings.fingerprint.as_deref(), Some(KEY_FINGERPRINT));
+
+        let mut encrypted = fixture_key("vector_private_key_pkcs8_encrypted.pem");
+        encrypted.passphrase = Some("keyrack-test".into());
+        let mut typed = AccountSettings {
+            fingerprint: Some(KEY_FINGERPRINT.to_ascii_uppercase()),
+            ..AccountSettings::default()
+        };
+        complete(&mut typed, &encrypted).unwrap();
+        assert_eq!(typed.fingerprint.as_deref(), Some(KEY_FINGERPRINT));
+
+        let wrong = "20:3b:97:13:55:1c:5b:0d:d3:37:d8:50:4e:c5:3a:34";
+        let mut bad = AccountSettings {
+            fingerprint: Some(wrong.into()),
+            ..AccountSettings::default()
+        };
+        let e = complete(&mut bad, &fixture_key("vector_private_key_pkcs8.pem")).unwrap_err();
+        assert_eq!(e.to_public().field.as_deref(), Some("fingerprint"));
+        let text = e.to_string();
+        assert!(
+            text.contains(wrong) && text.contains(KEY_FINGERPRINT),
+            "{text}"
+        );
+        assert_eq!(bad.fingerprint.as_deref(), Some(wrong), "left as typed");
+
+        // A typed value that is no fingerprint is named first, whatever the key.
+        let mut garbled = AccountSettings {
+            fingerprint: Some("not-a-fingerprint".into()),
+            ..AccountSettings::default()
+        };
+        let e = complete(&mut garbled, &Credential::new("not a key")).unwrap_err();
+        assert_eq!(e.to_public().field.as_deref(), Some("fingerprint"));
+        assert!(e.to_string().contains("not an OCI fingerprint"), "{e}");
+
+        let e = complete(
+            &mut AccountSettings::default(),
+            &Credential::new("not a key"),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_public().field.as_deref(), Some("private_key"));
     }
 
     #[test]

@@ -24,6 +24,7 @@
 mod admin;
 mod client;
 mod create;
+mod discover;
 mod errors;
 mod export;
 mod extra;
@@ -81,6 +82,8 @@ pub static VENDOR: Descriptor = Descriptor {
     replace: crate::export::replace::none,
     terraform: terraform::SPEC,
     profile_file: None,
+    discover: discover::discover,
+    complete: super::nothing_to_complete,
 };
 
 pub fn capabilities() -> Capabilities {

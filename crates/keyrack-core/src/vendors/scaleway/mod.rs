@@ -6,6 +6,7 @@
 //! the key's label everywhere (`KeyRecord::display_name` falls back to it).
 
 mod client;
+mod discover;
 mod errors;
 mod export;
 mod extra;
@@ -66,6 +67,8 @@ pub static VENDOR: Descriptor = Descriptor {
     replace: export::replace,
     terraform: terraform::SPEC,
     profile_file: None,
+    discover: discover::discover,
+    complete: super::nothing_to_complete,
 };
 
 /// Documented maximum of `description`.
