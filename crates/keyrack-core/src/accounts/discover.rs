@@ -261,11 +261,12 @@ pub fn find_by_handle(env: &Env, handle_: &str) -> crate::Result<Found> {
 
 /// The helpers vendors' `discover` functions share.
 pub mod read {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use super::{Env, Unreadable};
     use crate::error::Error;
     use crate::model::VendorId;
+    use crate::vendors::common::yaml::{self, Yaml};
 
     /// A configuration file's text; `Ok(None)` when there is no such file (nothing to find).
     pub fn file(
@@ -280,6 +281,37 @@ pub mod read {
                 vendor,
                 env.display(path),
                 Error::io(&format!("could not read {}", env.display(path)), e),
+            )),
+        }
+    }
+
+    /// A configuration file the vendor's tools read: its text, and its path as shown
+    /// (`~/.oci/config`). `Ok(None)` when there is no such file, or no path to look at.
+    pub fn config(
+        env: &Env,
+        vendor: VendorId,
+        path: Option<PathBuf>,
+    ) -> std::result::Result<Option<(String, String)>, Unreadable> {
+        let Some(path) = path else { return Ok(None) };
+        Ok(file(env, vendor, &path)?.map(|text| (text, env.display(&path))))
+    }
+
+    /// The same, read as YAML; `what` names the file in the error ("a Scaleway config file").
+    pub fn yaml(
+        env: &Env,
+        vendor: VendorId,
+        path: Option<PathBuf>,
+        what: &str,
+    ) -> std::result::Result<Option<(Yaml, String)>, Unreadable> {
+        let Some((text, shown)) = config(env, vendor, path)? else {
+            return Ok(None);
+        };
+        match yaml::parse(&text) {
+            Ok(doc) => Ok(Some((doc, shown))),
+            Err(e) => Err(Unreadable::new(
+                vendor,
+                shown.clone(),
+                Error::config(format!("{shown} is not {what} Keyrack can read: {e}")),
             )),
         }
     }

@@ -5,7 +5,6 @@ use super::DEFAULT_URL;
 use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use crate::error::Error;
 use crate::model::{AccountSettings, Credential, VendorId};
-use crate::vendors::common::yaml;
 
 const V: VendorId = VendorId::Codefresh;
 
@@ -24,26 +23,11 @@ pub fn discover(env: &Env) -> Vec<Discovered> {
 }
 
 fn from_file(env: &Env) -> Vec<Discovered> {
-    let Some(path) = env.path_from("CFCONFIG", &[".cfconfig"]) else {
-        return Vec::new();
-    };
-    let text = match read::file(env, V, &path) {
-        Ok(Some(text)) => text,
+    let path = env.path_from("CFCONFIG", &[".cfconfig"]);
+    let (doc, shown) = match read::yaml(env, V, path, "a Codefresh CLI config") {
+        Ok(Some(read)) => read,
         Ok(None) => return Vec::new(),
         Err(unreadable) => return vec![Err(unreadable)],
-    };
-    let shown = env.display(&path);
-    let doc = match yaml::parse(&text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return vec![Err(Unreadable::new(
-                V,
-                shown.clone(),
-                Error::config(format!(
-                    "{shown} is not a Codefresh CLI config Keyrack can read: {e}"
-                )),
-            ))]
-        }
     };
     let mut out = Vec::new();
     for (name, context) in doc.get("contexts").map(|c| c.entries()).unwrap_or_default() {

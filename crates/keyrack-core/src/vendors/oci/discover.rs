@@ -9,15 +9,12 @@ use crate::model::VendorId;
 const V: VendorId = VendorId::Oci;
 
 pub fn discover(env: &Env) -> Vec<Discovered> {
-    let Some(path) = env.path_from("OCI_CONFIG_FILE", &[".oci", "config"]) else {
-        return Vec::new();
-    };
-    let text = match read::file(env, V, &path) {
-        Ok(Some(text)) => text,
+    let path = env.path_from("OCI_CONFIG_FILE", &[".oci", "config"]);
+    let (text, shown) = match read::config(env, V, path) {
+        Ok(Some(read)) => read,
         Ok(None) => return Vec::new(),
         Err(unreadable) => return vec![Err(unreadable)],
     };
-    let shown = env.display(&path);
     let names = config_file::profile_names(&text);
     let has_settings = text.lines().any(|l| {
         let l = l.trim();

@@ -8,7 +8,7 @@ use super::DEFAULT_URL;
 use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use crate::error::Error;
 use crate::model::{AccountSettings, Credential, VendorId};
-use crate::vendors::common::yaml::{self, Yaml};
+use crate::vendors::common::yaml::Yaml;
 
 const V: VendorId = VendorId::Scaleway;
 
@@ -34,26 +34,10 @@ fn config_path(env: &Env) -> Option<std::path::PathBuf> {
 }
 
 fn from_file(env: &Env) -> Vec<Discovered> {
-    let Some(path) = config_path(env) else {
-        return Vec::new();
-    };
-    let text = match read::file(env, V, &path) {
-        Ok(Some(text)) => text,
+    let (doc, shown) = match read::yaml(env, V, config_path(env), "a Scaleway config file") {
+        Ok(Some(read)) => read,
         Ok(None) => return Vec::new(),
         Err(unreadable) => return vec![Err(unreadable)],
-    };
-    let shown = env.display(&path);
-    let doc = match yaml::parse(&text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return vec![Err(Unreadable::new(
-                V,
-                shown.clone(),
-                Error::config(format!(
-                    "{shown} is not a Scaleway config file Keyrack can read: {e}"
-                )),
-            ))]
-        }
     };
     let mut out = Vec::new();
     let mut profiles = vec![(DEFAULT_PROFILE.to_string(), Profile::read(&doc))];
