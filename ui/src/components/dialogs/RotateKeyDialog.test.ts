@@ -29,7 +29,7 @@ async function open() {
 describe('RotateKeyDialog', () => {
   beforeEach(() => resetStores());
 
-  it('shows the plan, runs it, and hands the new secret to the reveal panel', async () => {
+  it('shows the plan, runs it, shows the result, then the new secret when asked', async () => {
     const onclose = await open();
     expect(screen.getByTestId('rotate-plan').textContent).toContain('ci-rotated-20261204');
     expect(h.b.called('rotation_plan')).toEqual([
@@ -41,8 +41,23 @@ describe('RotateKeyDialog', () => {
     const result = screen.getByTestId('rotate-result');
     expect(result.dataset.step).toBe('done');
     expect(result.textContent).toContain('was deleted');
-    expect(reveal.handle).toBe('sec_k_rot_ApiKey-1');
+    // Held, but the panel stays shut so it does not cover the result.
+    expect(reveal.pending.map((p) => p.handle)).toEqual(['sec_k_rot_ApiKey-1']);
+    expect(reveal.open).toBe(false);
     expect(onclose).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId('rotate-show-secret'));
+    expect(onclose).toHaveBeenCalledTimes(1);
+    expect(reveal.handle).toBe('sec_k_rot_ApiKey-1');
+  });
+
+  it('opens the reveal panel on Close when the new secret went nowhere yet', async () => {
+    const onclose = await open();
+    await fireEvent.click(screen.getByTestId('rotate-run'));
+    await settle();
+    expect(reveal.open).toBe(false);
+    await fireEvent.click(screen.getByTestId('rotate-close'));
+    expect(onclose).toHaveBeenCalledTimes(1);
+    expect(reveal.handle).toBe('sec_k_rot_ApiKey-1');
   });
 
   it('asks for a new plan when the choice changes, with a grace period to keep the old key', async () => {
