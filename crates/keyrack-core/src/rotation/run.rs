@@ -292,6 +292,19 @@ impl<'a> Rotation<'a> {
                         .outcome(&result),
                 );
                 let (what, backup) = result?;
+                let place = crate::places::KeyPlace {
+                    account_id: j.account_id.clone(),
+                    key_id: record.id.clone(),
+                    path: delivery.path().to_path_buf(),
+                    what: what.clone(),
+                    saved_at: Utc::now(),
+                };
+                let replaced = matches!(delivery, deliver::Delivery::UpdateFile { .. })
+                    .then_some(j.old.id.as_str());
+                if let Err(e) = self.registry.remember_place(place, replaced).await {
+                    // A hint for later, not part of the rotation: it goes on.
+                    tracing::warn!(rotation = %j.id, error = %e, "could not remember where the key went");
+                }
                 if let Some(handle) = &j.secret_handle {
                     self.reveal.mark_saved(handle);
                 }

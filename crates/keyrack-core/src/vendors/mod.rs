@@ -20,7 +20,9 @@ pub mod scaleway;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use descriptor::{connect, Client, Descriptor, FieldSpec, FormatSpec, SandboxEntry};
+pub use descriptor::{
+    connect, no_tool_files, Client, Descriptor, FieldSpec, FormatSpec, SandboxEntry,
+};
 
 /// Which vendor. The variants are the vendors of [`ALL`], in the same order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]

@@ -670,6 +670,12 @@ async fn oci_and_scaleway_configs_are_updated_in_place_other_profiles_untouched(
     assert!(text.contains(&secret_of(&reveal, &report)), "{text}");
     assert!(text.contains("    default_region: fr-par\n"));
     assert!(!text.contains("aaaaaaaa-bbbb"), "{text}");
+    // Remembered for the new key (its "Used in" and its next rotation), no secret in it.
+    let places = registry.key_places(&account(VendorId::Scaleway), &new_id);
+    assert_eq!(places.len(), 1, "{places:?}");
+    assert_eq!(places[0].path, config);
+    let settings = std::fs::read_to_string(world.paths().settings_file()).unwrap();
+    assert!(!settings.contains(&secret_of(&reveal, &report)));
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);

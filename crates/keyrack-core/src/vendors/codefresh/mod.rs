@@ -32,8 +32,14 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
+    tool_files,
     terraform: terraform::SPEC,
 };
+
+fn tool_files(home: &std::path::Path) -> Vec<std::path::PathBuf> {
+    // The codefresh CLI's contexts; each token starts with its key id.
+    vec![home.join(".cfconfig")]
+}
 
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(

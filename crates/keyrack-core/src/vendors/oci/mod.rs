@@ -45,8 +45,14 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
+    tool_files,
     terraform: terraform::SPEC,
 };
+
+fn tool_files(home: &std::path::Path) -> Vec<std::path::PathBuf> {
+    // The OCI CLI and SDKs read ~/.oci/config; its profiles name a key by fingerprint.
+    vec![home.join(".oci").join("config")]
+}
 
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(

@@ -37,8 +37,14 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
+    tool_files,
     terraform: terraform::SPEC,
 };
+
+fn tool_files(home: &std::path::Path) -> Vec<std::path::PathBuf> {
+    // The scw CLI's config: its profiles name a key by access key.
+    vec![home.join(".config").join("scw").join("config.yaml")]
+}
 
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required(
