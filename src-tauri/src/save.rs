@@ -9,6 +9,7 @@ use keyrack_core::error::{Error, Result};
 use keyrack_core::export::{self, ExportFormat, ExportInput, FileRole};
 use keyrack_core::fsutil::{self, Overwrite};
 use keyrack_core::model::{Account, VendorId};
+use keyrack_core::places::KeyPlace;
 use keyrack_core::vendors::oci::config_file::{self, ConfigStanza};
 use keyrack_core::Sensitive;
 use tauri::{AppHandle, Runtime};
@@ -30,35 +31,38 @@ pub async fn secret<R: Runtime>(
 ) -> Result<Option<SavedFile>> {
     let key_file = state.key_file(handle);
     // Everything that can be refused is checked before the dialog opens.
-    let (request, role, text) = state.reveal().with_secret(handle, |record, secret, _| {
-        let spec = export::spec(record.vendor, format)?;
-        if spec.role == FileRole::NamesKeyFile && key_file.is_none() {
-            return Err(Error::validation(
-                "format",
-                "save the private key first: this file points at it",
-            ));
-        }
-        let account = account_of(state, &record.account, record.vendor);
-        let text = export::render(
-            format,
-            &ExportInput {
-                record,
-                secret,
-                account: &account,
-                key_file: key_file.as_deref(),
-                profile,
-            },
-        )?;
-        let request = SaveRequest {
-            title: format!(
-                "Save “{}” as {}",
-                one_line(record.display_name()),
-                spec.label
-            ),
-            file_name: spec.file_name.to_string(),
-        };
-        Ok((request, spec.role, text))
-    })?;
+    let (request, role, text, (account_id, key_id, label)) =
+        state.reveal().with_secret(handle, |record, secret, _| {
+            let spec = export::spec(record.vendor, format)?;
+            if spec.role == FileRole::NamesKeyFile && key_file.is_none() {
+                return Err(Error::validation(
+                    "format",
+                    "save the private key first: this file points at it",
+                ));
+            }
+            let account = account_of(state, &record.account, record.vendor);
+            let text = export::render(
+                format,
+                &ExportInput {
+                    record,
+                    secret,
+                    account: &account,
+                    key_file: key_file.as_deref(),
+                    profile,
+                },
+            )?;
+            let request = SaveRequest {
+                title: format!(
+                    "Save “{}” as {}",
+                    one_line(record.display_name()),
+                    spec.label
+                ),
+                file_name: spec.file_name.to_string(),
+                existing: false,
+            };
+            let place = (record.account.clone(), record.id.clone(), spec.label);
+            Ok((request, spec.role, text, place))
+        })?;
     let Some(path) = state.picker().pick(request).await else {
         tracing::info!(handle, %format, "save cancelled");
         return Ok(None);
@@ -73,6 +77,7 @@ pub async fn secret<R: Runtime>(
         &written,
     );
     written?;
+    remember(state, account_id, key_id, &path, label).await;
     events::secrets_changed(app);
     Ok(Some(SavedFile {
         path: path.display().to_string(),
@@ -100,7 +105,7 @@ fn write(
 /// Add the held OCI key as `[profile]` to the OCI config file the OCI tools read (core's
 /// `default_config_path`), leaving the other profiles alone. The private key must have been
 /// saved first: the profile's `key_file` points at it.
-pub fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<SavedFile> {
+pub async fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<SavedFile> {
     let path = config_file::default_config_path().ok_or_else(|| {
         Error::config("the home directory is not known, so neither is the OCI config file")
     })?;
@@ -111,7 +116,7 @@ pub fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<Save
         )
     })?;
     let key_file = key_file_entry(&key_file)?;
-    let stanza = state.reveal().with_secret(handle, |record, _, _| {
+    let (stanza, account_id, key_id) = state.reveal().with_secret(handle, |record, _, _| {
         if record.vendor != VendorId::Oci {
             return Err(Error::validation(
                 "handle",
@@ -119,7 +124,8 @@ pub fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<Save
             ));
         }
         let account = account_of(state, &record.account, record.vendor);
-        ConfigStanza::for_key(&account.settings, record, profile, &key_file)?.render()
+        let stanza = ConfigStanza::for_key(&account.settings, record, profile, &key_file)?;
+        Ok((stanza.render()?, record.account.clone(), record.id.clone()))
     })?;
     let appended = config_file::append_profile(&path, &stanza);
     let detail = format!("[{profile}] in {}", path.display());
@@ -131,10 +137,33 @@ pub fn oci_profile(state: &AppState, handle: &str, profile: &str) -> Result<Save
         &appended,
     );
     appended?;
+    remember(
+        state,
+        account_id,
+        key_id,
+        &path,
+        &format!("profile {profile}"),
+    )
+    .await;
     tracing::info!(handle, path = %path.display(), "OCI profile added");
     Ok(SavedFile {
         path: path.display().to_string(),
     })
+}
+
+/// Remember where the key went (settings, path only) for its "Used in" and its rotation; a
+/// failure to remember is logged, the save itself stands.
+async fn remember(state: &AppState, account_id: String, key_id: String, path: &Path, what: &str) {
+    let place = KeyPlace {
+        account_id,
+        key_id,
+        path: path.to_path_buf(),
+        what: what.to_string(),
+        saved_at: chrono::Utc::now(),
+    };
+    if let Err(e) = state.registry().remember_place(place, None).await {
+        tracing::warn!(error = %e, "could not remember where a key was saved");
+    }
 }
 
 /// Characters a shell gives a meaning to. Scripts around the OCI tools read `key_file` back

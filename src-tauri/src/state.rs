@@ -35,6 +35,9 @@ pub struct AppState {
     picker: Arc<dyn SavePicker>,
     /// Accounts the tray is creating a key for right now.
     quick_creates: InFlight,
+    /// Files the user picked, or "Used in" found, that a rotation may update, by the token the
+    /// webview names them with (it never sends a path): token → (account id, key id, path).
+    file_offers: Mutex<HashMap<String, (String, String, PathBuf)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -61,6 +64,7 @@ impl AppState {
             key_files: Mutex::new(HashMap::new()),
             picker,
             quick_creates: InFlight::default(),
+            file_offers: Mutex::new(HashMap::new()),
         })
     }
 
@@ -165,6 +169,33 @@ impl AppState {
 
     pub fn key_file(&self, handle: &str) -> Option<PathBuf> {
         lock(&self.key_files).get(handle).cloned()
+    }
+
+    /// A token for `path`, which a rotation of `key_id` may update.
+    pub fn offer_file(&self, account_id: &str, key_id: &str, path: &Path) -> String {
+        let mut offers = lock(&self.file_offers);
+        let entry = (
+            account_id.to_string(),
+            key_id.to_string(),
+            path.to_path_buf(),
+        );
+        if let Some((token, _)) = offers.iter().find(|(_, e)| **e == entry) {
+            return token.clone();
+        }
+        let token = format!("file-{}", offers.len() + 1);
+        offers.insert(token.clone(), entry);
+        token
+    }
+
+    /// The file behind `token`, offered for this key only.
+    pub fn offered_file(&self, token: &str, account_id: &str, key_id: &str) -> Result<PathBuf> {
+        match lock(&self.file_offers).get(token) {
+            Some((a, k, path)) if a == account_id && k == key_id => Ok(path.clone()),
+            _ => Err(keyrack_core::Error::validation(
+                "update_file",
+                "that file was not offered for this key; pick it again with Update a file…",
+            )),
+        }
     }
 
     /// The user is done with a held secret: drop it and what was remembered about it.

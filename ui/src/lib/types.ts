@@ -49,6 +49,7 @@ export type { Plan } from './bindings/Plan';
 export type { Retire } from './bindings/Retire';
 export type { RotateChoice } from './bindings/RotateChoice';
 export type { RotationReport } from './bindings/RotationReport';
+export type { UsedInFile } from './bindings/UsedInFile';
 export type { Preferences } from './bindings/Preferences';
 export type { Problem } from './bindings/Problem';
 export type { Project } from './bindings/Project';

@@ -12,13 +12,15 @@ import { toRow } from '../../lib/keys';
 import { resetStores, settle } from '../../test/app';
 import { backend } from '../../test/backend';
 import { account, CAPS, key } from '../../test/fixtures';
+import type { UsedInFile } from '../../lib/types';
 import RotateKeyDialog from './RotateKeyDialog.svelte';
 
 const ibm = account('ibm');
 
-async function open() {
+async function open(usedIn: UsedInFile[] = []) {
   const record = key('ibm', ibm.id, 'ApiKey-1', { name: 'ci' });
   h.b = backend({ accounts: [ibm], keys: { [ibm.id]: [record] } });
+  h.b.handlers.key_used_in = () => usedIn;
   const caps = CAPS.ibm;
   const onclose = vi.fn();
   render(RotateKeyDialog, { row: toRow(record, ibm, caps.vendor_name, Date.now()), caps, onclose });
@@ -33,7 +35,7 @@ describe('RotateKeyDialog', () => {
     const onclose = await open();
     expect(screen.getByTestId('rotate-plan').textContent).toContain('ci-rotated-20261204');
     expect(h.b.called('rotation_plan')).toEqual([
-      { accountId: ibm.id, keyId: 'ApiKey-1', choice: { name: null, retire: 'delete', graceDays: null } },
+      { accountId: ibm.id, keyId: 'ApiKey-1', choice: { name: null, retire: 'delete', graceDays: null, updateFile: null } },
     ]);
     await fireEvent.click(screen.getByTestId('rotate-run'));
     await settle();
@@ -65,7 +67,7 @@ describe('RotateKeyDialog', () => {
     await fireEvent.change(screen.getByTestId('rotate-retire'), { target: { value: 'keep' } });
     await settle();
     const plans = h.b.called('rotation_plan');
-    expect(plans[plans.length - 1].choice).toEqual({ name: null, retire: 'keep', graceDays: 7 });
+    expect(plans[plans.length - 1].choice).toEqual({ name: null, retire: 'keep', graceDays: 7, updateFile: null });
   });
 
   it('says why a key cannot be rotated and offers no Rotate', async () => {
@@ -77,5 +79,51 @@ describe('RotateKeyDialog', () => {
     await settle();
     expect(screen.getByTestId('rotate-plan-error').textContent).toContain('at limit');
     expect((screen.getByTestId('rotate-run') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('offers the files that hold the key, and one picked in the backend dialog, by token', async () => {
+    await open([
+      { token: 'file-1', path: '/home/u/.ibm/apikey.json', what: 'apikey', remembered: true },
+      { token: null, path: '/home/u/notes.pem', what: 'PEM', remembered: true },
+    ]);
+    const offered = screen.getAllByTestId('rotate-file');
+    expect(offered).toHaveLength(1);
+    expect(offered[0].textContent).toContain('/home/u/.ibm/apikey.json');
+    expect(screen.getByTestId('rotate-by-hand').textContent).toContain('/home/u/notes.pem');
+
+    await fireEvent.click(offered[0].querySelector('input') as HTMLInputElement);
+    await settle();
+    let plans = h.b.called('rotation_plan');
+    expect((plans[plans.length - 1].choice as { updateFile: string }).updateFile).toBe('file-1');
+
+    // "Update a file…": the backend's dialog picks; this page only gets a token back.
+    h.b.picked = '/home/u/work/.env';
+    await fireEvent.click(screen.getByTestId('rotate-pick-file'));
+    await settle();
+    expect(h.b.called('rotation_pick_file')).toEqual([{ accountId: ibm.id, keyId: 'ApiKey-1' }]);
+    expect(screen.getAllByTestId('rotate-file')).toHaveLength(2);
+    plans = h.b.called('rotation_plan');
+    expect((plans[plans.length - 1].choice as { updateFile: string }).updateFile).toBe('file-picked');
+
+    await fireEvent.click(screen.getByTestId('rotate-run'));
+    await settle();
+    const run = h.b.called('rotate_key');
+    expect((run[0].choice as { updateFile: string }).updateFile).toBe('file-picked');
+    expect(JSON.stringify(run[0])).not.toContain('/home/u');
+  });
+
+  it('shows why a picked file cannot be updated, and cancelling picks nothing', async () => {
+    await open();
+    h.b.picked = null;
+    await fireEvent.click(screen.getByTestId('rotate-pick-file'));
+    await settle();
+    expect(screen.queryAllByTestId('rotate-file')).toHaveLength(0);
+    h.b.failures.rotation_pick_file = [
+      { code: 'validation', message: '/tmp/x holds no profile with the key', field: 'update_file', retry_after_secs: null, vendor: null, recovered: null },
+    ];
+    await fireEvent.click(screen.getByTestId('rotate-pick-file'));
+    await settle();
+    expect(screen.getByTestId('rotate-pick-error').textContent).toContain('holds no profile');
+    expect(screen.getByTestId('rotate-plan')).toBeTruthy();
   });
 });

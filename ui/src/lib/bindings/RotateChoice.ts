@@ -13,4 +13,9 @@ name?: string | null, retire: Retire,
 /**
  * With `keep`: how many days before the old key is due to go.
  */
-graceDays?: number | null, };
+graceDays?: number | null, 
+/**
+ * The file to update in place with the new key: the token of a `UsedInFile` (picked in the
+ * native dialog or found), never a path.
+ */
+updateFile?: string | null, };
