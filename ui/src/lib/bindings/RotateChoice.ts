@@ -3,7 +3,8 @@ import type { Retire } from "./Retire";
 
 /**
  * What the Rotate dialog chose (`rotation_plan`, `rotate_key`). No path: the webview never names
- * one — the new secret goes to the reveal panel, to be saved from there.
+ * one — a file to update is a token the backend handed out (`rotation_pick_file`,
+ * `key_used_in`); otherwise the new secret goes to the reveal panel, to be saved from there.
  */
 export type RotateChoice = { 
 /**
