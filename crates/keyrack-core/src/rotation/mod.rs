@@ -10,6 +10,7 @@
 //!   create is, and a resumed rotation looks for the key an interrupted create may have made.
 
 mod deliver;
+pub mod grace;
 mod journal;
 mod plan;
 mod run;

@@ -951,3 +951,66 @@ async fn a_delivery_cut_short_after_the_file_was_written_is_not_done_twice() {
     assert!(report.delivered.unwrap().contains("already updated"));
     assert_eq!(std::fs::read_to_string(&config).unwrap(), written);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grace_period_that_ended_is_due_and_retiring_it_deletes_the_old_key_audited() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    let old = target(&registry, VendorId::Scaleway).await;
+    let report = rotate(
+        &registry,
+        &reveal,
+        VendorId::Scaleway,
+        &old,
+        RotateOptions {
+            retire: Retire::Keep,
+            grace_until: Some(chrono::Utc::now() + chrono::Duration::days(3)),
+            ..RotateOptions::default()
+        },
+    )
+    .await;
+    assert!(report.done(), "{}", report.summary);
+    let journals = Journals::new(&world.paths().data_dir);
+    let now = chrono::Utc::now();
+    assert!(rotation::grace::ended(&journals.list().unwrap(), now).is_empty());
+    let next = rotation::grace::next_end(&journals.list().unwrap(), now).unwrap();
+    assert!(next > now + chrono::Duration::days(2));
+
+    // Three days on, it is due.
+    let later = now + chrono::Duration::days(3) + chrono::Duration::minutes(1);
+    let due = rotation::grace::ended(&journals.list().unwrap(), later);
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].rotation_id, report.id);
+    assert_eq!(due[0].old.id, old.id);
+    assert_eq!(due[0].new_key_id, report.new_key_id);
+    assert!(rotation::grace::label(&due[0]).starts_with("Old key rotate-me: grace ended"));
+    assert_eq!(
+        rotation::grace::next_end(&journals.list().unwrap(), later),
+        None
+    );
+
+    let retired = rotation::grace::retire(&registry, &report.id)
+        .await
+        .unwrap();
+    assert_eq!(retired.old.id, old.id);
+    assert_eq!(
+        status_of(&registry, VendorId::Scaleway, &old.id).await,
+        None
+    );
+    assert!(journals.list().unwrap().is_empty(), "the reminder is gone");
+    let new_id = report.new_key_id.clone().unwrap();
+    assert!(status_of(&registry, VendorId::Scaleway, &new_id)
+        .await
+        .is_some());
+    let log =
+        std::fs::read_to_string(world.paths().data_dir.join("audit").join("audit.jsonl")).unwrap();
+    assert!(log.contains("grace ended, old key deleted"), "{log}");
+    assert!(log.contains("key_delete"), "{log}");
+
+    // Gone already: nothing left to retire, and a rotation still running is not a grace.
+    let e = rotation::grace::retire(&registry, &report.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::NotFound, "{e}");
+}
