@@ -18,6 +18,8 @@ use keyrack_core::clipboard::{Clipboard, SecretClipboard};
 use keyrack_core::error::Result;
 use keyrack_core::model::{Account, KeyRecord};
 use keyrack_core::reveal::RevealStore;
+use keyrack_core::rotation::grace::{self, GraceEnded};
+use keyrack_core::rotation::Journals;
 
 use crate::in_flight::InFlight;
 use crate::save_picker::SavePicker;
@@ -161,6 +163,19 @@ impl AppState {
             &self.registry.key_notes(),
             now,
         )
+    }
+
+    /// Old keys kept by a rotation whose grace period has ended by `now`, earliest first. A
+    /// journal folder that cannot be read counts as none (and is logged).
+    pub fn grace_ended(&self, now: DateTime<Utc>) -> Vec<GraceEnded> {
+        let journals = Journals::new(&self.registry.paths().data_dir);
+        match journals.list() {
+            Ok(list) => grace::ended(&list, now),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the rotation journals");
+                Vec::new()
+            }
+        }
     }
 
     pub fn remember_key_file(&self, handle: &str, path: &Path) {
