@@ -7,6 +7,7 @@ vi.mock('@tauri-apps/api/core', () => ({
   invoke: (cmd: string, args?: Record<string, unknown>) => h.b.invoke(cmd, args),
 }));
 
+import { reveal } from '../lib/reveal.svelte';
 import { resetStores, settle } from '../test/app';
 import { backend } from '../test/backend';
 import UsedIn from './UsedIn.svelte';
@@ -44,5 +45,14 @@ describe('UsedIn', () => {
     render(UsedIn, { accountId: 'acc', keyId: 'k1', version: 2 });
     await settle();
     expect(screen.getByTestId('used-in').textContent).toContain('no key k1');
+  });
+
+  it('looks again when a held secret is saved (a new file may hold the key)', async () => {
+    render(UsedIn, { accountId: 'acc', keyId: 'k1', version: 1 });
+    await settle();
+    expect(h.b.called('key_used_in')).toHaveLength(1);
+    reveal.pending = [];
+    await settle();
+    expect(h.b.called('key_used_in')).toHaveLength(2);
   });
 });

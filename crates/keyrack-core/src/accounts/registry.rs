@@ -328,6 +328,13 @@ impl Registry {
         replaced: Option<&str>,
     ) -> Result<()> {
         let _writes = self.writes.lock().await;
+        // Not a change the user asked for: an unusable settings file is left for them to fix
+        // (a save would set it aside and start afresh).
+        if self.state().file_state == FileState::Unusable {
+            return Err(Error::config(
+                "the settings file cannot be read, so where the key went is not remembered",
+            ));
+        }
         let mut next = self.state().settings.clone();
         if let Some(old) = replaced {
             next.key_places.retain(|p| {

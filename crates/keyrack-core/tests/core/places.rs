@@ -234,3 +234,31 @@ async fn places_are_kept_in_the_settings_file_and_a_rotation_moves_a_file_to_the
     assert_eq!(new_places[0].path, file);
     assert_eq!(new_places[0].what, "apikey in apikey.json");
 }
+
+#[tokio::test]
+async fn an_unusable_settings_file_is_not_set_aside_just_to_remember_a_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths::under(dir.path());
+    std::fs::create_dir_all(&paths.config_dir).unwrap();
+    std::fs::write(paths.settings_file(), "version = 1\n[preferences\n").unwrap();
+    let registry = Registry::open(Options {
+        paths: paths.clone(),
+        store: Arc::new(MemoryStore::new()),
+        http: None,
+        sandbox: None,
+    })
+    .await
+    .unwrap();
+    let key = key_record("ApiKey-1", VendorExtra::Ibm(Default::default()));
+    let e = registry
+        .remember_place(place(&key, &dir.path().join("a.env"), ".env"), None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("not remembered"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(paths.settings_file()).unwrap(),
+        "version = 1\n[preferences\n"
+    );
+    let aside = std::fs::read_dir(&paths.config_dir).unwrap().count();
+    assert_eq!(aside, 1, "nothing set aside");
+}

@@ -578,10 +578,19 @@ async fn ibm_key_rotated_from_the_detail_panel_with_its_file_updated() {
         app.search_for(&name, &old.id).await;
 
         app.row(&old.id).await.click().await.unwrap();
-        app.wait_text("[data-testid=used-in]", |t| {
+        // Below the fold of the detail panel: read its text, then show it for the picture.
+        app.wait_content("[data-testid=used-in]", |t| {
             t.contains(&path.display().to_string())
         })
         .await;
+        app.client()
+            .execute(
+                "document.querySelector('[data-testid=used-in]').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.screenshot("used-in").await;
         app.click("#detail-panel [data-action=rotate]").await;
         app.wait_text("[data-testid=rotate-file]", |t| {
             t.contains(&path.display().to_string())
