@@ -54,6 +54,10 @@ pub struct RotationReport {
     pub journal_left: bool,
     /// What happened and what exists now, in a sentence or three.
     pub summary: String,
+    /// Other files that held the old key, updated once the rotation was done
+    /// ([`Rotation::also_update`]); empty otherwise.
+    #[serde(default)]
+    pub also_updated: Vec<super::also::FileUpdate>,
 }
 
 impl RotationReport {
@@ -97,6 +101,14 @@ impl<'a> Rotation<'a> {
 
     pub fn journals(&self) -> &Journals {
         &self.journals
+    }
+
+    pub(super) fn registry(&self) -> &Registry {
+        self.registry
+    }
+
+    pub(super) fn reveal(&self) -> &RevealStore {
+        self.reveal
     }
 
     /// Run a planned rotation to the end, or to the step that failed.
@@ -539,6 +551,7 @@ impl<'a> Rotation<'a> {
             grace_until: j.grace_until,
             journal_left: true,
             summary,
+            also_updated: Vec::new(),
         }
     }
 }

@@ -1014,3 +1014,98 @@ async fn a_grace_period_that_ended_is_due_and_retiring_it_deletes_the_old_key_au
         .unwrap_err();
     assert_eq!(e.code(), Code::NotFound, "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_files_holding_the_old_key_are_updated_once_the_rotation_is_done() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    let old = target(&registry, VendorId::Scaleway).await;
+    let profile = |name: &str| {
+        format!(
+            "profiles:\n  {name}:\n    access_key: {}\n    secret_key: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n",
+            old.id
+        )
+    };
+    let primary = world.dir.path().join("config.yaml");
+    std::fs::write(&primary, profile("main")).unwrap();
+    let second = world.dir.path().join("other.yaml");
+    std::fs::write(&second, profile("ci")).unwrap();
+    let stranger = world.dir.path().join("stranger.yaml");
+    std::fs::write(&stranger, "profiles: {}\n").unwrap();
+
+    let plan = rotation::plan(
+        &registry,
+        &account(VendorId::Scaleway),
+        &old.id,
+        &RotateOptions {
+            delivery: Some(Delivery::UpdateFile {
+                path: primary.clone(),
+            }),
+            ..RotateOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let old_record = plan.old.clone();
+    let rotation = Rotation::new(&registry, &reveal).verify_retries(Vec::new());
+    let mut report = rotation.run(plan).await;
+    assert!(report.done(), "{}", report.summary);
+    rotation
+        .also_update(
+            &old_record,
+            &mut report,
+            &[second.clone(), stranger.clone()],
+        )
+        .await;
+    let new_id = report.new_key_id.clone().unwrap();
+    let secret = secret_of(&reveal, &report);
+    let text = std::fs::read_to_string(&second).unwrap();
+    assert!(text.contains(&format!("access_key: {new_id}")), "{text}");
+    assert!(text.contains(&secret));
+    assert_eq!(
+        std::fs::read_to_string(&stranger).unwrap(),
+        "profiles: {}\n",
+        "a file without the old key is left alone"
+    );
+    assert_eq!(report.also_updated.len(), 2);
+    assert!(report.also_updated[0]
+        .updated
+        .as_deref()
+        .unwrap()
+        .contains("profile ci"));
+    assert!(report.also_updated[1].error.is_some());
+    assert!(
+        report
+            .summary
+            .contains("Also updated 1 more file; 1 could not be updated"),
+        "{}",
+        report.summary
+    );
+    // No backup left beside it, and the file is the new key's now.
+    let leftovers = std::fs::read_dir(world.dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".bak"))
+        .count();
+    assert_eq!(leftovers, 0);
+    let places: Vec<_> = registry
+        .key_places(&account(VendorId::Scaleway), &new_id)
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert_eq!(places, vec![primary, second.clone()]);
+    let log =
+        std::fs::read_to_string(world.paths().data_dir.join("audit").join("audit.jsonl")).unwrap();
+    assert!(log.contains("also"), "{log}");
+    assert!(!log.contains(&secret));
+
+    // A rotation that did not finish updates nothing more.
+    let mut stopped = report.clone();
+    stopped.step = Step::Verify;
+    stopped.also_updated.clear();
+    rotation
+        .also_update(&old_record, &mut stopped, &[second])
+        .await;
+    assert!(stopped.also_updated.is_empty());
+}
