@@ -232,6 +232,10 @@ pub struct RotateChoice {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub update_file: Option<String>,
+    /// More files (tokens, as `update_file`) to update once the rotation is done and the new
+    /// key works.
+    #[serde(default)]
+    pub also_update: Vec<String>,
 }
 
 impl RotateChoice {

@@ -1,7 +1,10 @@
 //! Rotating a key from the window: the plan to show, then the run. The new secret is held in
 //! the reveal store (the report names its handle), like any created key's. A file to update in
 //! place is one the user picked in the native open dialog or one "Used in" found, named by a
-//! token: the webview never sends a path.
+//! token: the webview never sends a path. More such files are updated once the rotation is
+//! done (`also_update`).
+
+use std::path::PathBuf;
 
 use keyrack_core::error::Result;
 use keyrack_core::places;
@@ -40,9 +43,11 @@ pub async fn rotate_key<R: Runtime>(
     let plan = plan(&state, &account_id, &key_id, &choice)
         .await
         .map_err(public)?;
-    let report = Rotation::new(state.registry(), state.reveal())
-        .run(plan)
-        .await;
+    let also = also_files(&state, &account_id, &key_id, &choice).map_err(public)?;
+    let old = plan.old.clone();
+    let rotation = Rotation::new(state.registry(), state.reveal());
+    let mut report = rotation.run(plan).await;
+    rotation.also_update(&old, &mut report, &also).await;
     events::keys_changed(&app);
     Ok(report)
 }
@@ -82,7 +87,28 @@ async fn plan(
         .as_deref()
         .map(|token| state.offered_file(token, account_id, key_id))
         .transpose()?;
+    also_files(state, account_id, key_id, choice)?;
     rotation::plan(state.registry(), account_id, key_id, &choice.options(file)).await
+}
+
+/// The files behind `also_update`, each once and never the one delivery updates.
+fn also_files(
+    state: &AppState,
+    account_id: &str,
+    key_id: &str,
+    choice: &RotateChoice,
+) -> Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for token in &choice.also_update {
+        if choice.update_file.as_deref() == Some(token.as_str()) {
+            continue;
+        }
+        let path = state.offered_file(token, account_id, key_id)?;
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    Ok(paths)
 }
 
 /// The key as last listed, else as the vendor has it now.

@@ -684,7 +684,13 @@ fn used_in_finds_the_key_and_a_rotation_updates_a_picked_or_found_file() {
         assert_eq!(e["field"], "update_file", "{e}");
     }
 
-    let choice = json!({ "retire": "delete", "updateFile": found_token });
+    let saved_token = picked["token"].as_str().unwrap().to_string();
+    let e = t.err(
+        "rotation_plan",
+        json!({ "accountId": cf, "keyId": old, "choice": { "retire": "delete", "alsoUpdate": ["file-999"] } }),
+    );
+    assert_eq!(e["field"], "update_file", "{e}");
+    let choice = json!({ "retire": "delete", "updateFile": found_token, "alsoUpdate": [saved_token, found_token] });
     let plan = t.ok(
         "rotation_plan",
         json!({ "accountId": cf, "keyId": old, "choice": choice }),
@@ -708,8 +714,20 @@ fn used_in_finds_the_key_and_a_rotation_updates_a_picked_or_found_file() {
         "the other context is untouched:\n{text}"
     );
 
-    // The file is the new key's now.
+    // The saved file too, once the new key worked (the primary file is not done twice).
+    let also = report["also_updated"].as_array().unwrap();
+    assert_eq!(also.len(), 1, "{report}");
+    assert_eq!(also[0]["path"], saved.display().to_string());
+    assert!(also[0]["updated"].as_str().is_some(), "{report}");
+    let saved_text = std::fs::read_to_string(&saved).unwrap();
+    assert!(saved_text.contains(&format!("{new}.")), "{saved_text}");
+    assert!(!saved_text.contains(&token));
+
+    // The files are the new key's now.
     let used = t.ok("key_used_in", json!({ "accountId": cf, "keyId": new }));
     assert_eq!(used[0]["path"], home_cf.display().to_string(), "{used}");
+    assert_eq!(used[1]["path"], saved.display().to_string(), "{used}");
+    let old_used = t.ok("key_used_in", json!({ "accountId": cf, "keyId": old }));
+    assert_eq!(old_used, json!([]), "{old_used}");
     std::fs::remove_file(&home_cf).unwrap();
 }

@@ -196,6 +196,7 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
         retire: 'delete',
         grace_until: null,
         journal_left: false,
+        also_updated: [],
         summary: `Rotated: the new key ${id} exists, its secret held to reveal or save; the old key ${old.id} was deleted.`,
       };
     },

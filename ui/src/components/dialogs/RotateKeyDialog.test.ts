@@ -35,7 +35,7 @@ describe('RotateKeyDialog', () => {
     const onclose = await open();
     expect(screen.getByTestId('rotate-plan').textContent).toContain('ci-rotated-20261204');
     expect(h.b.called('rotation_plan')).toEqual([
-      { accountId: ibm.id, keyId: 'ApiKey-1', choice: { name: null, retire: 'delete', graceDays: null, updateFile: null } },
+      { accountId: ibm.id, keyId: 'ApiKey-1', choice: { name: null, retire: 'delete', graceDays: null, updateFile: null, alsoUpdate: [] } },
     ]);
     await fireEvent.click(screen.getByTestId('rotate-run'));
     await settle();
@@ -67,7 +67,7 @@ describe('RotateKeyDialog', () => {
     await fireEvent.change(screen.getByTestId('rotate-retire'), { target: { value: 'keep' } });
     await settle();
     const plans = h.b.called('rotation_plan');
-    expect(plans[plans.length - 1].choice).toEqual({ name: null, retire: 'keep', graceDays: 7, updateFile: null });
+    expect(plans[plans.length - 1].choice).toEqual({ name: null, retire: 'keep', graceDays: 7, updateFile: null, alsoUpdate: [] });
   });
 
   it('says why a key cannot be rotated and offers no Rotate', async () => {
@@ -125,5 +125,44 @@ describe('RotateKeyDialog', () => {
     await settle();
     expect(screen.getByTestId('rotate-pick-error').textContent).toContain('holds no profile');
     expect(screen.getByTestId('rotate-plan')).toBeTruthy();
+  });
+
+  it('updates more found files once the new key works, and lists how each went', async () => {
+    await open([
+      { token: 'file-1', path: '/home/u/.ibm/apikey.json', what: 'apikey', remembered: true },
+      { token: 'file-2', path: '/home/u/ci/.env', what: 'IBMCLOUD_API_KEY', remembered: true },
+    ]);
+    await fireEvent.click(screen.getAllByTestId('rotate-file')[0].querySelector('input') as HTMLInputElement);
+    await settle();
+    // The primary file is not offered again as an extra.
+    const extras = screen.getAllByTestId('rotate-also');
+    expect(extras).toHaveLength(1);
+    expect(extras[0].textContent).toContain('/home/u/ci/.env');
+    await fireEvent.click(extras[0].querySelector('input') as HTMLInputElement);
+    await settle();
+    h.b.handlers.rotate_key = () => ({
+      id: 'rot_0123456789abcdef',
+      account_id: ibm.id,
+      old_key_id: 'ApiKey-1',
+      old_key: 'deleted',
+      new_key_id: 'k2',
+      new_key: null,
+      secret: null,
+      step: 'done',
+      failure: null,
+      delivered: 'apikey in /home/u/.ibm/apikey.json',
+      retire: 'delete',
+      grace_until: null,
+      journal_left: false,
+      summary: 'Rotated. Also updated 0 more files; 1 could not be updated (see each).',
+      also_updated: [{ path: '/home/u/ci/.env', updated: null, error: 'the file changed' }],
+    });
+    await fireEvent.click(screen.getByTestId('rotate-run'));
+    await settle();
+    const [call] = h.b.called('rotate_key');
+    expect(call.choice).toMatchObject({ updateFile: 'file-1', alsoUpdate: ['file-2'] });
+    const also = screen.getByTestId('rotate-also-result');
+    expect(also.textContent).toContain('/home/u/ci/.env');
+    expect(also.textContent).toContain('not updated — the file changed');
   });
 });

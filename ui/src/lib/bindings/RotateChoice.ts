@@ -19,4 +19,9 @@ graceDays?: number | null,
  * The file to update in place with the new key: the token of a `UsedInFile` (picked in the
  * native dialog or found), never a path.
  */
-updateFile?: string | null, };
+updateFile?: string | null, 
+/**
+ * More files (tokens, as `update_file`) to update once the rotation is done and the new
+ * key works.
+ */
+alsoUpdate: Array<string>, };
