@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "owner_delete",
     "rotation_plan",
     "rotate_key",
+    "rotation_pick_file",
+    "key_used_in",
     // Secrets of created keys
     "secrets_pending",
     "secret_reveal",

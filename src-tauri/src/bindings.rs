@@ -25,6 +25,7 @@ const EXPORTS: &[Export] = &[
     export::<crate::dto::ClipboardCleared>,
     export::<crate::dto::TrayAction>,
     export::<crate::dto::RotateChoice>,
+    export::<crate::dto::UsedInFile>,
     // Core types that cross IPC as they are.
     export::<keyrack_core::error::PublicError>,
     export::<keyrack_core::model::Account>,

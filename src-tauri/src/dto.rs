@@ -2,6 +2,8 @@
 //! or `PendingSecret` cross as they are). Each is mirrored to TypeScript (see `bindings`).
 //! Field names are camelCase; secrets only ever travel in (`AccountInput`), never out.
 
+use std::path::PathBuf;
+
 use keyrack_core::accounts::Problem;
 use keyrack_core::error::PublicError;
 use keyrack_core::export::FormatInfo;
@@ -116,6 +118,20 @@ pub struct CopyResult {
     pub clear_in_secs: u32,
 }
 
+/// A file on this machine that holds a key ("Used in"), or the one the user picked for a
+/// rotation to update. `token` names it to `rotate_key` when a rotation can update it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UsedInFile {
+    #[ts(optional = nullable)]
+    pub token: Option<String>,
+    pub path: String,
+    /// "profile DEFAULT", "SCW_ACCESS_KEY, SCW_SECRET_KEY", or what Keyrack saved there.
+    pub what: String,
+    /// Keyrack wrote the key there (else found in the vendor's tools' own file).
+    pub remembered: bool,
+}
+
 /// `secret_save`, `oci_config_append`: the file written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct SavedFile {
@@ -196,7 +212,8 @@ pub struct TrayAction {
 }
 
 /// What the Rotate dialog chose (`rotation_plan`, `rotate_key`). No path: the webview never names
-/// one — the new secret goes to the reveal panel, to be saved from there.
+/// one — a file to update is a token the backend handed out (`rotation_pick_file`,
+/// `key_used_in`); otherwise the new secret goes to the reveal panel, to be saved from there.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RotateChoice {
@@ -210,13 +227,23 @@ pub struct RotateChoice {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub grace_days: Option<u32>,
+    /// The file to update in place with the new key: the token of a `UsedInFile` (picked in the
+    /// native dialog or found), never a path.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub update_file: Option<String>,
+    /// More files (tokens, as `update_file`) to update once the rotation is done and the new
+    /// key works.
+    #[serde(default)]
+    pub also_update: Vec<String>,
 }
 
 impl RotateChoice {
-    pub fn options(&self) -> keyrack_core::rotation::RotateOptions {
+    /// The core options, with `update_file` already resolved to its path.
+    pub fn options(&self, update_file: Option<PathBuf>) -> keyrack_core::rotation::RotateOptions {
         keyrack_core::rotation::RotateOptions {
             name: self.name.clone().filter(|n| !n.trim().is_empty()),
-            delivery: None,
+            delivery: update_file.map(|path| keyrack_core::rotation::Delivery::UpdateFile { path }),
             retire: self.retire,
             grace_until: self
                 .grace_days

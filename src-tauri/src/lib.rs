@@ -65,6 +65,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::keys::owner_delete,
             commands::rotation::rotation_plan,
             commands::rotation::rotate_key,
+            commands::rotation::rotation_pick_file,
+            commands::rotation::key_used_in,
             commands::secrets::secrets_pending,
             commands::secrets::secret_reveal,
             commands::secrets::secret_copy,

@@ -9,6 +9,7 @@ use keyrack_core::error::{Error, Result};
 use keyrack_core::export::{self, ExportFormat, ExportInput, FileRole};
 use keyrack_core::fsutil::{self, Overwrite};
 use keyrack_core::model::{Account, VendorId};
+use keyrack_core::places::KeyPlace;
 use keyrack_core::Sensitive;
 use tauri::{AppHandle, Runtime};
 
@@ -29,35 +30,38 @@ pub async fn secret<R: Runtime>(
 ) -> Result<Option<SavedFile>> {
     let key_file = state.key_file(handle);
     // Everything that can be refused is checked before the dialog opens.
-    let (request, role, text) = state.reveal().with_secret(handle, |record, secret, _| {
-        let spec = export::spec(record.vendor, format)?;
-        if spec.role == FileRole::NamesKeyFile && key_file.is_none() {
-            return Err(Error::validation(
-                "format",
-                "save the private key first: this file points at it",
-            ));
-        }
-        let account = account_of(state, &record.account, record.vendor);
-        let text = export::render(
-            format,
-            &ExportInput {
-                record,
-                secret,
-                account: &account,
-                key_file: key_file.as_deref(),
-                profile,
-            },
-        )?;
-        let request = SaveRequest {
-            title: format!(
-                "Save “{}” as {}",
-                one_line(record.display_name()),
-                spec.label
-            ),
-            file_name: spec.file_name.to_string(),
-        };
-        Ok((request, spec.role, text))
-    })?;
+    let (request, role, text, (account_id, key_id, label)) =
+        state.reveal().with_secret(handle, |record, secret, _| {
+            let spec = export::spec(record.vendor, format)?;
+            if spec.role == FileRole::NamesKeyFile && key_file.is_none() {
+                return Err(Error::validation(
+                    "format",
+                    "save the private key first: this file points at it",
+                ));
+            }
+            let account = account_of(state, &record.account, record.vendor);
+            let text = export::render(
+                format,
+                &ExportInput {
+                    record,
+                    secret,
+                    account: &account,
+                    key_file: key_file.as_deref(),
+                    profile,
+                },
+            )?;
+            let request = SaveRequest {
+                title: format!(
+                    "Save “{}” as {}",
+                    one_line(record.display_name()),
+                    spec.label
+                ),
+                file_name: spec.file_name.to_string(),
+                existing: false,
+            };
+            let place = (record.account.clone(), record.id.clone(), spec.label);
+            Ok((request, spec.role, text, place))
+        })?;
     let Some(path) = state.picker().pick(request).await else {
         tracing::info!(handle, %format, "save cancelled");
         return Ok(None);
@@ -72,6 +76,7 @@ pub async fn secret<R: Runtime>(
         &written,
     );
     written?;
+    remember(state, account_id, key_id, &path, label).await;
     events::secrets_changed(app);
     Ok(Some(SavedFile {
         path: path.display().to_string(),
@@ -99,35 +104,37 @@ fn write(
 /// Add the held key as `[profile]` to the config file its vendor's tools read (the
 /// descriptor's `profile_file`: OCI's `~/.oci/config`), leaving the other profiles alone. The
 /// private key must have been saved first: the profile's `key_file` points at it.
-pub fn config_profile(state: &AppState, handle: &str, profile: &str) -> Result<SavedFile> {
+pub async fn config_profile(state: &AppState, handle: &str, profile: &str) -> Result<SavedFile> {
     let key_file = state.key_file(handle);
-    let (path, stanza, append) = state.reveal().with_secret(handle, |record, _, _| {
-        let Some(file) = record.vendor.descriptor().profile_file else {
-            return Err(Error::validation(
-                "handle",
-                format!(
-                    "{} keys have no config file to add a profile to; save the key to a file",
-                    record.vendor.descriptor().name
-                ),
-            ));
-        };
-        let path = (file.path)().ok_or_else(|| {
-            Error::config(format!(
-                "the home directory is not known, so neither is {}",
-                file.label
-            ))
+    let (path, stanza, append, (account_id, key_id)) =
+        state.reveal().with_secret(handle, |record, _, _| {
+            let Some(file) = record.vendor.descriptor().profile_file else {
+                return Err(Error::validation(
+                    "handle",
+                    format!(
+                        "{} keys have no config file to add a profile to; save the key to a file",
+                        record.vendor.descriptor().name
+                    ),
+                ));
+            };
+            let path = (file.path)().ok_or_else(|| {
+                Error::config(format!(
+                    "the home directory is not known, so neither is {}",
+                    file.label
+                ))
+            })?;
+            let key_file = key_file.as_deref().ok_or_else(|| {
+                Error::validation(
+                    "format",
+                    "save the private key first: the profile's key_file points at it",
+                )
+            })?;
+            let key_file = key_file_entry(key_file)?;
+            let account = account_of(state, &record.account, record.vendor);
+            let stanza = (file.stanza)(&account, record, profile, &key_file)?;
+            let key = (record.account.clone(), record.id.clone());
+            Ok((path, stanza, file.append, key))
         })?;
-        let key_file = key_file.as_deref().ok_or_else(|| {
-            Error::validation(
-                "format",
-                "save the private key first: the profile's key_file points at it",
-            )
-        })?;
-        let key_file = key_file_entry(key_file)?;
-        let account = account_of(state, &record.account, record.vendor);
-        let stanza = (file.stanza)(&account, record, profile, &key_file)?;
-        Ok((path, stanza, file.append))
-    })?;
     let appended = append(&path, &stanza);
     let detail = format!("[{profile}] in {}", path.display());
     audit::secret_used(
@@ -138,10 +145,33 @@ pub fn config_profile(state: &AppState, handle: &str, profile: &str) -> Result<S
         &appended,
     );
     appended?;
+    remember(
+        state,
+        account_id,
+        key_id,
+        &path,
+        &format!("profile {profile}"),
+    )
+    .await;
     tracing::info!(handle, path = %path.display(), "profile added to a config file");
     Ok(SavedFile {
         path: path.display().to_string(),
     })
+}
+
+/// Remember where the key went (settings, path only) for its "Used in" and its rotation; a
+/// failure to remember is logged, the save itself stands.
+async fn remember(state: &AppState, account_id: String, key_id: String, path: &Path, what: &str) {
+    let place = KeyPlace {
+        account_id,
+        key_id,
+        path: path.to_path_buf(),
+        what: what.to_string(),
+        saved_at: chrono::Utc::now(),
+    };
+    if let Err(e) = state.registry().remember_place(place, None).await {
+        tracing::warn!(error = %e, "could not remember where a key was saved");
+    }
 }
 
 /// Characters a shell gives a meaning to. Scripts around the OCI tools read `key_file` back

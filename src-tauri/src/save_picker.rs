@@ -1,6 +1,6 @@
-//! Where a held secret is saved is chosen by the user in a native save dialog that the backend
-//! opens, never by the webview: a script in a compromised page could otherwise write a private
-//! key anywhere the user can write. The dialog sits behind a trait so the mock-runtime tests can
+//! Where a held secret is saved (or which file a rotation updates) is chosen by the user in a
+//! native file dialog that the backend opens, never by the webview: a script in a compromised
+//! page could otherwise write a private key anywhere the user can write. The dialog sits behind a trait so the mock-runtime tests can
 //! drive the real commands with a fake that answers for the user.
 
 use std::path::PathBuf;
@@ -16,8 +16,11 @@ use crate::window;
 pub struct SaveRequest {
     /// Names the key and the format, so the user knows what is being saved.
     pub title: String,
-    /// The format's usual file name, pre-filled.
+    /// The format's usual file name, pre-filled (a save dialog only).
     pub file_name: String,
+    /// Pick an existing file (an open dialog: a rotation's file to update in place) rather
+    /// than where to save a new one.
+    pub existing: bool,
 }
 
 /// Asks the user where to save a file; `None` when they cancel.
@@ -42,12 +45,10 @@ impl<R: Runtime> NativeSavePicker<R> {
 
 impl<R: Runtime> SavePicker for NativeSavePicker<R> {
     fn pick(&self, request: SaveRequest) -> BoxFuture<'static, Option<PathBuf>> {
-        let mut dialog = self
-            .app
-            .dialog()
-            .file()
-            .set_title(request.title)
-            .set_file_name(request.file_name);
+        let mut dialog = self.app.dialog().file().set_title(request.title);
+        if !request.existing {
+            dialog = dialog.set_file_name(request.file_name);
+        }
         if let Some(home) = dirs::home_dir() {
             dialog = dialog.set_directory(home);
         }
@@ -58,9 +59,14 @@ impl<R: Runtime> SavePicker for NativeSavePicker<R> {
         // The callback form runs the dialog on the main thread without blocking it; the answer
         // comes back through a channel so the command can await it.
         let (tx, rx) = futures::channel::oneshot::channel();
-        dialog.save_file(move |chosen| {
+        let answer = move |chosen| {
             let _ = tx.send(chosen);
-        });
+        };
+        if request.existing {
+            dialog.pick_file(answer);
+        } else {
+            dialog.save_file(answer);
+        }
         Box::pin(async move {
             let chosen = rx.await.ok().flatten()?;
             match chosen.into_path() {

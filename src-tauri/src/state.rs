@@ -19,6 +19,8 @@ use keyrack_core::clipboard::{Clipboard, SecretClipboard};
 use keyrack_core::error::Result;
 use keyrack_core::model::{Account, KeyRecord};
 use keyrack_core::reveal::RevealStore;
+use keyrack_core::rotation::grace::{self, GraceEnded};
+use keyrack_core::rotation::Journals;
 
 use crate::in_flight::InFlight;
 use crate::save_picker::SavePicker;
@@ -38,6 +40,9 @@ pub struct AppState {
     quick_creates: InFlight,
     /// The home directory and variables "Found on this computer" reads (tests set their own).
     discovery: Mutex<Env>,
+    /// Files the user picked, or "Used in" found, that a rotation may update, by the token the
+    /// webview names them with (it never sends a path): token → (account id, key id, path).
+    file_offers: Mutex<HashMap<String, (String, String, PathBuf)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -65,6 +70,7 @@ impl AppState {
             picker,
             quick_creates: InFlight::default(),
             discovery: Mutex::new(Env::from_process()),
+            file_offers: Mutex::new(HashMap::new()),
         })
     }
 
@@ -173,12 +179,52 @@ impl AppState {
         )
     }
 
+    /// Old keys kept by a rotation whose grace period has ended by `now`, earliest first. A
+    /// journal folder that cannot be read counts as none (and is logged).
+    pub fn grace_ended(&self, now: DateTime<Utc>) -> Vec<GraceEnded> {
+        let journals = Journals::new(&self.registry.paths().data_dir);
+        match journals.list() {
+            Ok(list) => grace::ended(&list, now),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the rotation journals");
+                Vec::new()
+            }
+        }
+    }
+
     pub fn remember_key_file(&self, handle: &str, path: &Path) {
         lock(&self.key_files).insert(handle.to_string(), path.to_path_buf());
     }
 
     pub fn key_file(&self, handle: &str) -> Option<PathBuf> {
         lock(&self.key_files).get(handle).cloned()
+    }
+
+    /// A token for `path`, which a rotation of `key_id` may update.
+    pub fn offer_file(&self, account_id: &str, key_id: &str, path: &Path) -> String {
+        let mut offers = lock(&self.file_offers);
+        let entry = (
+            account_id.to_string(),
+            key_id.to_string(),
+            path.to_path_buf(),
+        );
+        if let Some((token, _)) = offers.iter().find(|(_, e)| **e == entry) {
+            return token.clone();
+        }
+        let token = format!("file-{}", offers.len() + 1);
+        offers.insert(token.clone(), entry);
+        token
+    }
+
+    /// The file behind `token`, offered for this key only.
+    pub fn offered_file(&self, token: &str, account_id: &str, key_id: &str) -> Result<PathBuf> {
+        match lock(&self.file_offers).get(token) {
+            Some((a, k, path)) if a == account_id && k == key_id => Ok(path.clone()),
+            _ => Err(keyrack_core::Error::validation(
+                "update_file",
+                "that file was not offered for this key; pick it again with Update a file…",
+            )),
+        }
     }
 
     /// The user is done with a held secret: drop it and what was remembered about it.

@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod http;
 pub mod inventory;
 pub mod model;
+pub mod places;
 pub mod reveal;
 pub mod rotation;
 pub mod sandbox;

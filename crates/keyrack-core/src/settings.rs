@@ -238,6 +238,9 @@ pub struct Settings {
     pub accounts: Vec<Account>,
     /// What the user said about single keys (snoozed, expected): the `[[key_note]]` tables.
     pub key_notes: Vec<crate::attention::KeyNote>,
+    /// Where Keyrack saved or delivered each key's secret (paths only): the `[[key_place]]`
+    /// tables.
+    pub key_places: Vec<crate::places::KeyPlace>,
 }
 
 /// What `load` found on disk, which decides what `save` must keep first.
@@ -315,6 +318,8 @@ struct FileIn {
     account: Vec<RecordIn>,
     #[serde(default)]
     key_note: Vec<crate::attention::KeyNote>,
+    #[serde(default)]
+    key_place: Vec<crate::places::KeyPlace>,
 }
 
 #[derive(Serialize)]
@@ -325,6 +330,8 @@ struct FileOut<'a> {
     account: Vec<RecordOut<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     key_note: &'a [crate::attention::KeyNote],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    key_place: &'a [crate::places::KeyPlace],
 }
 
 #[derive(Deserialize)]
@@ -389,6 +396,7 @@ fn parse_current(text: &str) -> std::result::Result<Settings, String> {
         preferences: file.preferences,
         accounts,
         key_notes: file.key_note,
+        key_places: file.key_place,
     })
 }
 
@@ -404,6 +412,7 @@ pub fn to_toml(settings: &Settings) -> Result<String> {
             .map(RecordOut::from)
             .collect(),
         key_note: &settings.key_notes,
+        key_place: &settings.key_places,
     };
     let body = toml::to_string(&out)
         .map_err(|e| Error::config(format!("could not write the settings: {e}")))?;

@@ -146,6 +146,7 @@ pub async fn inventory_export(
     let request = SaveRequest {
         title: format!("Export {keys} keys as {}", format.label()),
         file_name: format.file_name().to_string(),
+        existing: false,
     };
     let Some(path) = state.picker().pick(request).await else {
         return Ok(None);

@@ -56,12 +56,14 @@ pub async fn secret_save<R: Runtime>(
 /// Add the new OCI key as `[profile]` to the OCI config file the OCI tools read, and nowhere
 /// else (an extra `configPath` argument is ignored). The private key must have been saved first.
 #[tauri::command]
-pub fn oci_config_append(
+pub async fn oci_config_append(
     state: State<'_, AppState>,
     handle: String,
     profile: String,
 ) -> IpcResult<SavedFile> {
-    save::config_profile(&state, &handle, &profile).map_err(public)
+    save::config_profile(&state, &handle, &profile)
+        .await
+        .map_err(public)
 }
 
 #[tauri::command]

@@ -1,5 +1,7 @@
 //! What a tray menu item does when activated.
 
+use keyrack_core::rotation::grace;
+use keyrack_core::rotation::Journals;
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::model::Action;
@@ -16,6 +18,38 @@ pub(super) fn tray_action(action: TrayActionKind) -> TrayAction {
         key_id: None,
         handle: None,
         error: None,
+    }
+}
+
+/// Delete the old key a rotation kept, its grace period over (through the registry: audited).
+/// A failure opens the window on the old key, saying why.
+pub async fn retire_old_key<R: Runtime>(app: &AppHandle<R>, state: &AppState, rotation: &str) {
+    match grace::retire(state.registry(), rotation).await {
+        Ok(done) => {
+            tracing::info!(rotation, "grace ended: old key deleted");
+            state.uncache_key(&done.account_id, &done.old.id);
+            events::keys_changed(app);
+            super::refresh(app);
+        }
+        Err(e) => {
+            tracing::warn!(rotation, error = %e, "could not delete the old key");
+            let journal = Journals::new(&state.registry().paths().data_dir).load(rotation);
+            window::show_main(app);
+            let (account_id, key_id) = match journal {
+                Ok(j) => (Some(j.account_id), Some(j.old.id)),
+                Err(_) => (None, None),
+            };
+            events::tray_action(
+                app,
+                TrayAction {
+                    account_id,
+                    key_id,
+                    error: Some(e.to_public()),
+                    ..tray_action(TrayActionKind::SelectKey)
+                },
+            );
+            super::refresh(app);
+        }
     }
 }
 
@@ -62,6 +96,15 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) {
                     ..tray_action(TrayActionKind::RotateKey)
                 },
             );
+        }
+        Action::RetireOldKey { rotation } => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let Some(state) = app.try_state::<AppState>() else {
+                    return;
+                };
+                retire_old_key(&app, &state, &rotation).await;
+            });
         }
         Action::Refresh => {
             let app = app.clone();

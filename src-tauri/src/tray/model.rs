@@ -9,6 +9,7 @@ use chrono::Utc;
 use keyrack_core::attention::Attention;
 use keyrack_core::model::{Account, KeyRecord};
 use keyrack_core::reveal::PendingSecret;
+use keyrack_core::rotation::grace::{self, GraceEnded};
 
 use crate::state::AppState;
 
@@ -22,10 +23,24 @@ const MAX_LABEL: usize = 60;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Open,
-    NewKey { account: String },
-    CopyLast { handle: String },
-    SelectKey { account: String, key: String },
-    RotateKey { account: String, key: String },
+    NewKey {
+        account: String,
+    },
+    CopyLast {
+        handle: String,
+    },
+    SelectKey {
+        account: String,
+        key: String,
+    },
+    RotateKey {
+        account: String,
+        key: String,
+    },
+    /// Delete the old key a rotation kept, its grace period over.
+    RetireOldKey {
+        rotation: String,
+    },
     Refresh,
     ToggleSandbox,
     Quit,
@@ -109,6 +124,8 @@ pub struct Snapshot {
     expiring: Vec<(Account, KeyRecord)>,
     /// Keys that need attention, each with its account's name.
     attention: Vec<(String, Attention)>,
+    /// Old keys kept by a rotation whose grace period has ended.
+    grace_ended: Vec<GraceEnded>,
     sandbox: bool,
 }
 
@@ -119,6 +136,7 @@ impl Snapshot {
             latest_secret: state.reveal().latest(),
             expiring: state.expiring_soon(Utc::now()),
             attention: with_account_names(&accounts, state.attention(Utc::now())),
+            grace_ended: state.grace_ended(Utc::now()),
             sandbox: state.registry().preferences().sandbox,
             accounts,
         }
@@ -176,6 +194,26 @@ pub fn entries(s: &Snapshot) -> Vec<Entry> {
             Action::CopyLast {
                 handle: latest.handle.clone(),
             },
+        ));
+    }
+
+    // Due now, and one click away: each kept old key whose grace ended.
+    for g in s.grace_ended.iter().take(MAX_EXPIRING) {
+        menu.push(item(
+            format!("grace:{}", g.rotation_id),
+            short(&grace::label(g)),
+            Action::RetireOldKey {
+                rotation: g.rotation_id.clone(),
+            },
+        ));
+    }
+    if s.grace_ended.len() > MAX_EXPIRING {
+        menu.push(note(
+            "grace:more",
+            format!(
+                "…and {} more old keys to delete in Keyrack",
+                s.grace_ended.len() - MAX_EXPIRING
+            ),
         ));
     }
 
@@ -348,6 +386,7 @@ mod tests {
                 .map(|i| (a1.clone(), key(&format!("k{i}"), 1)))
                 .collect(),
             attention: Vec::new(),
+            grace_ended: Vec::new(),
             sandbox: true,
         };
         let table = entries(&snapshot);
@@ -445,6 +484,56 @@ mod tests {
         assert!(entries(&Snapshot::default())
             .iter()
             .all(|e| e.id != "attention"));
+    }
+
+    #[test]
+    fn old_keys_whose_grace_ended_offer_delete() {
+        let grace = |n: usize| GraceEnded {
+            rotation_id: format!("rot_{n:016x}"),
+            account_id: "a1".into(),
+            old: key(&format!("old{n}"), 3),
+            new_key_id: Some(format!("new{n}")),
+            ended_at: Utc::now(),
+        };
+        let snapshot = Snapshot {
+            grace_ended: vec![grace(1), grace(2)],
+            ..Snapshot::default()
+        };
+        let table = entries(&snapshot);
+        let top: Vec<&str> = table.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            top,
+            [
+                "open",
+                "new-key",
+                "grace:rot_0000000000000001",
+                "grace:rot_0000000000000002",
+                "separator",
+                "more",
+                "quit"
+            ]
+        );
+        assert_eq!(table[2].label, "Old key key old1: grace ended — Delete");
+        assert!(table[2].enabled);
+        let mut actions = HashMap::new();
+        actions_of(&table, &mut actions);
+        assert_eq!(
+            actions["grace:rot_0000000000000002"],
+            Action::RetireOldKey {
+                rotation: "rot_0000000000000002".into()
+            }
+        );
+        // A long list is cut, and says how many more.
+        let many = Snapshot {
+            grace_ended: (0..12).map(grace).collect(),
+            ..Snapshot::default()
+        };
+        let table = entries(&many);
+        let graces = table.iter().filter(|e| e.id.starts_with("grace:")).count();
+        assert_eq!(graces, MAX_EXPIRING + 1);
+        assert!(table
+            .iter()
+            .any(|e| e.id == "grace:more" && e.label.contains("2 more") && !e.enabled));
     }
 
     #[test]

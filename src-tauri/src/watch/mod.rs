@@ -5,6 +5,9 @@
 //! crossed a threshold since the user was last told come as one desktop notification (unless
 //! the `quiet` preference is set), each key and threshold once, across restarts.
 //!
+//! Old keys a rotation kept for a grace period are looked at on every tick: when a grace ends
+//! the user is told once, and the tray offers to delete the old key.
+//!
 //! - `schedule.rs`: when the next refresh is due (pure, fixed-clock tests);
 //! - `notified.rs`: what the user was already told, and the grouped message.
 
@@ -98,6 +101,7 @@ pub fn after_listing<R: Runtime>(app: &AppHandle<R>, state: &AppState, now: Date
     let Some(watch) = app.try_state::<Watch>() else {
         return;
     };
+    check_graces(app, state, now);
     let attention = state.attention(now);
     let fresh = {
         let mut notified = lock(&watch.notified);
@@ -118,6 +122,39 @@ pub fn after_listing<R: Runtime>(app: &AppHandle<R>, state: &AppState, now: Date
         let id = watch.next_id.fetch_add(1, Ordering::Relaxed);
         let first = &fresh[0];
         lock(&watch.opens).insert(id, (first.account_id.clone(), first.key_id.clone()));
+        if let Err(e) = watch.notifier.notify(id, &title, &body) {
+            tracing::warn!(error = %e, "could not show a desktop notification");
+        }
+    }
+}
+
+/// Tell the user (once per rotation) about old keys whose grace period has ended, and put them
+/// in the tray. Cheap: it reads the rotation journals only, so it runs on every tick.
+pub fn check_graces<R: Runtime>(app: &AppHandle<R>, state: &AppState, now: DateTime<Utc>) {
+    let Some(watch) = app.try_state::<Watch>() else {
+        return;
+    };
+    let ended = state.grace_ended(now);
+    let fresh = match lock(&watch.notified).fresh_graces(&ended) {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not save which grace ends were notified");
+            ended
+        }
+    };
+    if fresh.is_empty() {
+        return;
+    }
+    // The menu is rebuilt on key changes only: a grace ends on its own.
+    crate::tray::refresh(app);
+    if state.registry().preferences().quiet {
+        return;
+    }
+    if let Some((title, body)) = notified::grace_message(&fresh) {
+        tracing::info!(keys = fresh.len(), "notifying: grace periods ended");
+        let id = watch.next_id.fetch_add(1, Ordering::Relaxed);
+        let first = &fresh[0];
+        lock(&watch.opens).insert(id, (first.account_id.clone(), first.old.id.clone()));
         if let Err(e) = watch.notifier.notify(id, &title, &body) {
             tracing::warn!(error = %e, "could not show a desktop notification");
         }
@@ -178,6 +215,9 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
             let now = Utc::now();
             let woke = schedule::woke_from_sleep(last_tick, now, chrono::Duration::seconds(60));
             last_tick = now;
+            if let Some(state) = app.try_state::<AppState>() {
+                check_graces(&app, &state, now);
+            }
             // Scheduled refresh was off: it may have been turned on since.
             if due.is_none() {
                 due = next(&app, now, Outcome::Listed);

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use keyrack_core::attention::Attention;
 use keyrack_core::fsutil::{self, Overwrite};
+use keyrack_core::rotation::grace::GraceEnded;
 use serde::{Deserialize, Serialize};
 
 /// At most this many keys are named in one notification; the rest are counted.
@@ -23,6 +24,9 @@ struct Told {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct File {
     told: BTreeSet<Told>,
+    /// Rotations whose grace end the user was told about.
+    #[serde(default)]
+    graces: BTreeSet<String>,
 }
 
 /// The notification state, loaded from and saved to its file.
@@ -30,6 +34,7 @@ struct File {
 pub struct Notified {
     path: PathBuf,
     told: BTreeSet<Told>,
+    graces: BTreeSet<String>,
 }
 
 fn told_of(a: &Attention) -> impl Iterator<Item = Told> + '_ {
@@ -44,15 +49,43 @@ impl Notified {
     /// Load from `path`; a missing or unreadable file starts empty (at worst the user is told
     /// once more).
     pub fn load(path: &Path) -> Notified {
-        let told = std::fs::read_to_string(path)
+        let file = std::fs::read_to_string(path)
             .ok()
             .and_then(|text| serde_json::from_str::<File>(&text).ok())
-            .map(|f| f.told)
             .unwrap_or_default();
         Notified {
             path: path.to_path_buf(),
-            told,
+            told: file.told,
+            graces: file.graces,
         }
+    }
+
+    fn save(&self) -> keyrack_core::error::Result<()> {
+        let file = File {
+            told: self.told.clone(),
+            graces: self.graces.clone(),
+        };
+        let text = serde_json::to_vec_pretty(&file).expect("notification state serializes");
+        fsutil::write_private(&self.path, &text, Overwrite::Replace)
+    }
+
+    /// Of the kept old keys whose grace has ended, those the user was not yet told about;
+    /// remembers them (forgetting rotations no longer due: retired or undone) and saves.
+    pub fn fresh_graces(
+        &mut self,
+        ended: &[GraceEnded],
+    ) -> keyrack_core::error::Result<Vec<GraceEnded>> {
+        let current: BTreeSet<String> = ended.iter().map(|g| g.rotation_id.clone()).collect();
+        let fresh: Vec<GraceEnded> = ended
+            .iter()
+            .filter(|g| !self.graces.contains(&g.rotation_id))
+            .cloned()
+            .collect();
+        if current != self.graces {
+            self.graces = current;
+            self.save()?;
+        }
+        Ok(fresh)
     }
 
     /// Of the keys needing attention now, those with a rule the user was not yet told about;
@@ -66,11 +99,7 @@ impl Notified {
             .collect();
         if current != self.told {
             self.told = current;
-            let file = File {
-                told: self.told.clone(),
-            };
-            let text = serde_json::to_vec_pretty(&file).expect("notification state serializes");
-            fsutil::write_private(&self.path, &text, Overwrite::Replace)?;
+            self.save()?;
         }
         Ok(fresh)
     }
@@ -101,6 +130,28 @@ pub fn message(fresh: &[Attention]) -> Option<(String, String)> {
             ))
         }
     }
+}
+
+/// One notification for old keys whose grace period ended: delete them from the tray.
+pub fn grace_message(fresh: &[GraceEnded]) -> Option<(String, String)> {
+    let line = |g: &GraceEnded| {
+        format!(
+            "{}: kept since its rotation, until {}",
+            g.old.display_name(),
+            g.ended_at.format("%Y-%m-%d")
+        )
+    };
+    let mut lines: Vec<String> = fresh.iter().take(NAMED).map(line).collect();
+    if fresh.len() > NAMED {
+        lines.push(format!("…and {} more", fresh.len() - NAMED));
+    }
+    let title = match fresh {
+        [] => return None,
+        [one] => format!("Old key {}: grace ended", one.old.display_name()),
+        many => format!("{} old keys: grace ended", many.len()),
+    };
+    lines.push("Delete from the tray menu, or in Keyrack.".into());
+    Some((title, lines.join("\n")))
 }
 
 #[cfg(test)]
@@ -158,6 +209,58 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    fn grace(id: &str, name: &str) -> GraceEnded {
+        let mut old = key_record(&format!("old-{id}"), VendorExtra::Ibm(Default::default()));
+        old.name = Some(name.into());
+        GraceEnded {
+            rotation_id: id.into(),
+            account_id: "acct".into(),
+            old,
+            new_key_id: Some(format!("new-{id}")),
+            ended_at: Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn each_grace_end_is_told_once_and_key_rules_do_not_forget_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notified.json");
+        let mut n = Notified::load(&path);
+        assert_eq!(n.fresh_graces(&[grace("rot_1", "ci")]).unwrap().len(), 1);
+        // The key rules' bookkeeping saves the file too, without losing the graces.
+        n.fresh(&[expiring("a", 14)]).unwrap();
+        let mut again = Notified::load(&path);
+        assert!(again
+            .fresh_graces(&[grace("rot_1", "ci")])
+            .unwrap()
+            .is_empty());
+        let more = again
+            .fresh_graces(&[grace("rot_1", "ci"), grace("rot_2", "deploy")])
+            .unwrap();
+        assert_eq!(more.len(), 1);
+        assert_eq!(more[0].rotation_id, "rot_2");
+        // Retired: forgotten.
+        again.fresh_graces(&[grace("rot_2", "deploy")]).unwrap();
+        assert_eq!(
+            again.fresh_graces(&[grace("rot_1", "ci")]).unwrap().len(),
+            1
+        );
+    }
+
+    #[test]
+    fn grace_ends_make_one_message() {
+        assert_eq!(grace_message(&[]), None);
+        let (title, body) = grace_message(&[grace("rot_1", "ci")]).unwrap();
+        assert_eq!(title, "Old key ci: grace ended");
+        assert!(
+            body.starts_with("ci: kept since its rotation, until 2026-12-07\n"),
+            "{body}"
+        );
+        assert!(body.ends_with("Delete from the tray menu, or in Keyrack."));
+        let (title, _) = grace_message(&[grace("a", "a"), grace("b", "b")]).unwrap();
+        assert_eq!(title, "2 old keys: grace ended");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::{self, mode, Setup, TestApp};
+use crate::common::{self, fake_home, mode, Setup, TestApp};
 use keyrack_core::vault::{MemoryStore, StoreFault};
 use serde_json::{json, Value};
 
@@ -610,4 +610,124 @@ fn rotate_key_plans_then_replaces_and_holds_the_new_secret() {
         ["validation", "not_found"].contains(&refused["code"].as_str().unwrap()),
         "{refused}"
     );
+}
+
+#[test]
+fn used_in_finds_the_key_and_a_rotation_updates_a_picked_or_found_file() {
+    let t = TestApp::new();
+    let cf = sandbox("codefresh");
+    let pending = t.ok(
+        "key_create",
+        json!({ "accountId": cf, "spec": { "name": "rot file", "scopes": ["build"] } }),
+    );
+    let handle = pending["handle"].as_str().unwrap().to_string();
+    let old = pending["record"]["id"].as_str().unwrap().to_string();
+    let token = t.ok("secret_reveal", json!({ "handle": handle }));
+    let token = token.as_str().unwrap().to_string();
+
+    // Saved from the reveal panel: remembered for the key (path only, no secret).
+    let saved = t.temp_path("saved.cfconfig");
+    t.save(&handle, "codefresh_cfconfig", &saved).unwrap();
+    let settings = std::fs::read_to_string(t.paths.settings_file()).unwrap();
+    assert!(settings.contains("[[key_place]]"), "{settings}");
+    assert!(!settings.contains(&token));
+
+    // The codefresh CLI's own file holds it too, beside another context.
+    let home_cf = fake_home().join(".cfconfig");
+    let other = "  home:\n    type: APIKey\n    name: home\n    url: https://g.codefresh.io\n    token: 650bbb.othersecret\n";
+    std::fs::write(
+        &home_cf,
+        format!("contexts:\n  work:\n    type: APIKey\n    name: work\n    url: https://g.codefresh.io\n    token: {token}\n{other}current-context: work\n"),
+    )
+    .unwrap();
+    let used = t.ok("key_used_in", json!({ "accountId": cf, "keyId": old }));
+    let used = used.as_array().unwrap().clone();
+    assert_eq!(used.len(), 2, "{used:?}");
+    assert_eq!(used[0]["path"], home_cf.display().to_string());
+    assert_eq!(used[0]["what"], "context work");
+    assert_eq!(used[0]["remembered"], false);
+    assert_eq!(used[1]["path"], saved.display().to_string());
+    assert_eq!(used[1]["remembered"], true);
+    let found_token = used[0]["token"].as_str().unwrap().to_string();
+
+    // "Update a file…": an open dialog; a file without the key is refused at once.
+    let stranger = t.temp_path("stranger.yaml");
+    std::fs::write(&stranger, "contexts: {}\n").unwrap();
+    t.picker.choose(&stranger);
+    let refused = t.err(
+        "rotation_pick_file",
+        json!({ "accountId": cf, "keyId": old }),
+    );
+    assert_eq!(refused["field"], "update_file", "{refused}");
+    let asked = t.picker.asked();
+    assert!(asked.last().unwrap().existing);
+    t.picker.choose(&saved);
+    let picked = t.ok(
+        "rotation_pick_file",
+        json!({ "accountId": cf, "keyId": old }),
+    );
+    assert_eq!(picked["path"], saved.display().to_string());
+    assert!(picked["token"].as_str().is_some());
+    t.picker.cancel();
+    let cancelled = t.ok(
+        "rotation_pick_file",
+        json!({ "accountId": cf, "keyId": old }),
+    );
+    assert_eq!(cancelled, Value::Null);
+
+    // A token the backend did not hand out for this key names no file.
+    for bad in ["file-999", "/etc/passwd"] {
+        let e = t.err(
+            "rotation_plan",
+            json!({ "accountId": cf, "keyId": old, "choice": { "retire": "delete", "updateFile": bad } }),
+        );
+        assert_eq!(e["field"], "update_file", "{e}");
+    }
+
+    let saved_token = picked["token"].as_str().unwrap().to_string();
+    let e = t.err(
+        "rotation_plan",
+        json!({ "accountId": cf, "keyId": old, "choice": { "retire": "delete", "alsoUpdate": ["file-999"] } }),
+    );
+    assert_eq!(e["field"], "update_file", "{e}");
+    let choice = json!({ "retire": "delete", "updateFile": found_token, "alsoUpdate": [saved_token, found_token] });
+    let plan = t.ok(
+        "rotation_plan",
+        json!({ "accountId": cf, "keyId": old, "choice": choice }),
+    );
+    assert_eq!(plan["delivery"]["kind"], "update_file");
+    let report = t.ok(
+        "rotate_key",
+        json!({ "accountId": cf, "keyId": old, "choice": choice }),
+    );
+    assert_eq!(report["step"], "done", "{report}");
+    assert!(report["delivered"]
+        .as_str()
+        .unwrap()
+        .contains("context work"));
+    let new = report["new_key_id"].as_str().unwrap();
+    let text = std::fs::read_to_string(&home_cf).unwrap();
+    assert!(text.contains(&format!("token: {new}.")), "{text}");
+    assert!(!text.contains(&token), "{text}");
+    assert!(
+        text.contains(other),
+        "the other context is untouched:\n{text}"
+    );
+
+    // The saved file too, once the new key worked (the primary file is not done twice).
+    let also = report["also_updated"].as_array().unwrap();
+    assert_eq!(also.len(), 1, "{report}");
+    assert_eq!(also[0]["path"], saved.display().to_string());
+    assert!(also[0]["updated"].as_str().is_some(), "{report}");
+    let saved_text = std::fs::read_to_string(&saved).unwrap();
+    assert!(saved_text.contains(&format!("{new}.")), "{saved_text}");
+    assert!(!saved_text.contains(&token));
+
+    // The files are the new key's now.
+    let used = t.ok("key_used_in", json!({ "accountId": cf, "keyId": new }));
+    assert_eq!(used[0]["path"], home_cf.display().to_string(), "{used}");
+    assert_eq!(used[1]["path"], saved.display().to_string(), "{used}");
+    let old_used = t.ok("key_used_in", json!({ "accountId": cf, "keyId": old }));
+    assert_eq!(old_used, json!([]), "{old_used}");
+    std::fs::remove_file(&home_cf).unwrap();
 }

@@ -193,3 +193,68 @@ fn key_changes_from_the_window_are_in_the_audit_log() {
     assert_eq!(log[0].key_name.as_deref(), Some("audited"));
     assert_eq!(log[0].account_id.as_deref(), Some(account));
 }
+
+#[test]
+fn an_old_key_whose_grace_ended_is_notified_once_and_deleted_from_the_tray() {
+    let (t, recorded) = watched();
+    let ibm = "sandbox-ibm";
+    let pending = t.ok(
+        "key_create",
+        json!({ "accountId": ibm, "spec": { "name": "kept a while" } }),
+    );
+    let old = pending["record"]["id"].as_str().unwrap().to_string();
+    let report = t.ok(
+        "rotate_key",
+        json!({ "accountId": ibm, "keyId": old, "choice": { "retire": "keep", "graceDays": 2 } }),
+    );
+    assert_eq!(report["step"], "done", "{report}");
+    let rotation = report["id"].as_str().unwrap().to_string();
+    let item_id = format!("grace:{rotation}");
+
+    // Still in its grace: nothing to tell, nothing in the tray.
+    let now = chrono::Utc::now();
+    watch::check_graces(t.app.handle(), &t.state(), now);
+    assert!(shown(&recorded).is_empty());
+    assert!(t.tray_item(&item_id).is_none());
+
+    // Two days on, the watch's tick tells once, and the tray offers to delete it.
+    let later = now + chrono::Duration::days(2) + chrono::Duration::minutes(1);
+    watch::check_graces(t.app.handle(), &t.state(), later);
+    let told = shown(&recorded);
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].1, "Old key kept a while: grace ended");
+    let watch = t.app.state::<Watch>();
+    assert_eq!(watch.opens(told[0].0), Some((ibm.to_string(), old.clone())));
+    watch::check_graces(t.app.handle(), &t.state(), later);
+    assert_eq!(shown(&recorded).len(), 1, "told once");
+
+    // The tray reads journals with the real clock: move the grace end into the past.
+    let journals = keyrack_core::rotation::Journals::new(&t.paths.data_dir);
+    let mut j = journals.load(&rotation).unwrap();
+    j.grace_until = Some(now - chrono::Duration::minutes(1));
+    journals.save(&mut j).unwrap();
+    keyrack_app::tray::refresh(t.app.handle());
+    let item = t.tray_item(&item_id).expect("the tray offers the delete");
+    assert_eq!(item["label"], "Old key kept a while: grace ended — Delete");
+
+    t.clear_events();
+    keyrack_app::tray::activate(t.app.handle(), &item_id);
+    t.wait_event("keys-changed", std::time::Duration::from_secs(20), |_| true);
+    let gone = t.err("key_get", json!({ "accountId": ibm, "keyId": old }));
+    assert_eq!(gone["code"], "not_found");
+    assert!(journals.list().unwrap().is_empty());
+    assert!(t.tray_item(&item_id).is_none());
+    let new = report["new_key_id"].as_str().unwrap();
+    t.ok("key_get", json!({ "accountId": ibm, "keyId": new }));
+    let audit = t.ok(
+        "audit_list",
+        json!({ "filter": { "account_id": ibm, "key_id": old, "since": null, "until": null, "action": null, "limit": 50 } }),
+    );
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"key_delete"), "{actions:?}");
+}

@@ -126,17 +126,20 @@ export async function deleteOwner(accountId: string, owner: Owner): Promise<void
 }
 
 /** Rotate a key. A failed step comes back in the report (the dialog shows it); the new key's
- *  secret, when there is one, goes to the reveal panel like any created key's. */
-export async function rotateKey(record: KeyRecord, choice: RotateChoice): Promise<RotationReport> {
+ *  secret, when there is one, is held for the reveal panel, which the dialog opens once its
+ *  result has been read (the panel would cover it). `quiet`: no toast (a batch lists each key). */
+export async function rotateKey(record: KeyRecord, choice: RotateChoice, quiet = false): Promise<RotationReport> {
   try {
     const report = await own(() => api.rotateKey(record.account, record.id, choice));
     if (report.new_key) inventory.upsert(report.new_key);
     if (report.old_key === 'deleted') inventory.remove(record.account, record.id);
-    if (report.secret) reveal.add(report.secret);
+    if (report.secret) reveal.hold(report.secret);
+    if (quiet) return report;
     if (report.failure) toaster.show(`Rotation stopped at ${report.failure.step}`, 'error');
     else toaster.show(`Rotated ${displayName(record)}`);
     return report;
   } catch (e) {
+    if (quiet) throw api.toPublicError(e);
     fail('Could not rotate the key', e);
   }
 }

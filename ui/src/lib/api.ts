@@ -34,6 +34,7 @@ import type {
   RotationReport,
   SavedFile,
   TrayMenuItem,
+  UsedInFile,
   VendorDetail,
   VendorInfo,
 } from './types';
@@ -151,6 +152,12 @@ export const rotationPlan = (accountId: string, keyId: string, choice: RotateCho
   call('rotation_plan', { accountId, keyId, choice });
 export const rotateKey = (accountId: string, keyId: string, choice: RotateChoice): Promise<RotationReport> =>
   call('rotate_key', { accountId, keyId, choice });
+/** "Update a file…": the backend opens the native file dialog; `null` when cancelled. */
+export const rotationPickFile = (accountId: string, keyId: string): Promise<UsedInFile | null> =>
+  call('rotation_pick_file', { accountId, keyId });
+/** "Used in: …": the files on this machine that hold the key. */
+export const keyUsedIn = (accountId: string, keyId: string): Promise<UsedInFile[]> =>
+  call('key_used_in', { accountId, keyId });
 
 // The listed keys as Terraform, CSV or JSON: a preview, then a file the user picks (in the
 // backend's save dialog; `null` when cancelled).

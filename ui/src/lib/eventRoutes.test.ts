@@ -180,4 +180,12 @@ describe('tray actions', () => {
     expect(ui.filter.account).toBeNull();
     expect(ui.selected).toBe(rowUid(cf.id, 'C'));
   });
+
+  it('select-key with an error (a tray delete that failed) says why and shows the key', async () => {
+    await inventory.refresh();
+    const error = { code: 'forbidden', message: 'the vendor refused the delete', field: null, retry_after_secs: null, vendor: null, recovered: null } as const;
+    tray({ action: 'select-key', accountId: cf.id, keyId: 'C', error });
+    expect(toaster.items.map((t) => [t.kind, t.message])).toEqual([['error', 'the vendor refused the delete']]);
+    expect(ui.selected).toBe(rowUid(cf.id, 'C'));
+  });
 });

@@ -36,6 +36,8 @@ export function onTray(action: TrayAction): void {
       }, report('Could not read the unsaved keys'));
       break;
     case 'select-key':
+      // E.g. the tray could not delete an old key whose grace ended: the key, and why.
+      if (action.error) toaster.show(action.error.message, 'error');
       if (action.accountId && action.keyId) view.selectKey(action.accountId, action.keyId);
       break;
     case 'rotate-key':

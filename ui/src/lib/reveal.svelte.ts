@@ -53,6 +53,12 @@ export class Reveal {
     this.openFor(secret.handle);
   }
 
+  /** A secret to save later: remembered, the panel left as it is (a dialog that shows its own
+   *  result first, e.g. a rotation's, opens the panel when the user asks). */
+  hold(secret: PendingSecret): void {
+    this.pending = [...this.pending.filter((p) => p.handle !== secret.handle), secret];
+  }
+
   openFor(handle?: string | null): void {
     const target = handle && this.pending.some((p) => p.handle === handle) ? handle : this.pending[0]?.handle;
     if (!target) return;

@@ -54,6 +54,7 @@ export type { Findings } from './bindings/Findings';
 export type { FoundInfo } from './bindings/FoundInfo';
 export type { Imported } from './bindings/Imported';
 export type { UnreadableInfo } from './bindings/UnreadableInfo';
+export type { UsedInFile } from './bindings/UsedInFile';
 export type { Preferences } from './bindings/Preferences';
 export type { Problem } from './bindings/Problem';
 export type { Project } from './bindings/Project';

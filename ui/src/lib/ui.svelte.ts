@@ -8,6 +8,8 @@ export type Dialog =
   // The row itself: the dialog outlives the key (it may offer to delete its owner next).
   | { kind: 'delete'; row: KeyRow }
   | { kind: 'rotate'; row: KeyRow }
+  // "Rotate selected": the rows picked in Needs attention.
+  | { kind: 'rotate-many'; rows: KeyRow[] }
   // The keys in view when Export… was clicked, and how to name them.
   | { kind: 'export'; keys: KeyRef[]; scope: string }
   | { kind: 'accounts' }

@@ -196,9 +196,13 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
         retire: 'delete',
         grace_until: null,
         journal_left: false,
+        also_updated: [],
         summary: `Rotated: the new key ${id} exists, its secret held to reveal or save; the old key ${old.id} was deleted.`,
       };
     },
+    rotation_pick_file: () =>
+      b.picked === null ? null : { token: 'file-picked', path: b.picked, what: 'context work', remembered: false },
+    key_used_in: () => [],
     secrets_pending: () => b.pending,
     secret_reveal: (a) => {
       const s = b.secrets[a.handle as string];

@@ -308,6 +308,43 @@ impl Registry {
         self.persist(next)
     }
 
+    /// The files Keyrack saved or delivered this key's secret to, oldest first.
+    pub fn key_places(&self, account_id: &str, key_id: &str) -> Vec<crate::places::KeyPlace> {
+        self.state()
+            .settings
+            .key_places
+            .iter()
+            .filter(|p| p.account_id == account_id && p.key_id == key_id)
+            .cloned()
+            .collect()
+    }
+
+    /// Remember that a key's secret was written to a file (the path and what, never the
+    /// secret), for its "Used in" and the files its rotation offers to update.
+    /// `replaced`: the key the file held before (a rotation's old key), which it holds no more.
+    pub async fn remember_place(
+        &self,
+        place: crate::places::KeyPlace,
+        replaced: Option<&str>,
+    ) -> Result<()> {
+        let _writes = self.writes.lock().await;
+        // Not a change the user asked for: an unusable settings file is left for them to fix
+        // (a save would set it aside and start afresh).
+        if self.state().file_state == FileState::Unusable {
+            return Err(Error::config(
+                "the settings file cannot be read, so where the key went is not remembered",
+            ));
+        }
+        let mut next = self.state().settings.clone();
+        if let Some(old) = replaced {
+            next.key_places.retain(|p| {
+                !(p.account_id == place.account_id && p.key_id == old && p.path == place.path)
+            });
+        }
+        crate::places::remember(&mut next.key_places, place);
+        self.persist(next)
+    }
+
     pub fn preferences(&self) -> Preferences {
         self.state().settings.preferences.clone()
     }

@@ -9,11 +9,14 @@
 //! - A rotation never makes two new keys: a create whose answer was lost is recovered as every
 //!   create is, and a resumed rotation looks for the key an interrupted create may have made.
 
+mod also;
 mod deliver;
+pub mod grace;
 mod journal;
 mod plan;
 mod run;
 
+pub use also::FileUpdate;
 pub use deliver::{check as check_delivery, Delivery};
 pub use journal::{Journal, Journals, Step, StepFailure};
 pub use plan::{plan, replacement, Plan, Retire, RotateOptions};

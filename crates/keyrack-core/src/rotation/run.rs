@@ -54,6 +54,10 @@ pub struct RotationReport {
     pub journal_left: bool,
     /// What happened and what exists now, in a sentence or three.
     pub summary: String,
+    /// Other files that held the old key, updated once the rotation was done
+    /// ([`Rotation::also_update`]); empty otherwise.
+    #[serde(default)]
+    pub also_updated: Vec<super::also::FileUpdate>,
 }
 
 impl RotationReport {
@@ -97,6 +101,14 @@ impl<'a> Rotation<'a> {
 
     pub fn journals(&self) -> &Journals {
         &self.journals
+    }
+
+    pub(super) fn registry(&self) -> &Registry {
+        self.registry
+    }
+
+    pub(super) fn reveal(&self) -> &RevealStore {
+        self.reveal
     }
 
     /// Run a planned rotation to the end, or to the step that failed.
@@ -292,6 +304,19 @@ impl<'a> Rotation<'a> {
                         .outcome(&result),
                 );
                 let (what, backup) = result?;
+                let place = crate::places::KeyPlace {
+                    account_id: j.account_id.clone(),
+                    key_id: record.id.clone(),
+                    path: delivery.path().to_path_buf(),
+                    what: what.clone(),
+                    saved_at: Utc::now(),
+                };
+                let replaced = matches!(delivery, deliver::Delivery::UpdateFile { .. })
+                    .then_some(j.old.id.as_str());
+                if let Err(e) = self.registry.remember_place(place, replaced).await {
+                    // A hint for later, not part of the rotation: it goes on.
+                    tracing::warn!(rotation = %j.id, error = %e, "could not remember where the key went");
+                }
                 if let Some(handle) = &j.secret_handle {
                     self.reveal.mark_saved(handle);
                 }
@@ -526,6 +551,7 @@ impl<'a> Rotation<'a> {
             grace_until: j.grace_until,
             journal_left: true,
             summary,
+            also_updated: Vec::new(),
         }
     }
 }

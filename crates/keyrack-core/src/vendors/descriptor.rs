@@ -37,6 +37,9 @@ pub struct Descriptor {
     /// How a file of its own that holds an old key's secret is updated in place for a new key
     /// (rotation's `--update-file`); a `.env` is handled for every vendor.
     pub replace: crate::export::replace::Replacer,
+    /// The standard files of the vendor's own tools under a home directory that may hold a key
+    /// (`~/.oci/config`), which "Used in" reads with `replace` to find the key.
+    pub tool_files: fn(&std::path::Path) -> Vec<std::path::PathBuf>,
     /// Its Terraform provider: how its keys are imported and written as resources.
     pub terraform: TerraformSpec,
     /// The config file of its own tools that a new key can join as a named profile, if any.
@@ -47,6 +50,11 @@ pub struct Descriptor {
     /// Fill in the settings the credential determines (OCI: the key's fingerprint) and check
     /// the ones given against it, before an account is tested or saved.
     pub complete: fn(&mut AccountSettings, &Credential) -> Result<()>,
+}
+
+/// `tool_files` of a vendor whose tools keep no key in a file of their own.
+pub fn no_tool_files(_: &std::path::Path) -> Vec<std::path::PathBuf> {
+    Vec::new()
 }
 
 impl Descriptor {

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use descriptor::{
-    connect, nothing_to_complete, Client, Descriptor, FieldSpec, FormatSpec, ProfileFile,
-    SandboxEntry,
+    connect, no_tool_files, nothing_to_complete, Client, Descriptor, FieldSpec, FormatSpec,
+    ProfileFile, SandboxEntry,
 };
 
 /// Which vendor. The variants are the vendors of [`ALL`], in the same order.

@@ -13,6 +13,7 @@ mod inventory;
 mod keychain;
 mod oci;
 mod openai;
+mod places;
 mod rotation;
 mod sandbox;
 mod scaleway;

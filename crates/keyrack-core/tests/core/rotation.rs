@@ -670,6 +670,12 @@ async fn oci_and_scaleway_configs_are_updated_in_place_other_profiles_untouched(
     assert!(text.contains(&secret_of(&reveal, &report)), "{text}");
     assert!(text.contains("    default_region: fr-par\n"));
     assert!(!text.contains("aaaaaaaa-bbbb"), "{text}");
+    // Remembered for the new key (its "Used in" and its next rotation), no secret in it.
+    let places = registry.key_places(&account(VendorId::Scaleway), &new_id);
+    assert_eq!(places.len(), 1, "{places:?}");
+    assert_eq!(places[0].path, config);
+    let settings = std::fs::read_to_string(world.paths().settings_file()).unwrap();
+    assert!(!settings.contains(&secret_of(&reveal, &report)));
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -944,4 +950,162 @@ async fn a_delivery_cut_short_after_the_file_was_written_is_not_done_twice() {
     assert!(report.done(), "{}", report.summary);
     assert!(report.delivered.unwrap().contains("already updated"));
     assert_eq!(std::fs::read_to_string(&config).unwrap(), written);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grace_period_that_ended_is_due_and_retiring_it_deletes_the_old_key_audited() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    let old = target(&registry, VendorId::Scaleway).await;
+    let report = rotate(
+        &registry,
+        &reveal,
+        VendorId::Scaleway,
+        &old,
+        RotateOptions {
+            retire: Retire::Keep,
+            grace_until: Some(chrono::Utc::now() + chrono::Duration::days(3)),
+            ..RotateOptions::default()
+        },
+    )
+    .await;
+    assert!(report.done(), "{}", report.summary);
+    let journals = Journals::new(&world.paths().data_dir);
+    let now = chrono::Utc::now();
+    assert!(rotation::grace::ended(&journals.list().unwrap(), now).is_empty());
+    let next = rotation::grace::next_end(&journals.list().unwrap(), now).unwrap();
+    assert!(next > now + chrono::Duration::days(2));
+
+    // Three days on, it is due.
+    let later = now + chrono::Duration::days(3) + chrono::Duration::minutes(1);
+    let due = rotation::grace::ended(&journals.list().unwrap(), later);
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].rotation_id, report.id);
+    assert_eq!(due[0].old.id, old.id);
+    assert_eq!(due[0].new_key_id, report.new_key_id);
+    assert!(rotation::grace::label(&due[0]).starts_with("Old key rotate-me: grace ended"));
+    assert_eq!(
+        rotation::grace::next_end(&journals.list().unwrap(), later),
+        None
+    );
+
+    let retired = rotation::grace::retire(&registry, &report.id)
+        .await
+        .unwrap();
+    assert_eq!(retired.old.id, old.id);
+    assert_eq!(
+        status_of(&registry, VendorId::Scaleway, &old.id).await,
+        None
+    );
+    assert!(journals.list().unwrap().is_empty(), "the reminder is gone");
+    let new_id = report.new_key_id.clone().unwrap();
+    assert!(status_of(&registry, VendorId::Scaleway, &new_id)
+        .await
+        .is_some());
+    let log =
+        std::fs::read_to_string(world.paths().data_dir.join("audit").join("audit.jsonl")).unwrap();
+    assert!(log.contains("grace ended, old key deleted"), "{log}");
+    assert!(log.contains("key_delete"), "{log}");
+
+    // Gone already: nothing left to retire, and a rotation still running is not a grace.
+    let e = rotation::grace::retire(&registry, &report.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::NotFound, "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_files_holding_the_old_key_are_updated_once_the_rotation_is_done() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    let old = target(&registry, VendorId::Scaleway).await;
+    let profile = |name: &str| {
+        format!(
+            "profiles:\n  {name}:\n    access_key: {}\n    secret_key: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n",
+            old.id
+        )
+    };
+    let primary = world.dir.path().join("config.yaml");
+    std::fs::write(&primary, profile("main")).unwrap();
+    let second = world.dir.path().join("other.yaml");
+    std::fs::write(&second, profile("ci")).unwrap();
+    let stranger = world.dir.path().join("stranger.yaml");
+    std::fs::write(&stranger, "profiles: {}\n").unwrap();
+
+    let plan = rotation::plan(
+        &registry,
+        &account(VendorId::Scaleway),
+        &old.id,
+        &RotateOptions {
+            delivery: Some(Delivery::UpdateFile {
+                path: primary.clone(),
+            }),
+            ..RotateOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let old_record = plan.old.clone();
+    let rotation = Rotation::new(&registry, &reveal).verify_retries(Vec::new());
+    let mut report = rotation.run(plan).await;
+    assert!(report.done(), "{}", report.summary);
+    rotation
+        .also_update(
+            &old_record,
+            &mut report,
+            &[second.clone(), stranger.clone()],
+        )
+        .await;
+    let new_id = report.new_key_id.clone().unwrap();
+    let secret = secret_of(&reveal, &report);
+    let text = std::fs::read_to_string(&second).unwrap();
+    assert!(text.contains(&format!("access_key: {new_id}")), "{text}");
+    assert!(text.contains(&secret));
+    assert_eq!(
+        std::fs::read_to_string(&stranger).unwrap(),
+        "profiles: {}\n",
+        "a file without the old key is left alone"
+    );
+    assert_eq!(report.also_updated.len(), 2);
+    assert!(report.also_updated[0]
+        .updated
+        .as_deref()
+        .unwrap()
+        .contains("profile ci"));
+    assert!(report.also_updated[1].error.is_some());
+    assert!(
+        report
+            .summary
+            .contains("Also updated 1 more file; 1 could not be updated"),
+        "{}",
+        report.summary
+    );
+    // No backup left beside it, and the file is the new key's now.
+    let leftovers = std::fs::read_dir(world.dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".bak"))
+        .count();
+    assert_eq!(leftovers, 0);
+    let places: Vec<_> = registry
+        .key_places(&account(VendorId::Scaleway), &new_id)
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert_eq!(places, vec![primary, second.clone()]);
+    let log =
+        std::fs::read_to_string(world.paths().data_dir.join("audit").join("audit.jsonl")).unwrap();
+    assert!(log.contains("also"), "{log}");
+    assert!(!log.contains(&secret));
+
+    // A rotation that did not finish updates nothing more.
+    let mut stopped = report.clone();
+    stopped.step = Step::Verify;
+    stopped.also_updated.clear();
+    rotation
+        .also_update(&old_record, &mut stopped, &[second])
+        .await;
+    assert!(stopped.also_updated.is_empty());
 }

@@ -86,3 +86,105 @@ async fn needs_attention_and_activity_after_a_create_and_a_delete() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn rotate_selected_in_needs_attention_rotates_each_key_with_progress() {
+    with_app("rotate_selected", |app| async move {
+        app.wait_keys_loaded().await;
+        show(&app, "attention").await;
+        app.wait_text("[data-testid=attention-view]", |t| {
+            t.contains("dana-notebook")
+        })
+        .await;
+        let flagged: Vec<Value> = app.invoke("attention_list", json!({})).await.unwrap();
+        let id_of = |name: &str| {
+            flagged
+                .iter()
+                .find(|a| a["key"]["name"] == name && a["account_id"] == "sandbox-ibm")
+                .unwrap_or_else(|| panic!("{name} needs no attention: {flagged:?}"))["key_id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        // IBM's expiring CI key and a colleague's expired one.
+        let picked = [id_of("ci-deploy"), id_of("dana-notebook")];
+        for id in &picked {
+            app.click(&format!(
+                "[data-attention-key='{id}'] [data-testid=attention-pick]"
+            ))
+            .await;
+        }
+        app.wait_text("[data-testid=rotate-selected]", |t| t.contains("(2)"))
+            .await;
+        app.click("[data-testid=rotate-selected]").await;
+        let run = app
+            .wait_text("[data-testid=rotate-many-run]", |t| {
+                t.contains("Rotate 2 keys")
+            })
+            .await;
+        assert!(run.contains("2"), "{run}");
+        app.screenshot("rotate-selected-plan").await;
+        app.click("[data-testid=rotate-many-run]").await;
+        let summary = app
+            .wait_text("[data-testid=rotate-many-summary]", |t| !t.is_empty())
+            .await;
+        // The sandbox's IBM, like IBM, lets a user's API keys be made only by that user: the
+        // colleague's key stops at create with nothing made and its old key working; the CI
+        // key (a service ID's) goes on and is rotated.
+        assert_eq!(summary, "1 rotated, 1 failed.", "{summary}");
+        let bar = app
+            .client()
+            .execute(
+                "const p = document.querySelector('[data-testid=rotate-many-progress]'); \
+                 return `${p.value}/${p.max}`;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(bar, json!("2/2"), "the bar is full");
+        app.screenshot("rotate-selected-result").await;
+        let status = |id: String| {
+            let app = &app;
+            async move {
+                app.wait_for(&format!(
+                    "[data-testid=rotate-many-items] [data-key-id='{id}']"
+                ))
+                .await
+                .attr("data-status")
+                .await
+                .unwrap()
+            }
+        };
+        let [ci, dana] = picked;
+        assert_eq!(status(ci.clone()).await.as_deref(), Some("rotated"));
+        assert_eq!(status(dana.clone()).await.as_deref(), Some("stopped"));
+        let items = app
+            .wait_text("[data-testid=rotate-many-items]", |t| {
+                t.contains("Stopped at create")
+            })
+            .await;
+        assert!(items.contains("is still active"), "{items}");
+        let gone: Result<Value, Value> = app
+            .invoke(
+                "key_get",
+                json!({ "accountId": "sandbox-ibm", "keyId": ci }),
+            )
+            .await;
+        assert_eq!(gone.unwrap_err()["code"], "not_found");
+        let kept: Value = app
+            .invoke(
+                "key_get",
+                json!({ "accountId": "sandbox-ibm", "keyId": dana }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(kept["id"], json!(dana), "the old key is untouched");
+        // The new secret waits for the reveal panel until asked for.
+        app.click("[data-testid=rotate-many-secrets]").await;
+        app.wait_text("[data-testid=reveal-panel]", |t| {
+            t.contains("ci-deploy-rotated-")
+        })
+        .await;
+    })
+    .await;
+}

@@ -562,20 +562,43 @@ async fn keyboard_search_new_key_escape_and_arrows() {
 }
 
 #[tokio::test]
-async fn ibm_key_rotated_from_the_detail_panel() {
+async fn ibm_key_rotated_from_the_detail_panel_with_its_file_updated() {
     with_app("ibm_key_rotated", |app| async move {
         app.wait_keys_loaded().await;
         let name = format!("e2e-rot-{}", unique());
         open_create(&app, "sandbox-ibm").await;
         app.fill("#create-name", &name).await;
         let old = submit_create(&app).await;
-        discard_secret(&app).await;
+        // Saved as apikey.json: Keyrack remembers the file, and the rotation offers to update it.
+        let path = app.home().join(format!("{name}-apikey.json"));
+        save_through_dialog(&app, "ibm_apikey_json", &name, &path).await;
+        let before = wait_file(&path, |t| t.contains("apikey")).await;
+        app.click("#reveal-done").await;
+        app.wait_gone("[data-testid=reveal-panel]").await;
         app.search_for(&name, &old.id).await;
 
         app.row(&old.id).await.click().await.unwrap();
+        // Below the fold of the detail panel: read its text, then show it for the picture.
+        app.wait_content("[data-testid=used-in]", |t| {
+            t.contains(&path.display().to_string())
+        })
+        .await;
+        app.client()
+            .execute(
+                "document.querySelector('[data-testid=used-in]').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.screenshot("used-in").await;
         app.click("#detail-panel [data-action=rotate]").await;
+        app.wait_text("[data-testid=rotate-file]", |t| {
+            t.contains(&path.display().to_string())
+        })
+        .await;
+        app.click("[data-testid=rotate-file] input").await;
         let plan = app
-            .wait_text("[data-testid=rotate-plan]", |t| t.contains("rotated"))
+            .wait_text("[data-testid=rotate-plan]", |t| t.contains("Updates"))
             .await;
         assert!(plan.contains(&format!("{name}-rotated-")), "{plan}");
         app.screenshot("rotate-plan").await;
@@ -584,12 +607,26 @@ async fn ibm_key_rotated_from_the_detail_panel() {
             .wait_text("[data-testid=rotate-result]", |t| t.contains("Rotated"))
             .await;
         assert!(result.contains("was deleted"), "{result}");
+        assert!(result.contains(&path.display().to_string()), "{result}");
+        // The result stays readable: the reveal panel waits until asked for.
+        assert!(app
+            .client()
+            .find(fantoccini::Locator::Css("[data-testid=reveal-panel]"))
+            .await
+            .is_err());
+        app.screenshot("rotate-result").await;
+        let after = wait_file(&path, |t| t != before && t.contains("-rotated-")).await;
+        assert!(after.contains("apikey"), "{after}");
+        assert_eq!(mode(&path), 0o600, "mode {:o}", mode(&path));
+
+        app.click("[data-testid=rotate-show-secret]").await;
+        app.wait_gone("[data-testid=rotate-dialog]").await;
         let reveal = app
             .wait_for("[data-testid=reveal-panel] .reveal[data-handle]")
             .await;
         let handle = reveal.attr("data-handle").await.unwrap().unwrap();
         assert_ne!(handle, old.handle, "the new key's secret is the one held");
-        app.screenshot("rotate-result").await;
+        app.screenshot("rotate-secret").await;
         let gone = vendor_key(&app, "sandbox-ibm", &old.id).await.unwrap_err();
         assert_eq!(gone["code"], "not_found", "{gone}");
     })

@@ -101,6 +101,64 @@ describe('Needs attention', () => {
     expect(items[1].querySelector('[data-action="extend"]')).toBeNull();
   });
 
+  it('rotates the selected keys one after another, listing a failure while the rest go on', async () => {
+    const b = await start();
+    await fireEvent.click(nav('attention'));
+    const run = () => screen.getByTestId('rotate-selected') as HTMLButtonElement;
+    expect(run().disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId('attention-pick-all'));
+    expect(run().textContent).toContain('Rotate selected (2)');
+    // The first key's rotation fails at the backend; the second still runs.
+    b.failures.rotate_key = [
+      { code: 'vendor', message: 'IBM answered 503', field: null, retry_after_secs: null, vendor: null, recovered: null },
+    ];
+    await fireEvent.click(run());
+    await settle();
+    expect(screen.getByTestId('rotate-many-dialog')).toBeTruthy();
+    expect(b.called('rotation_plan').map((c) => c.keyId)).toEqual(['ApiKey-exp', 'cf-old']);
+    const go = screen.getByTestId('rotate-many-run') as HTMLButtonElement;
+    expect(go.textContent).toContain('Rotate 2 keys');
+    await fireEvent.click(go);
+    await settle(10);
+    expect(b.called('rotate_key').map((c) => c.keyId)).toEqual(['ApiKey-exp', 'cf-old']);
+    const status = (id: string) =>
+      (document.querySelector(`[data-testid="rotate-many-items"] [data-key-id="${id}"]`) as HTMLElement).dataset.status;
+    expect(status('ApiKey-exp')).toBe('failed');
+    expect(status('cf-old')).toBe('rotated');
+    const bar = screen.getByTestId('rotate-many-progress') as HTMLProgressElement;
+    expect([bar.value, bar.max]).toEqual([2, 2]);
+    expect(screen.getByTestId('rotate-many-summary').textContent).toBe('1 rotated, 1 failed.');
+    expect(screen.getByTestId('rotate-many-items').textContent).toContain('IBM answered 503');
+    // The new secret waits for the reveal panel, which opens when asked.
+    expect(document.querySelector('[data-testid="reveal-panel"]')).toBeNull();
+    await fireEvent.click(screen.getByTestId('rotate-many-secrets'));
+    await settle();
+    expect(document.querySelector('[data-testid="rotate-many-dialog"]')).toBeNull();
+    expect(document.querySelector('[data-testid="reveal-panel"]')).not.toBeNull();
+  });
+
+  it('leaves out a key whose plan is refused, saying why', async () => {
+    const b = await start();
+    await fireEvent.click(nav('attention'));
+    const picks = screen.getAllByTestId('attention-pick');
+    expect(picks).toHaveLength(2);
+    await fireEvent.click(picks[0]);
+    await fireEvent.click(picks[1]);
+    b.failures.rotation_plan = [
+      { code: 'quota_exceeded', message: 'at limit: delete one of k2 first', field: null, retry_after_secs: null, vendor: null, recovered: null },
+    ];
+    await fireEvent.click(screen.getByTestId('rotate-selected'));
+    await settle(10);
+    const items = screen.getByTestId('rotate-many-items');
+    expect((items.querySelector('[data-key-id="ApiKey-exp"]') as HTMLElement).dataset.status).toBe('refused');
+    expect(items.textContent).toContain('at limit');
+    expect(screen.getByTestId('rotate-many-run').textContent).toContain('Rotate 1 key');
+    await fireEvent.click(screen.getByTestId('rotate-many-run'));
+    await settle(10);
+    expect(b.called('rotate_key').map((c) => c.keyId)).toEqual(['cf-old']);
+    expect(screen.getByTestId('rotate-many-summary').textContent).toBe('1 rotated, 1 could not be planned.');
+  });
+
   it('snoozes a key for 7 days through key_note_set and drops it from the list', async () => {
     const b = await start();
     await fireEvent.click(nav('attention'));

@@ -3,7 +3,8 @@ import type { Retire } from "./Retire";
 
 /**
  * What the Rotate dialog chose (`rotation_plan`, `rotate_key`). No path: the webview never names
- * one — the new secret goes to the reveal panel, to be saved from there.
+ * one — a file to update is a token the backend handed out (`rotation_pick_file`,
+ * `key_used_in`); otherwise the new secret goes to the reveal panel, to be saved from there.
  */
 export type RotateChoice = { 
 /**
@@ -13,4 +14,14 @@ name?: string | null, retire: Retire,
 /**
  * With `keep`: how many days before the old key is due to go.
  */
-graceDays?: number | null, };
+graceDays?: number | null, 
+/**
+ * The file to update in place with the new key: the token of a `UsedInFile` (picked in the
+ * native dialog or found), never a path.
+ */
+updateFile?: string | null, 
+/**
+ * More files (tokens, as `update_file`) to update once the rotation is done and the new
+ * key works.
+ */
+alsoUpdate: Array<string>, };

@@ -62,6 +62,7 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
+    tool_files: super::no_tool_files,
     terraform: terraform::SPEC,
     profile_file: None,
     discover: discover::discover,
