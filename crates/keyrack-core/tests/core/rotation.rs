@@ -945,3 +945,41 @@ async fn a_delivery_cut_short_after_the_file_was_written_is_not_done_twice() {
     assert!(report.delivered.unwrap().contains("already updated"));
     assert_eq!(std::fs::read_to_string(&config).unwrap(), written);
 }
+
+/// A Codefresh service user's key is replaced by a key of the same service user, made and
+/// retired under it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_codefresh_service_users_key_rotates_under_its_service_user() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    let vendor = VendorId::Codefresh;
+    let spec = NewKey {
+        name: Some("bot-deploy".into()),
+        scopes: vec!["pipeline".into()],
+        owner: Some(keyrack_core::OwnerRef {
+            kind: keyrack_core::OwnerKind::ServiceAccount,
+            id: "release-bot".into(),
+        }),
+        ..NewKey::default()
+    };
+    let old = registry
+        .create_key(&account(vendor), &spec)
+        .await
+        .unwrap()
+        .record;
+    let su = old.owner.clone().unwrap();
+    assert_eq!(su.kind, keyrack_core::OwnerKind::ServiceAccount);
+    let report = rotate(&registry, &reveal, vendor, &old, RotateOptions::default()).await;
+    assert!(report.done(), "{}", report.summary);
+    let new_id = report.new_key_id.clone().unwrap();
+    assert!(new_id.starts_with(&format!("{}/", su.id)), "{new_id}");
+    assert_eq!(status_of(&registry, vendor, &old.id).await, None);
+    let new = report.new_key.as_ref().unwrap();
+    assert_eq!(new.owner.as_ref(), Some(&su));
+    assert_eq!(new.scopes, ["pipeline"]);
+    // The new token signs in as the service user.
+    let secret = secret_of(&reveal, &report);
+    let client = registry.vendor(&account(vendor)).await.unwrap();
+    client.verify_key(new, &secret.into()).await.unwrap();
+}

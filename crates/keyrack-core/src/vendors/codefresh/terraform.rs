@@ -53,7 +53,7 @@ fn resource(record: &KeyRecord) -> Resource {
     ));
     Resource {
         kind: "codefresh_api_key",
-        import_id: record.id.clone(),
+        import_id: super::token_key_id(&record.id).to_string(),
         arguments,
         notes: Vec::new(),
         ignore_changes: &[],
