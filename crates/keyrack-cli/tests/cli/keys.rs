@@ -724,3 +724,104 @@ fn single_key_commands_print_one_row_without_json() {
     assert!(rows[1].contains(id) && rows[1].contains("locked"), "{text}");
     assert!(Path::new(&sb.manifest_path).exists());
 }
+
+#[test]
+fn codefresh_service_users_keys_are_listed_created_and_deleted() {
+    let sb = Sandbox::start();
+    // Listed beside the user's own keys, the owner column naming the service user and its kind.
+    let plain = sb.run(&["keys", "list", "--account", "sandbox-codefresh"]);
+    let text = plain.ok().stdout();
+    let owners: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').nth(5))
+        .collect();
+    assert_eq!(
+        owners
+            .iter()
+            .filter(|o| **o == "release-bot (service account)")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(owners.contains(&"ci-bot (service account)"), "{text}");
+    let theirs = sb.json(&[
+        "keys",
+        "list",
+        "--account",
+        "sandbox-codefresh",
+        "--owner-kind",
+        "service-user",
+    ]);
+    let theirs = theirs["keys"].as_array().unwrap();
+    assert_eq!(theirs.len(), 3, "{theirs:?}");
+    assert!(theirs
+        .iter()
+        .all(|k| k["owner"]["kind"] == "service_account" && str_of(k, "id").contains('/')));
+
+    // Made for a service user named as the owner list shows it; its token signs in.
+    let out = sb.path("bot.cfconfig");
+    let created = sb.json(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-codefresh",
+        "--name",
+        "bot-deploy",
+        "--scope",
+        "pipeline",
+        "--owner-kind",
+        "service-user",
+        "--owner",
+        "release-bot",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(created["key"]["owner"]["name"], "release-bot");
+    assert_eq!(created["key"]["owner"]["kind"], "service_account");
+    let id = str_of(&created["key"], "id").to_string();
+    let (su, kid) = id.split_once('/').unwrap();
+    assert_eq!(created["key"]["owner"]["id"], su);
+    let cfconfig = std::fs::read_to_string(&out).unwrap();
+    let token = cfconfig
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))
+        .expect("token line")
+        .trim_matches('"')
+        .to_string();
+    assert!(token.starts_with(&format!("{kid}.")), "{cfconfig}");
+    assert_secret_works(&sb, "codefresh", &token);
+
+    // An unknown service user is a clear error.
+    let run = sb.run(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-codefresh",
+        "--name",
+        "x",
+        "--scope",
+        "view",
+        "--owner-kind",
+        "service-user",
+        "--owner",
+        "nobody",
+    ]);
+    assert_ne!(run.code(), 0);
+    assert!(
+        run.stderr().contains("no service user `nobody`"),
+        "{}",
+        run.stderr()
+    );
+
+    sb.run(&[
+        "keys",
+        "delete",
+        "--account",
+        "sandbox-codefresh",
+        &id,
+        "-y",
+    ])
+    .ok();
+    assert!(!sb.key_ids("sandbox-codefresh").contains(&id));
+}
