@@ -825,3 +825,67 @@ fn codefresh_service_users_keys_are_listed_created_and_deleted() {
     .ok();
     assert!(!sb.key_ids("sandbox-codefresh").contains(&id));
 }
+
+/// Scaleway keys by bearer type (`--owner-kind user|application`) and expired (`--status
+/// expired`, as soon as the expiry passed).
+#[test]
+fn scaleway_keys_filter_by_bearer_type_and_expiry() {
+    let sb = Sandbox::start();
+    let ids = |args: &[&str]| -> Vec<(String, String)> {
+        let mut all = vec!["keys", "list", "--account", "sandbox-scaleway"];
+        all.extend_from_slice(args);
+        sb.json(&all)["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                (
+                    str_of(k, "id").to_string(),
+                    k["owner"]["kind"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let every = ids(&[]);
+    let apps = ids(&["--owner-kind", "application"]);
+    let users = ids(&["--owner-kind", "user"]);
+    assert!(!apps.is_empty() && apps.iter().all(|(_, k)| k == "application"));
+    assert!(!users.is_empty() && users.iter().all(|(_, k)| k == "user"));
+    assert_eq!(apps.len() + users.len(), every.len());
+
+    // A key that expires in a few seconds is listed as expired once they passed.
+    let at = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let soon = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let created = sb.json(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-scaleway",
+        "--owner",
+        &sb.field("scaleway", "user_id"),
+        "--description",
+        "short-lived",
+        "--expires-at",
+        &soon,
+        "--out",
+        sb.path("short.yaml").to_str().unwrap(),
+    ]);
+    let id = str_of(&created["key"], "id").to_string();
+    let still_active = ids(&["--status", "active"]);
+    // Listed before its expiry (unless this machine was slower than that): active.
+    if chrono::Utc::now() < at {
+        assert!(
+            still_active.iter().any(|(k, _)| *k == id),
+            "{still_active:?}"
+        );
+    }
+    let wait = at - chrono::Utc::now() + chrono::Duration::milliseconds(1100);
+    if let Ok(wait) = wait.to_std() {
+        std::thread::sleep(wait);
+    }
+    let expired = ids(&["--status", "expired"]);
+    assert!(expired.iter().any(|(k, _)| *k == id), "{expired:?}");
+    let expired_users = ids(&["--status", "expired", "--owner-kind", "user"]);
+    assert_eq!(expired_users, expired);
+    assert!(ids(&["--status", "expired", "--owner-kind", "application"]).is_empty());
+}
