@@ -963,15 +963,48 @@ async fn a_codefresh_service_users_key_rotates_under_its_service_user() {
         }),
         ..NewKey::default()
     };
-    let old = registry
-        .create_key(&account(vendor), &spec)
-        .await
-        .unwrap()
-        .record;
+    let created = registry.create_key(&account(vendor), &spec).await.unwrap();
+    let old = created.record.clone();
     let su = old.owner.clone().unwrap();
     assert_eq!(su.kind, keyrack_core::OwnerKind::ServiceAccount);
-    let report = rotate(&registry, &reveal, vendor, &old, RotateOptions::default()).await;
+    // The .cfconfig context holding the old token is found by the token's key id, which is
+    // only the second half of the Keyrack id here.
+    let cfconfig = world.dir.path().join(".cfconfig");
+    let other =
+        "  other:\n    type: APIKey\n    name: other\n    url: https://g.codefresh.io\n    \
+                 token: 5f0000000000000000000000.abcdef\n";
+    std::fs::write(
+        &cfconfig,
+        format!(
+            "contexts:\n  bot:\n    type: APIKey\n    name: bot\n    url: https://g.codefresh.io\n    \
+             token: {}\n{other}current-context: bot\n",
+            created.secret.expose()
+        ),
+    )
+    .unwrap();
+    let report = rotate(
+        &registry,
+        &reveal,
+        vendor,
+        &old,
+        RotateOptions {
+            delivery: Some(Delivery::UpdateFile {
+                path: cfconfig.clone(),
+            }),
+            ..RotateOptions::default()
+        },
+    )
+    .await;
     assert!(report.done(), "{}", report.summary);
+    let updated = std::fs::read_to_string(&cfconfig).unwrap();
+    assert!(
+        !updated.contains(created.secret.expose().as_str()),
+        "{updated}"
+    );
+    assert!(
+        updated.contains(other),
+        "other contexts untouched: {updated}"
+    );
     let new_id = report.new_key_id.clone().unwrap();
     assert!(new_id.starts_with(&format!("{}/", su.id)), "{new_id}");
     assert_eq!(status_of(&registry, vendor, &old.id).await, None);
@@ -980,6 +1013,10 @@ async fn a_codefresh_service_users_key_rotates_under_its_service_user() {
     assert_eq!(new.scopes, ["pipeline"]);
     // The new token signs in as the service user.
     let secret = secret_of(&reveal, &report);
+    assert!(
+        updated.contains(&format!("token: {}", secret.trim())),
+        "{updated}"
+    );
     let client = registry.vendor(&account(vendor)).await.unwrap();
     client.verify_key(new, &secret.into()).await.unwrap();
 }
