@@ -536,7 +536,15 @@ async fn a_service_users_key_is_created_updated_and_deleted_under_it() {
     // its own keys and says why.
     let http = support::fast_http(Duration::from_secs(5));
     let as_bot = client_with(settings(&env), &token, &http);
-    assert!(as_bot.verify().await.unwrap().display.starts_with("ci-bot"));
+    let me = as_bot.verify().await.unwrap();
+    assert!(me.display.starts_with("ci-bot"), "{}", me.display);
+    assert!(
+        me.warnings
+            .iter()
+            .any(|w| w.contains("only account admins")),
+        "{:?}",
+        me.warnings
+    );
     let own = as_bot.list().await.unwrap();
     assert_eq!(own.len(), 2, "ci-bot-deploy and deploy");
     assert_eq!(as_bot.notices().len(), 1);

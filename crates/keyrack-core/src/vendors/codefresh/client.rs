@@ -280,8 +280,13 @@ impl Vendor for CodefreshClient {
                 ));
             }
         }
-        if let Err(e @ Error::Forbidden { .. }) = self.list().await {
-            warnings.push(format!("the API key cannot list API keys: {e}"));
+        match self.list().await {
+            Err(e @ Error::Forbidden { .. }) => {
+                warnings.push(format!("the API key cannot list API keys: {e}"))
+            }
+            // e.g. that service users' keys stay hidden from a key that is not an admin's.
+            Ok(_) => warnings.extend(self.notices()),
+            Err(_) => {}
         }
         Ok(Identity { display, warnings })
     }
