@@ -54,7 +54,9 @@ pub async fn list_all<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<A
             },
         )
     };
-    let listed = inventory::list_accounts(state.registry(), accounts.clone(), progress).await;
+    let options = list_options(state);
+    let listed =
+        inventory::list_accounts_with(state.registry(), accounts.clone(), &options, progress).await;
     let results = listed
         .into_iter()
         .zip(&accounts)
@@ -70,6 +72,13 @@ pub async fn list_all<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<A
     results
 }
 
+/// What a listing includes beyond the vendors' defaults, from the preferences.
+fn list_options(state: &AppState) -> keyrack_core::vendor::ListOptions {
+    keyrack_core::vendor::ListOptions {
+        include_archived: state.registry().preferences().include_archived,
+    }
+}
+
 /// List one account (the "retry" of a failed one).
 pub async fn list_one<R: Runtime>(
     app: &AppHandle<R>,
@@ -79,7 +88,7 @@ pub async fn list_one<R: Runtime>(
     let account = state.registry().account(account_id)?;
     let (result, notices) = match state.registry().vendor(account_id).await {
         Ok(client) => {
-            let result = client.list().await;
+            let result = client.list_with(&list_options(state)).await;
             (result, client.notices())
         }
         Err(e) => (Err(e), Vec::new()),
@@ -158,6 +167,9 @@ pub async fn set_preferences<R: Runtime>(
     if before.sandbox != after.sandbox {
         state.prune_cache();
         events::accounts_changed(app);
+    } else if before.include_archived != after.include_archived {
+        // The window lists again, with or without archived projects' keys.
+        events::keys_changed(app);
     } else if before != after {
         // The expiring-soon window may have changed.
         tray::refresh(app);

@@ -235,7 +235,8 @@ pub struct ListArgs {
     #[arg(long, value_parser = status_parser())]
     pub status: Option<KeyStatus>,
     /// Only keys whose owner is of this kind (IBM users or service IDs, Scaleway users or
-    /// applications, Codefresh or OpenAI service accounts).
+    /// applications, Codefresh service users or OpenAI service accounts: service-account or
+    /// service-user).
     #[arg(long, value_name = "KIND", value_parser = owner_kind_parser())]
     pub owner_kind: Option<OwnerKind>,
     /// Also list the keys of archived projects (OpenAI), hidden by default.
@@ -261,7 +262,7 @@ pub struct CreateArgs {
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
     /// The identity the key is for: IBM iam_id, Scaleway user or application, OCI user OCID,
-    /// OpenAI service account.
+    /// OpenAI service account, Codefresh service user (id or name).
     #[arg(long, value_name = "ID")]
     pub owner: Option<String>,
     /// What --owner is; default: the vendor's only kind, or, where it has several, worked out
@@ -588,10 +589,15 @@ fn owner_kind_parser() -> impl TypedValueParser<Value = OwnerKind> {
         "user",
         "service-id",
         "service-account",
+        // What Codefresh calls its service accounts.
+        "service-user",
         "application",
         "other",
     ])
-    .map(|s| snake_case_enum(&s).expect("every listed kind is an OwnerKind"))
+    .map(|s| match s.as_str() {
+        "service-user" => OwnerKind::ServiceAccount,
+        _ => snake_case_enum(&s).expect("every listed kind is an OwnerKind"),
+    })
 }
 
 /// A core enum from its kebab-case command-line spelling (the core serializes snake_case).

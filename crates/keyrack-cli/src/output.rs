@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 use keyrack_core::vendor::capabilities_of;
 use keyrack_core::{
-    Account, KeyRecord, KeyStatus, Owner, PermissionLevel, PermissionMode, Permissions,
+    Account, KeyRecord, KeyStatus, Owner, OwnerKind, PermissionLevel, PermissionMode, Permissions,
     VendorExtra, VendorId,
 };
 use serde::Serialize;
@@ -219,16 +219,7 @@ pub fn key_row(record: &KeyRecord, account_name: &str) -> Vec<String> {
     if record.locked {
         status.push_str(", locked");
     }
-    let owner = record
-        .owner
-        .as_ref()
-        .map(|o| {
-            o.name
-                .clone()
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| o.id.clone())
-        })
-        .unwrap_or_default();
+    let owner = record.owner.as_ref().map(owner_text).unwrap_or_default();
     vec![
         account_name.to_string(),
         record.vendor.to_string(),
@@ -259,6 +250,23 @@ pub fn keys(mode: Mode, keys: &[(&KeyRecord, &str)]) {
             keys.iter().map(|(r, a)| key_row(r, a)).collect(),
         );
     }
+}
+
+/// The owner's name (else its id), and its kind when it is not a user, e.g. "ci-bot (service
+/// account)".
+pub fn owner_text(owner: &Owner) -> String {
+    let name = owner
+        .name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| owner.id.clone());
+    let kind = match owner.kind {
+        OwnerKind::User | OwnerKind::Other => return name,
+        OwnerKind::ServiceId => "service ID",
+        OwnerKind::ServiceAccount => "service account",
+        OwnerKind::Application => "application",
+    };
+    format!("{name} ({kind})")
 }
 
 /// One key: the JSON object, or a one-row table.
@@ -311,7 +319,6 @@ mod tests {
     use super::*;
     use keyrack_core::test_support::key_record;
     use keyrack_core::vendors::ibm::IbmExtra;
-    use keyrack_core::OwnerKind;
 
     fn record() -> KeyRecord {
         KeyRecord {
@@ -360,6 +367,32 @@ mod tests {
         assert_eq!(row[6], "2025-01-02");
         assert_eq!(row[7], "");
         assert_eq!(row[9], "");
+    }
+
+    #[test]
+    fn the_owner_says_its_kind_unless_a_user() {
+        let owner = |kind, name: Option<&str>| Owner {
+            kind,
+            id: "id-1".into(),
+            name: name.map(str::to_string),
+        };
+        assert_eq!(owner_text(&owner(OwnerKind::User, Some("jdoe"))), "jdoe");
+        assert_eq!(
+            owner_text(&owner(OwnerKind::ServiceAccount, Some("ci-bot"))),
+            "ci-bot (service account)"
+        );
+        assert_eq!(
+            owner_text(&owner(OwnerKind::ServiceId, Some(""))),
+            "id-1 (service ID)"
+        );
+        assert_eq!(
+            owner_text(&owner(OwnerKind::Application, None)),
+            "id-1 (application)"
+        );
+        assert_eq!(
+            owner_text(&owner(OwnerKind::Other, Some("runtime-environment"))),
+            "runtime-environment"
+        );
     }
 
     #[test]

@@ -134,6 +134,8 @@ pub struct Preferences {
     /// Start the built-in emulator with one sandbox account per vendor.
     pub sandbox: bool,
     pub theme: Theme,
+    /// List the keys of archived projects too (OpenAI), which vendors hide by default.
+    pub include_archived: bool,
 }
 
 /// Thresholds one account uses instead of the preferences' (`None`: the preference).
@@ -159,6 +161,7 @@ impl Default for Preferences {
             start_at_login: false,
             sandbox: true,
             theme: Theme::System,
+            include_archived: false,
         }
     }
 }

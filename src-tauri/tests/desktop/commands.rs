@@ -731,3 +731,69 @@ fn used_in_finds_the_key_and_a_rotation_updates_a_picked_or_found_file() {
     assert_eq!(old_used, json!([]), "{old_used}");
     std::fs::remove_file(&home_cf).unwrap();
 }
+
+/// The "Show archived projects" preference: saved, it makes the window list again, and every
+/// listing (all accounts, or one) then holds the archived OpenAI project's keys.
+#[test]
+fn archived_projects_are_listed_when_the_preference_says_so() {
+    let t = TestApp::new();
+    let manifest = t.emulator_manifest();
+    let openai = &manifest["openai"];
+    let base = openai["base_url"].as_str().unwrap();
+    let path = base
+        .split_once("//")
+        .unwrap()
+        .1
+        .split_once('/')
+        .map_or("", |(_, p)| p);
+    let project = openai["project_id"].as_str().unwrap();
+    let (status, body) = t.emulator_request(
+        "POST",
+        &format!("/{path}/organization/projects/{project}/archive"),
+        &[format!(
+            "Authorization: Bearer {}",
+            openai["admin_key"].as_str().unwrap()
+        )],
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    let archived_keys = |listing: &Value| {
+        listing["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| {
+                k["id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("{project}/"))
+            })
+            .count()
+    };
+    let openai_listing = |t: &TestApp| {
+        t.ok("keys_list", json!({}))
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["accountId"] == sandbox("openai"))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(archived_keys(&openai_listing(&t)), 0, "hidden by default");
+
+    let mut prefs = t.ok("preferences_get", json!({}));
+    assert_eq!(prefs["include_archived"], false);
+    prefs["include_archived"] = json!(true);
+    t.clear_events();
+    t.ok("preferences_set", json!({ "p": prefs }));
+    assert_eq!(t.events_named("keys-changed").len(), 1);
+    let shown = archived_keys(&openai_listing(&t));
+    assert!(shown > 0, "the archived project's keys are listed");
+    let one = t.ok(
+        "keys_list_account",
+        json!({ "accountId": sandbox("openai") }),
+    );
+    assert_eq!(archived_keys(&one), shown);
+    let file = std::fs::read_to_string(t.paths.settings_file()).unwrap();
+    assert!(file.contains("include_archived = true"), "{file}");
+}

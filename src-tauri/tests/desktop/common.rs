@@ -368,28 +368,56 @@ impl TestApp {
         rest.split('/').next().unwrap().to_string()
     }
 
-    /// The sandbox emulator's manifest (`GET /__emulator/manifest`): its seeded credentials.
-    pub fn manifest(&self) -> Value {
+    /// One request to the sandbox emulator (`Connection: close`), as (status, body). `headers`
+    /// are full header lines without the line end.
+    pub fn emulator_request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[String],
+        body: &str,
+    ) -> (u16, String) {
         use std::io::{Read, Write};
         let address = self.emulator_address();
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\n");
+        for h in headers {
+            head.push_str(h);
+            head.push_str("\r\n");
+        }
         write!(
             stream,
-            "GET /__emulator/manifest HTTP/1.1\r\nHost: {address}\r\n\
-             X-Keyrack-Control-Token: {CONTROL_TOKEN}\r\nConnection: close\r\n\r\n"
+            "{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
         )
         .unwrap();
         let mut reply = String::new();
         stream.read_to_string(&mut reply).unwrap();
-        assert!(
-            reply.starts_with("HTTP/1.1 200"),
-            "manifest refused: {reply}"
+        let status = reply
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = reply
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// The sandbox emulator's manifest (its credentials and ids per vendor).
+    pub fn emulator_manifest(&self) -> Value {
+        let (status, body) = self.emulator_request(
+            "GET",
+            "/__emulator/manifest",
+            &[format!("X-Keyrack-Control-Token: {CONTROL_TOKEN}")],
+            "",
         );
-        let body = reply.split("\r\n\r\n").nth(1).unwrap();
-        serde_json::from_str(body).unwrap()
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
     }
 
     /// Adds a fault rule to the sandbox emulator (`POST /__emulator/faults`).

@@ -10,7 +10,7 @@ use crate::common::TestApp;
 /// A home whose `.cfconfig` holds the sandbox's Codefresh key and a wrong one, and whose
 /// `.oci/config` is broken.
 fn home_for(t: &TestApp) -> (tempfile::TempDir, String) {
-    let manifest = t.manifest();
+    let manifest = t.emulator_manifest();
     let key = manifest["codefresh"]["api_key"]
         .as_str()
         .unwrap()

@@ -43,10 +43,11 @@ describe('create dialog', () => {
     resetStores();
   });
 
-  it('builds the form from Capabilities: Codefresh asks for a name and scopes only', async () => {
+  it('builds the form from Capabilities: Codefresh asks for a name, scopes and an optional owner', async () => {
     await start(backend({ accounts: [ibm, cf] }));
     const dialog = await openCreate(cf.id);
     expect(within(dialog).getByRole('heading').textContent).toBe('New Codefresh API key');
+    expect(within(dialog).getByLabelText('Owner (optional)')).toBeTruthy();
     expect(within(dialog).queryByLabelText(/Description/)).toBeNull();
     expect(within(dialog).queryByText('Expires')).toBeNull();
     expect(within(dialog).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).value)).toEqual(['build', 'pipeline', 'project']);
@@ -130,6 +131,38 @@ describe('create dialog', () => {
     await start(b);
     const dialog = await openCreate(openai.id);
     expect((within(dialog).getByLabelText(/^Project/) as HTMLSelectElement).value).toBe('proj_2');
+  });
+
+  it('offers the owners the vendor lists, service users too, and sends the one picked', async () => {
+    const b = backend({ accounts: [cf], keys: { [cf.id]: [] } });
+    b.handlers.create_options = () => ({
+      owners: [
+        { kind: 'user', id: 'u1', name: "keyrack-admin (this API key's user)" },
+        { kind: 'service_account', id: 'su1', name: 'ci-bot' },
+        { kind: 'service_account', id: 'su2', name: 'release-bot' },
+      ],
+      projects: [],
+    });
+    await start(b);
+    const dialog = await openCreate(cf.id);
+    const picker = within(dialog).getByLabelText('Owner (optional)') as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent)).toEqual([
+      'Default (see below)',
+      "keyrack-admin (this API key's user) · User",
+      'ci-bot · Service account',
+      'release-bot · Service account',
+      'Enter an ID…',
+    ]);
+    await fireEvent.change(picker, { target: { value: 'service_account:su2' } });
+    await fireEvent.input(within(dialog).getByLabelText('Name'), { target: { value: 'bot key' } });
+    await fireEvent.click(within(dialog).getByRole('checkbox', { name: /pipeline/ }));
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Create API key' }));
+    await settle();
+    const [call] = b.called('key_create');
+    expect(call).toMatchObject({
+      accountId: cf.id,
+      spec: { name: 'bot key', scopes: ['pipeline'], owner: { kind: 'service_account', id: 'su2' } },
+    });
   });
 
   it('explains a full per-owner quota before the form is filled, and blocks it', async () => {

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { filterRows, NO_FILTER, sortRows, toRow } from '../lib/keys';
-import { account, manyKeys } from '../test/fixtures';
+import { account, key, manyKeys } from '../test/fixtures';
 import KeyTable from './KeyTable.svelte';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -74,6 +74,20 @@ describe('KeyTable with 10,000 keys', () => {
     const labels = screen.getAllByTestId('kind-label');
     expect(labels.map((l) => l.textContent)).toEqual(['Admin key']);
     expect(labels[0].closest('[data-key-id]')?.getAttribute('data-key-id')).toBe(marked[1].record.id);
+  });
+
+  it('says the owner\'s kind beside a service user\'s name', () => {
+    const cf = ACCOUNTS[1];
+    const bot = toRow(
+      key('codefresh', cf.id, 'su1/k1', { owner: { kind: 'service_account', id: 'su1', name: 'ci-bot' } }),
+      cf,
+      'Codefresh',
+      NOW,
+    );
+    const own = toRow(key('codefresh', cf.id, 'k2', { owner: { kind: 'user', id: 'u1', name: 'jdoe' } }), cf, 'Codefresh', NOW);
+    const { container } = render(KeyTable, props({ rows: [bot, own] }));
+    const owners = [...container.querySelectorAll('[data-key-id] .cell.owner')].map((c) => c.textContent?.trim());
+    expect(owners).toEqual(['ci-bot · Service account', 'jdoe']);
   });
 
   it('reports clicks on headers, rows and copy buttons', async () => {

@@ -6,6 +6,7 @@ import {
   expiringSoon,
   filterRows,
   NO_FILTER,
+  ownerKindLabel,
   sortRows,
   toggleSort,
   toRow,
@@ -91,6 +92,40 @@ describe('filterRows over 10,000 keys', () => {
     const kinds = filterRows(rows, f({ ownerKind: 'service_id' }), NOW);
     expect(kinds.every((r) => r.record.owner?.kind === 'service_id')).toBe(true);
     expect(kinds.length).toBe(rows.filter((r) => r.record.owner?.kind === 'service_id').length);
+  });
+
+  it('says the owner\'s kind when it is not a user, and finds keys by it', () => {
+    const bot = key('codefresh', 'a', 'su1/k1', { owner: { kind: 'service_account', id: 'su1', name: 'ci-bot' } });
+    const own = key('codefresh', 'a', 'k2', { owner: { kind: 'user', id: 'u1', name: null } });
+    const runner = key('codefresh', 'a', 'k3', { owner: { kind: 'other', id: 'c/ns', name: 'runtime-environment' } });
+    expect(ownerKindLabel(bot)).toBe('Service account');
+    expect(ownerKindLabel(own)).toBe('');
+    expect(ownerKindLabel(runner)).toBe('');
+    const rows = [bot, own, runner].map((k) => toRow(k, undefined, 'Codefresh', NOW));
+    expect(rows.map((r) => [r.ownerLabel, r.ownerKind])).toEqual([
+      ['ci-bot', 'Service account'],
+      ['u1', ''],
+      ['runtime-environment', ''],
+    ]);
+    expect(filterRows(rows, f({ query: 'service account' }), NOW).map((r) => r.record.id)).toEqual(['su1/k1']);
+    expect(filterRows(rows, f({ ownerKind: 'service_account' }), NOW).map((r) => r.record.id)).toEqual(['su1/k1']);
+  });
+
+  it('filters Scaleway keys by bearer type and by a passed expiry', () => {
+    const past = new Date(NOW - DAY).toISOString();
+    const later = new Date(NOW + 30 * DAY).toISOString();
+    const keys = [
+      key('scaleway', 's', 'SCWUSER', { owner: { kind: 'user', id: 'u', name: null }, expires_at: later }),
+      key('scaleway', 's', 'SCWAPP1', { owner: { kind: 'application', id: 'a1', name: 'ci' }, expires_at: past }),
+      key('scaleway', 's', 'SCWAPP2', { owner: { kind: 'application', id: 'a2', name: 'ops' }, expires_at: null }),
+    ];
+    const rows = keys.map((k) => toRow(k, undefined, 'Scaleway', NOW));
+    const ids = (over: Partial<KeyFilter>) => filterRows(rows, f(over), NOW).map((r) => r.record.id);
+    expect(ids({ ownerKind: 'application' })).toEqual(['SCWAPP1', 'SCWAPP2']);
+    expect(ids({ ownerKind: 'user' })).toEqual(['SCWUSER']);
+    // Expired as soon as the date passed, even before the vendor says so.
+    expect(ids({ status: 'expired' })).toEqual(['SCWAPP1']);
+    expect(ids({ ownerKind: 'application', status: 'active' })).toEqual(['SCWAPP2']);
   });
 
   it('combines filters and stays fast', () => {

@@ -28,6 +28,8 @@ export interface KeyRow {
   vendorName: string;
   name: string;
   ownerLabel: string;
+  /** What the owner is when not a user, e.g. "Service account"; '' otherwise. */
+  ownerKind: string;
   createdMs: number | null;
   expiresMs: number | null;
   lastUsedMs: number | null;
@@ -51,6 +53,14 @@ export function ownerLabel(record: KeyRecord): string {
   return o.name?.trim() || o.id;
 }
 
+/** The owner's kind as the filter names it, when it is worth saying (not a user, nor a kind the
+ *  vendor's own owner name already says). */
+export function ownerKindLabel(record: KeyRecord): string {
+  const kind = record.owner?.kind;
+  if (!kind || kind === 'user' || kind === 'other') return '';
+  return OWNER_KIND_FILTERS.find((k) => k.kind === kind)?.label ?? '';
+}
+
 /** Status badges: the vendor's status, plus `locked`, plus `expired` once the expiry passed. */
 export function badgesOf(record: KeyRecord, now: number): Badge[] {
   const out: Badge[] = [];
@@ -65,6 +75,7 @@ export function badgesOf(record: KeyRecord, now: number): Badge[] {
 export function toRow(record: KeyRecord, account: Account | undefined, vendorName: string, now: number): KeyRow {
   const name = displayName(record);
   const owner = ownerLabel(record);
+  const ownerKind = ownerKindLabel(record);
   return {
     uid: rowUid(record.account, record.id),
     record,
@@ -75,11 +86,12 @@ export function toRow(record: KeyRecord, account: Account | undefined, vendorNam
     vendorName,
     name,
     ownerLabel: owner,
+    ownerKind,
     createdMs: toMs(record.created_at),
     expiresMs: toMs(record.expires_at),
     lastUsedMs: toMs(record.last_used_at),
     badges: badgesOf(record, now),
-    haystack: [name, record.id, owner, record.owner?.id ?? '', record.description ?? '']
+    haystack: [name, record.id, owner, ownerKind, record.owner?.id ?? '', record.description ?? '']
       .join('\n')
       .toLowerCase(),
   };

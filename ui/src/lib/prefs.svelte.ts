@@ -15,6 +15,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   start_at_login: false,
   sandbox: true,
   theme: 'system',
+  include_archived: false,
 };
 
 /** The ranges core accepts (settings.rs). */

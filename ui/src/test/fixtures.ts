@@ -130,6 +130,12 @@ export const CAPS: Record<VendorId, Capabilities> = {
     key_noun: 'API key',
     id_label: 'Key ID',
     name: { required: true, max_len: 256 },
+    owner: {
+      label: 'Owner',
+      kinds: ['user', 'service_account'],
+      required: false,
+      help: 'A service user of the account (its id or name). Leave empty for the user whose API key the account uses.',
+    },
     scopes: [
       { id: 'build', description: 'Builds' },
       { id: 'pipeline', description: 'Pipelines' },

@@ -724,3 +724,168 @@ fn single_key_commands_print_one_row_without_json() {
     assert!(rows[1].contains(id) && rows[1].contains("locked"), "{text}");
     assert!(Path::new(&sb.manifest_path).exists());
 }
+
+#[test]
+fn codefresh_service_users_keys_are_listed_created_and_deleted() {
+    let sb = Sandbox::start();
+    // Listed beside the user's own keys, the owner column naming the service user and its kind.
+    let plain = sb.run(&["keys", "list", "--account", "sandbox-codefresh"]);
+    let text = plain.ok().stdout();
+    let owners: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').nth(5))
+        .collect();
+    assert_eq!(
+        owners
+            .iter()
+            .filter(|o| **o == "release-bot (service account)")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(owners.contains(&"ci-bot (service account)"), "{text}");
+    let theirs = sb.json(&[
+        "keys",
+        "list",
+        "--account",
+        "sandbox-codefresh",
+        "--owner-kind",
+        "service-user",
+    ]);
+    let theirs = theirs["keys"].as_array().unwrap();
+    assert_eq!(theirs.len(), 3, "{theirs:?}");
+    assert!(theirs
+        .iter()
+        .all(|k| k["owner"]["kind"] == "service_account" && str_of(k, "id").contains('/')));
+
+    // Made for a service user named as the owner list shows it; its token signs in.
+    let out = sb.path("bot.cfconfig");
+    let created = sb.json(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-codefresh",
+        "--name",
+        "bot-deploy",
+        "--scope",
+        "pipeline",
+        "--owner-kind",
+        "service-user",
+        "--owner",
+        "release-bot",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(created["key"]["owner"]["name"], "release-bot");
+    assert_eq!(created["key"]["owner"]["kind"], "service_account");
+    let id = str_of(&created["key"], "id").to_string();
+    let (su, kid) = id.split_once('/').unwrap();
+    assert_eq!(created["key"]["owner"]["id"], su);
+    let cfconfig = std::fs::read_to_string(&out).unwrap();
+    let token = cfconfig
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))
+        .expect("token line")
+        .trim_matches('"')
+        .to_string();
+    assert!(token.starts_with(&format!("{kid}.")), "{cfconfig}");
+    assert_secret_works(&sb, "codefresh", &token);
+
+    // An unknown service user is a clear error.
+    let run = sb.run(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-codefresh",
+        "--name",
+        "x",
+        "--scope",
+        "view",
+        "--owner-kind",
+        "service-user",
+        "--owner",
+        "nobody",
+    ]);
+    assert_ne!(run.code(), 0);
+    assert!(
+        run.stderr().contains("no service user `nobody`"),
+        "{}",
+        run.stderr()
+    );
+
+    sb.run(&[
+        "keys",
+        "delete",
+        "--account",
+        "sandbox-codefresh",
+        &id,
+        "-y",
+    ])
+    .ok();
+    assert!(!sb.key_ids("sandbox-codefresh").contains(&id));
+}
+
+/// Scaleway keys by bearer type (`--owner-kind user|application`) and expired (`--status
+/// expired`, as soon as the expiry passed).
+#[test]
+fn scaleway_keys_filter_by_bearer_type_and_expiry() {
+    let sb = Sandbox::start();
+    let ids = |args: &[&str]| -> Vec<(String, String)> {
+        let mut all = vec!["keys", "list", "--account", "sandbox-scaleway"];
+        all.extend_from_slice(args);
+        sb.json(&all)["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                (
+                    str_of(k, "id").to_string(),
+                    k["owner"]["kind"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let every = ids(&[]);
+    let apps = ids(&["--owner-kind", "application"]);
+    let users = ids(&["--owner-kind", "user"]);
+    assert!(!apps.is_empty() && apps.iter().all(|(_, k)| k == "application"));
+    assert!(!users.is_empty() && users.iter().all(|(_, k)| k == "user"));
+    assert_eq!(apps.len() + users.len(), every.len());
+
+    // A key that expires in a few seconds is listed as expired once they passed.
+    let at = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let soon = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let created = sb.json(&[
+        "keys",
+        "create",
+        "--account",
+        "sandbox-scaleway",
+        "--owner",
+        &sb.field("scaleway", "user_id"),
+        "--description",
+        "short-lived",
+        "--expires-at",
+        &soon,
+        "--out",
+        sb.path("short.yaml").to_str().unwrap(),
+    ]);
+    let id = str_of(&created["key"], "id").to_string();
+    let still_active = ids(&["--status", "active"]);
+    // Listed before its expiry (unless this machine was slower than that): active.
+    if chrono::Utc::now() < at {
+        assert!(
+            still_active.iter().any(|(k, _)| *k == id),
+            "{still_active:?}"
+        );
+    }
+    let wait = at - chrono::Utc::now() + chrono::Duration::milliseconds(1100);
+    if let Ok(wait) = wait.to_std() {
+        std::thread::sleep(wait);
+    }
+    let expired = ids(&["--status", "expired"]);
+    assert!(expired.iter().any(|(k, _)| *k == id), "{expired:?}");
+    let expired_users = ids(&["--status", "expired", "--owner-kind", "user"]);
+    assert_eq!(expired_users, expired);
+    assert!(ids(&["--status", "expired", "--owner-kind", "application"]).is_empty());
+}

@@ -1109,3 +1109,78 @@ async fn more_files_holding_the_old_key_are_updated_once_the_rotation_is_done() 
         .await;
     assert!(stopped.also_updated.is_empty());
 }
+
+/// A Codefresh service user's key is replaced by a key of the same service user, made and
+/// retired under it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_codefresh_service_users_key_rotates_under_its_service_user() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let reveal = RevealStore::new();
+    let vendor = VendorId::Codefresh;
+    let spec = NewKey {
+        name: Some("bot-deploy".into()),
+        scopes: vec!["pipeline".into()],
+        owner: Some(keyrack_core::OwnerRef {
+            kind: keyrack_core::OwnerKind::ServiceAccount,
+            id: "release-bot".into(),
+        }),
+        ..NewKey::default()
+    };
+    let created = registry.create_key(&account(vendor), &spec).await.unwrap();
+    let old = created.record.clone();
+    let su = old.owner.clone().unwrap();
+    assert_eq!(su.kind, keyrack_core::OwnerKind::ServiceAccount);
+    // The .cfconfig context holding the old token is found by the token's key id, which is
+    // only the second half of the Keyrack id here.
+    let cfconfig = world.dir.path().join(".cfconfig");
+    let other =
+        "  other:\n    type: APIKey\n    name: other\n    url: https://g.codefresh.io\n    \
+                 token: 5f0000000000000000000000.abcdef\n";
+    std::fs::write(
+        &cfconfig,
+        format!(
+            "contexts:\n  bot:\n    type: APIKey\n    name: bot\n    url: https://g.codefresh.io\n    \
+             token: {}\n{other}current-context: bot\n",
+            created.secret.expose()
+        ),
+    )
+    .unwrap();
+    let report = rotate(
+        &registry,
+        &reveal,
+        vendor,
+        &old,
+        RotateOptions {
+            delivery: Some(Delivery::UpdateFile {
+                path: cfconfig.clone(),
+            }),
+            ..RotateOptions::default()
+        },
+    )
+    .await;
+    assert!(report.done(), "{}", report.summary);
+    let updated = std::fs::read_to_string(&cfconfig).unwrap();
+    assert!(
+        !updated.contains(created.secret.expose().as_str()),
+        "{updated}"
+    );
+    assert!(
+        updated.contains(other),
+        "other contexts untouched: {updated}"
+    );
+    let new_id = report.new_key_id.clone().unwrap();
+    assert!(new_id.starts_with(&format!("{}/", su.id)), "{new_id}");
+    assert_eq!(status_of(&registry, vendor, &old.id).await, None);
+    let new = report.new_key.as_ref().unwrap();
+    assert_eq!(new.owner.as_ref(), Some(&su));
+    assert_eq!(new.scopes, ["pipeline"]);
+    // The new token signs in as the service user.
+    let secret = secret_of(&reveal, &report);
+    assert!(
+        updated.contains(&format!("token: {}", secret.trim())),
+        "{updated}"
+    );
+    let client = registry.vendor(&account(vendor)).await.unwrap();
+    client.verify_key(new, &secret.into()).await.unwrap();
+}

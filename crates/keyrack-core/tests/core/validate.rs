@@ -259,16 +259,19 @@ fn owners_must_be_of_an_allowed_kind_and_present_when_required() {
         ..ibm_key("x")
     };
     assert_eq!(field(new_key(&ibm::capabilities(), &app, now())), "owner");
-    // Codefresh keys belong to the caller: no owner at all.
-    let owned = NewKey {
+    // Codefresh keys belong to the caller or a service user, never to an application.
+    let owned = |kind| NewKey {
         owner: Some(OwnerRef {
-            kind: OwnerKind::User,
+            kind,
             id: "u".into(),
         }),
         ..cf_key(&["view"])
     };
+    let caps = codefresh::capabilities();
+    new_key(&caps, &owned(OwnerKind::ServiceAccount), now()).unwrap();
+    new_key(&caps, &owned(OwnerKind::User), now()).unwrap();
     assert_eq!(
-        field(new_key(&codefresh::capabilities(), &owned, now())),
+        field(new_key(&caps, &owned(OwnerKind::Application), now())),
         "owner"
     );
 }

@@ -184,6 +184,10 @@ async fn unknown_malformed_or_bearer_prefixed_tokens_get_401_json() {
         (Method::GET, "/user"),
         (Method::GET, "/execution-contexts/current"),
         (Method::GET, "/service-users"),
+        (
+            Method::GET,
+            "/auth/key/service-user/000000000000000000000000",
+        ),
     ];
     for (method, path) in endpoints {
         for auth in auths {
@@ -526,8 +530,34 @@ async fn service_user_keys() {
     let r = cf.admin(Method::GET, "/service-users", None).await;
     assert_eq!(r.status, 200);
     let seeded = r.json();
-    assert_eq!(seeded.as_array().unwrap().len(), 1);
-    assert_eq!(seeded[0]["userName"], "ci-bot");
+    let names: Vec<&str> = seeded
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["userName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ci-bot", "release-bot"]);
+    assert_eq!(seeded[1]["roles"], json!(["Admin"]));
+    // Each seeded service user's keys, listed on the service user's path.
+    let release = seeded[1]["_id"].as_str().unwrap();
+    let r = cf
+        .admin(
+            Method::GET,
+            &format!("/auth/key/service-user/{release}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mut listed: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ["release-audit", "release-publish"]);
+    assert_eq!(r.json()[0]["subject"]["ref"], release);
 
     let r = cf
         .admin(
@@ -568,6 +598,36 @@ async fn service_user_keys() {
     let su_token = r.text;
     let kid = key_id(&su_token).to_string();
     let r = cf
+        .admin(
+            Method::GET,
+            &format!("/auth/key/service-user/{su_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let listed = r.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["_id"], kid);
+    assert_eq!(listed[0]["scopes"], json!(["pipeline"]));
+    assert_eq!(listed[0]["tokenPrefix"], &su_token[..8]);
+    // The same validation as the caller's own keys: scopes must be an array of names.
+    for body in [
+        json!({"name": "n"}),
+        json!({"name": "n", "scopes": "pipeline"}),
+        json!({"name": "n", "scopes": [""]}),
+        json!({"scopes": ["view"]}),
+    ] {
+        let r = cf
+            .admin(
+                Method::POST,
+                &format!("/auth/key/service-user/{su_id}"),
+                Some(body.clone()),
+            )
+            .await;
+        let err = assert_error(&r, 400);
+        assert_eq!(err["name"], "BAD_REQUEST_ERROR", "{body}");
+    }
+    let r = cf
         .call(Method::GET, "/user", Auth::Key(&su_token), None)
         .await;
     assert_eq!(r.status, 200);
@@ -604,6 +664,7 @@ async fn service_user_keys() {
 
     // A non-admin service user may not manage service users or their keys.
     for (method, path, body) in [
+        (Method::GET, format!("/auth/key/service-user/{su_id}"), None),
         (
             Method::POST,
             "/service-users".to_string(),
@@ -624,6 +685,17 @@ async fn service_user_keys() {
 
     // Unknown service user or key: 404.
     let nobody = "000000000000000000000000";
+    let err = assert_error(
+        &cf.admin(
+            Method::GET,
+            &format!("/auth/key/service-user/{nobody}"),
+            None,
+        )
+        .await,
+        404,
+    );
+    assert_eq!(err["message"], "Service user not found");
+    assert_eq!(err["code"], "2000");
     let r = cf
         .admin(
             Method::POST,

@@ -16,6 +16,7 @@ vi.mock('@tauri-apps/plugin-clipboard-manager', () => ({ writeText: vi.fn(async 
 
 import App from '../../App.svelte';
 import { DAY } from '../../lib/hygiene';
+import { RELIST_DELAY_MS } from '../../lib/eventRoutes';
 import { ui } from '../../lib/ui.svelte';
 import { view } from '../../lib/view.svelte';
 import { resetStores, settle } from '../../test/app';
@@ -303,6 +304,28 @@ describe('Settings', () => {
     expect(b.prefs.start_at_login).toBe(true);
     // New thresholds: what needs attention is asked again.
     expect(b.called('attention_list').length).toBeGreaterThan(2);
+  });
+
+  it('shows archived projects on request: saved, and every account listed again', async () => {
+    const b = await start();
+    const listed = b.called('keys_list').length;
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    const toggle = document.getElementById('pref-include-archived') as HTMLInputElement;
+    expect(toggle.checked).toBe(false);
+    expect(toggle.closest('label')?.textContent).toContain('Show archived projects');
+    await fireEvent.click(toggle);
+    await settle();
+    expect(b.prefs.include_archived).toBe(true);
+    expect(b.called('keys_list')).toHaveLength(listed + 1);
+    // The backend's own keys-changed for it is not a second listing.
+    b.emit('keys-changed', null);
+    await new Promise((r) => setTimeout(r, RELIST_DELAY_MS + 100));
+    await settle();
+    expect(b.called('keys_list')).toHaveLength(listed + 1);
+    await fireEvent.click(toggle);
+    await settle();
+    expect(b.prefs.include_archived).toBe(false);
+    expect(b.called('keys_list')).toHaveLength(listed + 2);
   });
 
   it('gives one account thresholds of its own, and forgets them when blanked', async () => {

@@ -47,4 +47,8 @@ start_at_login: boolean,
 /**
  * Start the built-in emulator with one sandbox account per vendor.
  */
-sandbox: boolean, theme: Theme, };
+sandbox: boolean, theme: Theme, 
+/**
+ * List the keys of archived projects too (OpenAI), which vendors hide by default.
+ */
+include_archived: boolean, };

@@ -1,5 +1,6 @@
-//! `CodefreshClient`: the API keys ("tokens") of the user whose key the account holds, under
-//! `…/api/auth/…`, authenticated by the raw key in `Authorization` (no `Bearer`).
+//! `CodefreshClient`: the API keys ("tokens") of the user whose key the account holds and of the
+//! account's service users (`service_users.rs`), under `…/api/auth/…`, authenticated by the raw
+//! key in `Authorization` (no `Bearer`).
 
 use async_trait::async_trait;
 use chrono::Utc;
@@ -7,13 +8,15 @@ use reqwest::header::HeaderValue;
 use reqwest::{Method, Response};
 
 use super::errors::{self, Op};
+use super::keyref::KeyRef;
+use super::service_users::{Target, SERVICE_USERS_HIDDEN};
 use super::wire::{self, Key, KeyBody};
 use super::{CodefreshExtra, DEFAULT_URL};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, Retry};
 use crate::model::{
-    Account, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyStatus, KeyUpdate,
-    NewKey, Owner, OwnerKind,
+    Account, CreateOptions, CreatedKey, Credential, DeleteOutcome, Identity, KeyRecord, KeyStatus,
+    KeyUpdate, NewKey, Owner, OwnerKind,
 };
 use crate::secret::Sensitive;
 use crate::validate;
@@ -23,7 +26,7 @@ use crate::vendors::common::{self, Api, ErrorResponse};
 use crate::vendors::Client;
 use crate::vendors::{VendorExtra, VendorId};
 
-const V: VendorId = VendorId::Codefresh;
+pub(super) const V: VendorId = VendorId::Codefresh;
 const TOKEN: Wording<'static> = Wording {
     secret_noun: "token",
     made: None,
@@ -32,8 +35,10 @@ const TOKEN: Wording<'static> = Wording {
 pub struct CodefreshClient {
     account: String,
     /// Its base ends in `/api`.
-    api: Api,
+    pub(super) api: Api,
     account_id: Option<String>,
+    /// What the last listing had to say (that service users' keys were left out, and why).
+    notices: std::sync::Mutex<Vec<String>>,
 }
 
 impl Client for CodefreshClient {
@@ -60,40 +65,29 @@ impl Client for CodefreshClient {
             // Codefresh takes the key itself, without `Bearer`.
             api: Api::new(V, base, http, "authorization", credential.secret)?,
             account_id: common::non_empty(account.settings.account_id.as_deref()),
+            notices: std::sync::Mutex::new(Vec::new()),
         })
     }
 }
 
 impl CodefreshClient {
-    async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
+    pub(super) async fn error(&self, op: Op, id: Option<&str>, response: Response) -> Error {
         errors::from_response(op, id, &ErrorResponse::read(V, response).await)
     }
 
-    async fn fetch(&self, id: &str) -> Result<Key> {
-        check_id(id)?;
-        let url = self.api.url(&["auth", "key", id]);
-        let response = self
-            .api
-            .send(Retry::Idempotent, || self.api.request(Method::GET, &url))
-            .await?;
-        if !response.status().is_success() {
-            return Err(self.error(Op::Read, Some(id), response).await);
-        }
-        http::read_json(V, response, false).await
+    async fn fetch(&self, key: &KeyRef) -> Result<Key> {
+        self.get_json(&key.path(), Some(&key.record_id())).await
     }
 
-    fn record(&self, key: Key) -> KeyRecord {
+    /// A key as a record; `owner` is the service user a service user's key belongs to (its
+    /// subject names the service user as a plain `user`).
+    pub(super) fn record(&self, key: Key, key_ref: &KeyRef, owner: Option<Owner>) -> KeyRecord {
         let (subject_type, subject_ref) = match key.subject {
             Some(s) => (s.kind, s.reference),
             None => (None, None),
         };
-        KeyRecord {
-            vendor: V,
-            account: self.account.clone(),
-            id: key.id,
-            name: key.name,
-            description: None,
-            owner: subject_ref.clone().map(|id| Owner {
+        let owner = owner.or_else(|| {
+            subject_ref.clone().map(|id| Owner {
                 kind: match subject_type.as_deref() {
                     Some("user") | None => OwnerKind::User,
                     Some("service-user" | "service-account") => OwnerKind::ServiceAccount,
@@ -101,7 +95,15 @@ impl CodefreshClient {
                 },
                 id,
                 name: subject_type.clone().filter(|t| t != "user"),
-            }),
+            })
+        });
+        KeyRecord {
+            vendor: V,
+            account: self.account.clone(),
+            id: key_ref.record_id(),
+            name: key.name,
+            description: None,
+            owner,
             created_at: wire::parse_time(key.created.as_deref()),
             expires_at: None,
             last_used_at: None,
@@ -141,14 +143,20 @@ impl CodefreshClient {
     }
 
     /// What the create asked for, when the key cannot be read back.
-    fn assumed_record(&self, id: String, name: &str, scopes: &[String]) -> KeyRecord {
+    fn assumed_record(
+        &self,
+        key: &KeyRef,
+        target: &Target,
+        name: &str,
+        scopes: &[String],
+    ) -> KeyRecord {
         KeyRecord {
             vendor: V,
             account: self.account.clone(),
-            id,
+            id: key.record_id(),
             name: Some(name.to_string()),
             description: None,
-            owner: None,
+            owner: target.owner(),
             created_at: Some(Utc::now()),
             expires_at: None,
             last_used_at: None,
@@ -167,11 +175,72 @@ impl CodefreshClient {
     }
 
     /// After a create whose answer was lost: find the key with the requested name that appeared
-    /// since `before`.
-    async fn recover(&self, cause: Error, before: &Before, name: &str) -> Error {
-        let after = self.list().await;
+    /// since `before` among the keys of the owner it was for.
+    async fn recover(&self, cause: Error, target: &Target, before: &Before, name: &str) -> Error {
+        let after = self.keys_of(target).await;
         let is_ours = |k: &KeyRecord| k.name.as_deref() == Some(name);
         lost_create::outcome(cause, after, before, is_ours, &TOKEN)
+    }
+
+    /// `GET /auth/keys`: the user's own keys, one bare array, no paging.
+    pub(super) async fn own_keys(&self) -> Result<Vec<KeyRecord>> {
+        let keys: Vec<Key> = self.get_json(&["auth", "keys"], None).await?;
+        Ok(keys
+            .into_iter()
+            .map(|k| {
+                let key_ref = KeyRef::Own(k.id.clone());
+                self.record(k, &key_ref, None)
+            })
+            .collect())
+    }
+
+    fn set_notices(&self, notices: Vec<String>) {
+        if let Ok(mut held) = self.notices.lock() {
+            *held = notices;
+        }
+    }
+
+    /// The key an id names. A bare id Codefresh does not know as the user's own may be a
+    /// service user's key typed without its owner; `missing` is the error when it is neither.
+    async fn resolve(&self, key: KeyRef, missing: Error) -> Result<KeyRef> {
+        match (&key, &missing) {
+            (KeyRef::Own(id), Error::NotFound { .. }) => {
+                self.find_service_user_key(id).await.ok_or(missing)
+            }
+            _ => Err(missing),
+        }
+    }
+
+    /// `f` on the key `id` names, once more on its service user's path when a bare id was not
+    /// the user's own.
+    async fn on_key<T, F, Fut>(&self, id: &str, f: F) -> Result<T>
+    where
+        F: Fn(KeyRef) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let key = KeyRef::parse(id)?;
+        match f(key.clone()).await {
+            Err(e @ Error::NotFound { .. }) => f(self.resolve(key, e).await?).await,
+            done => done,
+        }
+    }
+
+    async fn get_key(&self, key: KeyRef) -> Result<KeyRecord> {
+        let raw = self.fetch(&key).await?;
+        let owner = match &key {
+            KeyRef::Own(_) => None,
+            KeyRef::ServiceUser { service_user, .. } => Some(
+                self.service_user(service_user)
+                    .await
+                    .map(|su| super::service_users::service_user_owner(&su))
+                    .unwrap_or(Owner {
+                        kind: OwnerKind::ServiceAccount,
+                        id: service_user.clone(),
+                        name: None,
+                    }),
+            ),
+        };
+        Ok(self.record(raw, &key, owner))
     }
 }
 
@@ -211,28 +280,66 @@ impl Vendor for CodefreshClient {
                 ));
             }
         }
-        if let Err(e @ Error::Forbidden { .. }) = self.list().await {
-            warnings.push(format!("the API key cannot list API keys: {e}"));
+        match self.list().await {
+            Err(e @ Error::Forbidden { .. }) => {
+                warnings.push(format!("the API key cannot list API keys: {e}"))
+            }
+            // e.g. that service users' keys stay hidden from a key that is not an admin's.
+            Ok(_) => warnings.extend(self.notices()),
+            Err(_) => {}
         }
         Ok(Identity { display, warnings })
     }
 
-    /// `GET /auth/keys`: one bare array, no paging.
+    /// The user's own keys (`GET /auth/keys`), then every service user's; a key that may not
+    /// manage service users' keys lists its own and says so.
     async fn list(&self) -> Result<Vec<KeyRecord>> {
-        let url = self.api.url(&["auth", "keys"]);
-        let response = self
-            .api
-            .send(Retry::Idempotent, || self.api.request(Method::GET, &url))
-            .await?;
-        if !response.status().is_success() {
-            return Err(self.error(Op::Read, None, response).await);
+        let mut records = self.own_keys().await?;
+        match self.all_service_user_keys().await {
+            Ok(more) => {
+                records.extend(more);
+                self.set_notices(Vec::new());
+            }
+            Err(Error::Forbidden { .. }) => {
+                tracing::info!(account = %self.account, "codefresh: {SERVICE_USERS_HIDDEN}");
+                self.set_notices(vec![SERVICE_USERS_HIDDEN.to_string()]);
+            }
+            Err(e) => return Err(e),
         }
-        let keys: Vec<Key> = http::read_json(V, response, false).await?;
-        Ok(keys.into_iter().map(|k| self.record(k)).collect())
+        Ok(records)
+    }
+
+    fn notices(&self) -> Vec<String> {
+        self.notices.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
     async fn get(&self, id: &str) -> Result<KeyRecord> {
-        Ok(self.record(self.fetch(id).await?))
+        self.on_key(id, |key| self.get_key(key)).await
+    }
+
+    /// The account's own user, then its service users (when the key may list them).
+    async fn create_options(&self) -> Result<CreateOptions> {
+        let me = self.current_user().await?;
+        let mut owners = Vec::new();
+        if let Some(id) = me.id.clone() {
+            owners.push(Owner {
+                kind: OwnerKind::User,
+                id,
+                name: Some(match &me.user_name {
+                    Some(name) => format!("{name} (this API key's user)"),
+                    None => "this API key's user".to_string(),
+                }),
+            });
+        }
+        match self.service_users().await {
+            Ok(users) => owners.extend(users.iter().map(super::service_users::service_user_owner)),
+            Err(Error::Forbidden { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(CreateOptions {
+            owners,
+            projects: Vec::new(),
+        })
     }
 
     async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {
@@ -241,27 +348,33 @@ impl Vendor for CodefreshClient {
             return Err(Error::validation("scopes", "choose at least one scope"));
         }
         let name = spec.name.as_deref().unwrap_or_default().trim();
+        let target = self.target_of(spec).await?;
         let body = KeyBody {
             name: Some(name),
             scopes: Some(&spec.scopes),
         };
         // What existed before, so that a lost answer can be told apart from an older namesake.
-        let before = Before::new(self.list().await?.into_iter().map(|k| k.id));
+        let before = Before::new(self.keys_of(&target).await?.into_iter().map(|k| k.id));
 
-        let url = self.api.url(&["auth", "key"]);
+        let url = match &target {
+            Target::Own => self.api.url(&["auth", "key"]),
+            Target::ServiceUser(su) => self.api.url(&["auth", "key", "service-user", &su.id]),
+        };
         let sent = self
             .api
             .send(Retry::Never, || {
-                self.api
-                    .request(Method::POST, &url)
-                    .query(&[("subjectType", "user")])
-                    .json(&body)
+                let request = self.api.request(Method::POST, &url);
+                match target {
+                    Target::Own => request.query(&[("subjectType", "user")]),
+                    Target::ServiceUser(_) => request,
+                }
+                .json(&body)
             })
             .await;
         let response = match sent {
             Ok(r) => r,
             Err(e) if lost_create::may_have_created(&e) => {
-                return Err(self.recover(e, &before, name).await)
+                return Err(self.recover(e, &target, &before, name).await)
             }
             Err(e) => return Err(e),
         };
@@ -278,16 +391,25 @@ impl Vendor for CodefreshClient {
         };
         let (id, secret) = match parsed {
             Ok(p) => p,
-            Err(e) => return Err(self.recover(e, &before, name).await),
+            Err(e) => return Err(self.recover(e, &target, &before, name).await),
+        };
+        let key = match &target {
+            Target::Own => KeyRef::Own(id),
+            Target::ServiceUser(su) => KeyRef::ServiceUser {
+                service_user: su.id.clone(),
+                id,
+            },
         };
         // The token is in hand: a failing read-back must not lose it.
-        let record = match self.fetch(&id).await {
-            Ok(key) => self.record(key),
+        let record = match self.fetch(&key).await {
+            Ok(raw) => self.record(raw, &key, target.owner()),
             // No key with that id: the id half of the answer was damaged.
-            Err(e @ Error::NotFound { .. }) => return Err(self.recover(e, &before, name).await),
+            Err(e @ Error::NotFound { .. }) => {
+                return Err(self.recover(e, &target, &before, name).await)
+            }
             Err(e) => {
                 tracing::warn!(vendor = %V, error = %e, "could not read back a created key");
-                self.assumed_record(id, name, &spec.scopes)
+                self.assumed_record(&key, &target, name, &spec.scopes)
             }
         };
         // A truncated token still looks like one: make sure it authenticates before handing it
@@ -304,7 +426,7 @@ impl Vendor for CodefreshClient {
 
     async fn update(&self, id: &str, changes: &KeyUpdate) -> Result<KeyRecord> {
         validate::key_update(&super::capabilities(), changes)?;
-        check_id(id)?;
+        KeyRef::parse(id)?;
         if changes.scopes.as_ref().is_some_and(Vec::is_empty) {
             return Err(Error::validation("scopes", "keep at least one scope"));
         }
@@ -315,46 +437,38 @@ impl Vendor for CodefreshClient {
             name: changes.name.as_deref().map(str::trim),
             scopes: changes.scopes.as_deref(),
         };
-        let url = self.api.url(&["auth", "key", id]);
-        // Scopes are replaced, not merged, so sending the same change twice is harmless.
-        let response = self
-            .api
-            .send(Retry::Idempotent, || {
-                self.api.request(Method::PATCH, &url).json(&body)
-            })
-            .await?;
-        if !response.status().is_success() {
-            return Err(self.error(Op::Write, Some(id), response).await);
-        }
-        // Clients do not rely on PATCH's answer; read the key back.
-        self.get(id).await
+        self.on_key(id, |key| async {
+            let url = self.api.url(&key.path());
+            let record_id = key.record_id();
+            // Scopes are replaced, not merged, so sending the same change twice is harmless.
+            let patch = || self.api.request(Method::PATCH, &url).json(&body);
+            let refused = |r: &ErrorResponse| errors::from_response(Op::Write, Some(&record_id), r);
+            self.api
+                .expect_success(Retry::Idempotent, patch, refused)
+                .await?;
+            // Clients do not rely on PATCH's answer; read the key back.
+            self.get_key(key).await
+        })
+        .await
     }
 
     async fn delete(&self, id: &str) -> Result<DeleteOutcome> {
-        check_id(id)?;
-        let url = self.api.url(&["auth", "key", id]);
-        let delete = || self.api.request(Method::DELETE, &url);
-        let refused = |r: &ErrorResponse| errors::from_response(Op::Write, Some(id), r);
-        self.api
-            .expect_success(Retry::Idempotent, delete, refused)
-            .await?;
-        Ok(DeleteOutcome::default())
+        self.on_key(id, |key| async move {
+            let url = self.api.url(&key.path());
+            let record_id = key.record_id();
+            let delete = || self.api.request(Method::DELETE, &url);
+            let refused = |r: &ErrorResponse| errors::from_response(Op::Write, Some(&record_id), r);
+            self.api
+                .expect_success(Retry::Idempotent, delete, refused)
+                .await?;
+            Ok(DeleteOutcome::default())
+        })
+        .await
     }
 
     fn capabilities(&self) -> Capabilities {
         super::capabilities()
     }
-}
-
-/// Key ids go into the path; refuse what cannot be one before anything is sent.
-fn check_id(id: &str) -> Result<()> {
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Error::validation(
-            "id",
-            format!("`{id}` is not a Codefresh key id (the part of the token before the dot)"),
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -396,13 +510,5 @@ mod tests {
                 .as_str(),
             "http://127.0.0.1:8080/api/auth/key/x"
         );
-    }
-
-    #[test]
-    fn ids_must_be_plain() {
-        assert!(check_id("64b7f0c2e4b0a1c2d3e4f5a6").is_ok());
-        for bad in ["", "a/b", "a.b", "a b", "service-user/x"] {
-            assert_eq!(check_id(bad).unwrap_err().code(), crate::Code::Validation);
-        }
     }
 }

@@ -21,6 +21,10 @@ pub fn from_response(op: Op, id: Option<&str>, r: &ErrorResponse) -> Error {
         .message
         .as_deref()
         .is_some_and(|m| m.to_lowercase().contains("limit"));
+    let said_service_user = detail
+        .message
+        .as_deref()
+        .is_some_and(|m| m.to_lowercase().contains("service user"));
     match (r.status.as_u16(), op, id) {
         (401, _, _) => Error::Unauthorized {
             message: "Codefresh rejected the account's API key (revoked or mistyped) — check it \
@@ -35,6 +39,13 @@ pub fn from_response(op: Op, id: Option<&str>, r: &ErrorResponse) -> Error {
         },
         (403, _, _) => Error::Forbidden {
             message: "the account's Codefresh API key lacks the scope or permission for this"
+                .into(),
+            detail: Some(detail),
+        },
+        // Codefresh names what it did not find: a service user's keys are under the service user.
+        (404, _, _) if said_service_user => Error::NotFound {
+            message: "Codefresh has no such service user in this account (it may have been \
+                      deleted)"
                 .into(),
             detail: Some(detail),
         },

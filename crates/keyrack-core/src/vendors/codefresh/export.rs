@@ -62,7 +62,7 @@ fn env(input: &ExportInput<'_>) -> Result<String> {
 /// the new token; other contexts stay as they are.
 pub fn replace(input: &ReplaceInput<'_>) -> Result<Option<Replaced>> {
     let mut lines: Vec<String> = input.text.lines().map(str::to_string).collect();
-    let prefix = format!("{}.", input.old.id);
+    let prefix = format!("{}.", super::token_key_id(&input.old.id));
     let mut changed = Vec::new();
     for at in 0..lines.len() {
         if !yaml_value(&lines[at], "token").is_some_and(|t| t.starts_with(&prefix)) {

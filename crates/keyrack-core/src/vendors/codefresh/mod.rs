@@ -6,14 +6,18 @@ mod discover;
 mod errors;
 mod export;
 mod extra;
+mod keyref;
+mod service_users;
 mod terraform;
 mod wire;
 
 pub use client::CodefreshClient;
 pub use extra::CodefreshExtra;
+pub use keyref::token_key_id;
 
 use super::{connect, Descriptor, FieldSpec, SandboxEntry, VendorId};
-use crate::vendor::{Capabilities, ScopeOption, TextField};
+use crate::model::OwnerKind;
+use crate::vendor::{Capabilities, OwnerField, ScopeOption, TextField};
 use crate::vendor_fields::SECRET;
 
 /// Codefresh SaaS; on-premises installations set their own in the account.
@@ -116,14 +120,23 @@ pub fn capabilities() -> Capabilities {
                 description: description.to_string(),
             })
             .collect(),
+        owner: Some(OwnerField {
+            label: "Owner".into(),
+            kinds: vec![OwnerKind::User, OwnerKind::ServiceAccount],
+            required: false,
+            help: "A service user of the account (its id or name). Leave empty for the user \
+                   whose API key the account uses."
+                .into(),
+        }),
         rename: true,
         update_scopes: true,
         delete: true,
         notes: vec![
             "Codefresh shows a key's token only once, when it is created.".into(),
-            "Keys belong to the user whose API key the account uses, and act in the account \
-             that was active when they were created."
+            "Keys belong to the user whose API key the account uses or to one of the account's \
+             service users, and act in the account that was active when they were created."
                 .into(),
+            "Only account admins can see and manage service users' keys.".into(),
             "Changing a key's scopes replaces them; the token itself stays the same.".into(),
             "Keys without scopes are older keys with full access; they are shown with the \
              scope `any`."

@@ -53,9 +53,42 @@ fn resource(record: &KeyRecord) -> Resource {
     ));
     Resource {
         kind: "codefresh_api_key",
-        import_id: record.id.clone(),
+        import_id: super::token_key_id(&record.id).to_string(),
         arguments,
         notes: Vec::new(),
         ignore_changes: &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::terraform::Value;
+    use crate::model::Owner;
+    use crate::vendors::codefresh::CodefreshExtra;
+    use crate::VendorExtra;
+
+    /// A service user's key: imported by Codefresh's own key id, owned by `service_account_id`.
+    #[test]
+    fn a_service_users_key_names_its_service_account() {
+        let mut record = crate::test_support::key_record(
+            "su1/k1",
+            VendorExtra::Codefresh(CodefreshExtra::default()),
+        );
+        record.owner = Some(Owner {
+            kind: OwnerKind::ServiceAccount,
+            id: "su1".into(),
+            name: Some("ci-bot".into()),
+        });
+        record.scopes = vec!["pipeline".into()];
+        let r = resource(&record);
+        assert_eq!(r.import_id, "k1");
+        let owner = r
+            .arguments
+            .iter()
+            .find(|a| a.name == "service_account_id")
+            .unwrap();
+        assert_eq!(owner.value, Value::Text("su1".into()));
+        assert!(r.arguments.iter().all(|a| a.name != "user_id"));
     }
 }

@@ -35,6 +35,8 @@ pub struct Subject {
 /// `GET /user`: who the key is, and its accounts.
 #[derive(Debug, Deserialize)]
 pub struct User {
+    #[serde(default, rename = "_id")]
+    pub id: Option<String>,
     #[serde(default, rename = "userName")]
     pub user_name: Option<String>,
     #[serde(default)]
@@ -57,6 +59,15 @@ impl UserAccount {
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref().or(self.mongo_id.as_deref())
     }
+}
+
+/// A service account ("service user") of the account, from `/service-users`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceUser {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(default, rename = "userName")]
+    pub user_name: Option<String>,
 }
 
 /// `POST /auth/key` and `PATCH /auth/key/{id}` body; PATCH sends only what changes.

@@ -72,6 +72,25 @@ pub async fn create(
     })
 }
 
+/// `GET /auth/key/service-user/{serviceUserId}`: the service user's keys, a bare array like
+/// `/auth/keys`. No source documents a listing of a service user's keys; this is the REST
+/// sibling of the documented create, with the same admin check and 404s.
+pub async fn list_for_service_user(
+    call: Call,
+    Path(service_user_id): Path<String>,
+) -> Result<Response, CfError> {
+    call.read(|state, caller| {
+        let owner = service_user_owner(state, &caller, &service_user_id)?;
+        let keys: Vec<KeyWire> = state
+            .keys
+            .iter()
+            .filter(|k| k.owner == owner && k.account_id == caller.account_id)
+            .map(KeyWire::new)
+            .collect();
+        Ok(Json(keys).into_response())
+    })
+}
+
 pub async fn create_for_service_user(
     call: Call,
     Path(service_user_id): Path<String>,

@@ -62,7 +62,7 @@ impl Vendor for Codefresh {
             )
             .route(
                 "/api/auth/key/service-user/{service_user_id}",
-                json_405(post(keys::create_for_service_user)),
+                json_405(post(keys::create_for_service_user).get(keys::list_for_service_user)),
             )
             .route(
                 "/api/auth/key/service-user/{service_user_id}/{id}",

@@ -1,5 +1,5 @@
 //! The seeded account: an admin user (whose token is the sandbox credential), a second user, a
-//! second account the admin also belongs to, a service user, and demo keys with varied scopes
+//! second account the admin also belongs to, two service users (one an admin) with keys, and demo keys with varied scopes
 //! and subjects.
 
 use chrono::{DateTime, Duration, Utc};
@@ -114,6 +114,30 @@ pub fn seed(state: &mut State, opts: &SeedOptions) {
         subject("user", &bot_id),
         ago(40),
     );
+
+    let release_id = state.new_object_id(ago(20));
+    state.service_users.push(ServiceUser {
+        id: release_id.clone(),
+        user_name: "release-bot".to_string(),
+        account_id: main.clone(),
+        team_ids: vec!["releases".to_string()],
+        roles: vec!["Admin".to_string()],
+    });
+    let release = Owner::ServiceUser(release_id.clone());
+    for (name, scopes, days) in [
+        ("release-publish", &["pipeline", "project"][..], 15),
+        ("release-audit", &["audit"][..], 3),
+    ] {
+        key(
+            state,
+            &release,
+            &main,
+            name,
+            Some(scopes),
+            subject("user", &release_id),
+            ago(days),
+        );
+    }
 
     for i in 0..opts.extra_keys {
         let created = ago(400) + Duration::minutes(i as i64 + 1);
