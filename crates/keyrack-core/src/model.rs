@@ -201,6 +201,16 @@ pub struct CreateOptions {
     pub projects: Vec<Project>,
 }
 
+impl CreateOptions {
+    /// The choices of a vendor whose keys have an owner but no project.
+    pub fn owners(owners: Vec<Owner>) -> Self {
+        CreateOptions {
+            owners,
+            projects: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Project {
     pub id: String,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::accounts::discover::Env;
 use crate::export::replace::{self, ReplaceInput};
 use crate::export::ExportInput;
 use crate::model::{Account, KeyRecord};
@@ -41,20 +42,18 @@ pub struct UsedIn {
     pub updatable: bool,
 }
 
-/// The files that hold `key`: the vendor's tools' standard files under `home` that name it, then
+/// The files that hold `key`: the vendor's tools' standard files (where `env` says they are)
+/// that name it, then
 /// the files Keyrack remembers writing it to that still exist. Files that cannot be read are
 /// left out (they are someone else's business, and this is a hint, not a check).
 pub fn used_in(
     key: &KeyRecord,
     account: &Account,
-    home: Option<&Path>,
+    env: &Env,
     remembered: &[KeyPlace],
 ) -> Vec<UsedIn> {
     let mut found: Vec<UsedIn> = Vec::new();
-    let tool_files = home
-        .map(|h| (key.vendor.descriptor().tool_files)(h))
-        .unwrap_or_default();
-    for path in tool_files {
+    for path in (key.vendor.descriptor().tool_files)(env) {
         if let Some(what) = holds(&path, key, account) {
             found.push(UsedIn {
                 path,

@@ -158,8 +158,8 @@ async fn used_in(state: &AppState, account_id: &str, key_id: &str) -> Result<Vec
     let account = state.registry().account(account_id)?;
     let record = key(state, account_id, key_id).await?;
     let remembered = state.registry().key_places(account_id, key_id);
-    let home = dirs::home_dir();
-    let found = places::used_in(&record, &account, home.as_deref(), &remembered);
+    let env = state.discovery_env();
+    let found = places::used_in(&record, &account, &env, &remembered);
     Ok(found
         .into_iter()
         .map(|u| UsedInFile {

@@ -37,9 +37,10 @@ pub struct Descriptor {
     /// How a file of its own that holds an old key's secret is updated in place for a new key
     /// (rotation's `--update-file`); a `.env` is handled for every vendor.
     pub replace: crate::export::replace::Replacer,
-    /// The standard files of the vendor's own tools under a home directory that may hold a key
-    /// (`~/.oci/config`), which "Used in" reads with `replace` to find the key.
-    pub tool_files: fn(&std::path::Path) -> Vec<std::path::PathBuf>,
+    /// The standard files of the vendor's own tools that may hold a key (`~/.oci/config`, or
+    /// where `$OCI_CONFIG_FILE` points), which "Used in" reads with `replace` to find the key.
+    /// The same paths its `discover` reads accounts from.
+    pub tool_files: fn(&Env) -> Vec<PathBuf>,
     /// Its Terraform provider: how its keys are imported and written as resources.
     pub terraform: TerraformSpec,
     /// The config file of its own tools that a new key can join as a named profile, if any.
@@ -53,7 +54,7 @@ pub struct Descriptor {
 }
 
 /// `tool_files` of a vendor whose tools keep no key in a file of their own.
-pub fn no_tool_files(_: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub fn no_tool_files(_: &Env) -> Vec<PathBuf> {
     Vec::new()
 }
 

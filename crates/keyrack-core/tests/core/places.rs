@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::Utc;
+use keyrack_core::accounts::discover::Env;
 use keyrack_core::accounts::{Options, Registry};
 use keyrack_core::model::{Account, KeyRecord};
 use keyrack_core::places::{used_in, KeyPlace, UsedIn};
@@ -14,6 +15,11 @@ use keyrack_core::test_support::key_record;
 use keyrack_core::vault::MemoryStore;
 use keyrack_core::vendors::VendorExtra;
 use keyrack_core::VendorId;
+
+/// Only a home directory: no `OCI_CONFIG_FILE` and the like from the test's own environment.
+fn home_env(home: &Path) -> Env {
+    Env::new(Some(home.to_path_buf()), [])
+}
 
 fn account(vendor: VendorId) -> Account {
     Account {
@@ -64,7 +70,7 @@ fn oci_config_profiles_are_found_by_fingerprint() {
         VendorExtra::Oci(Default::default()),
     );
     assert_eq!(
-        used_in(&key, &oci, Some(home.path()), &[]),
+        used_in(&key, &oci, &home_env(home.path()), &[]),
         vec![UsedIn {
             path: config.clone(),
             what: "profile CI".into(),
@@ -76,9 +82,20 @@ fn oci_config_profiles_are_found_by_fingerprint() {
         "00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00",
         VendorExtra::Oci(Default::default()),
     );
-    assert!(used_in(&elsewhere, &oci, Some(home.path()), &[]).is_empty());
+    assert!(used_in(&elsewhere, &oci, &home_env(home.path()), &[]).is_empty());
+    // Where the OCI tools are told to look (`OCI_CONFIG_FILE`), not ~/.oci/config.
+    let moved = home.path().join("work-oci-config");
+    std::fs::rename(&config, &moved).unwrap();
+    assert!(used_in(&key, &oci, &home_env(home.path()), &[]).is_empty());
+    let told = Env::new(
+        Some(home.path().to_path_buf()),
+        [("OCI_CONFIG_FILE".to_string(), moved.display().to_string())],
+    );
+    let found = used_in(&key, &oci, &told, &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].path, moved);
     // No home known: only the remembered files are looked at.
-    assert!(used_in(&key, &oci, None, &[]).is_empty());
+    assert!(used_in(&key, &oci, &Env::default(), &[]).is_empty());
 }
 
 #[test]
@@ -93,7 +110,12 @@ fn scaleway_profiles_are_found_by_access_key_and_codefresh_contexts_by_key_id() 
         "SCWBBBBBBBBBBBBBBBBB",
         VendorExtra::Scaleway(Default::default()),
     );
-    let found = used_in(&key, &account(VendorId::Scaleway), Some(home.path()), &[]);
+    let found = used_in(
+        &key,
+        &account(VendorId::Scaleway),
+        &home_env(home.path()),
+        &[],
+    );
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].path, scw);
     assert_eq!(found[0].what, "profile dev");
@@ -105,7 +127,12 @@ fn scaleway_profiles_are_found_by_access_key_and_codefresh_contexts_by_key_id() 
         "contexts:\n  work:\n    type: APIKey\n    name: work\n    url: https://g.codefresh.io\n    token: 64f0aa.secretpart\n  home:\n    type: APIKey\n    name: home\n    url: https://g.codefresh.io\n    token: 650bbb.othersecret\ncurrent-context: work\n",
     );
     let key = key_record("650bbb", VendorExtra::Codefresh(Default::default()));
-    let found = used_in(&key, &account(VendorId::Codefresh), Some(home.path()), &[]);
+    let found = used_in(
+        &key,
+        &account(VendorId::Codefresh),
+        &home_env(home.path()),
+        &[],
+    );
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
         (found[0].path.clone(), found[0].what.as_str()),
@@ -115,7 +142,7 @@ fn scaleway_profiles_are_found_by_access_key_and_codefresh_contexts_by_key_id() 
     assert!(used_in(
         &unknown,
         &account(VendorId::Codefresh),
-        Some(home.path()),
+        &home_env(home.path()),
         &[]
     )
     .is_empty());
@@ -155,7 +182,7 @@ fn remembered_files_are_listed_while_they_exist_and_say_whether_a_rotation_can_u
     let found = used_in(
         &key,
         &account(VendorId::Scaleway),
-        Some(home.path()),
+        &home_env(home.path()),
         &remembered,
     );
     let summary: Vec<(PathBuf, String, bool, bool)> = found

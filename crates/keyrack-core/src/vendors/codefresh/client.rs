@@ -336,10 +336,7 @@ impl Vendor for CodefreshClient {
             Err(Error::Forbidden { .. }) => {}
             Err(e) => return Err(e),
         }
-        Ok(CreateOptions {
-            owners,
-            projects: Vec::new(),
-        })
+        Ok(CreateOptions::owners(owners))
     }
 
     async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {

@@ -3,10 +3,21 @@
 
 use super::DEFAULT_URL;
 use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
+use std::path::PathBuf;
+
 use crate::error::Error;
 use crate::model::{AccountSettings, Credential, VendorId};
 
 const V: VendorId = VendorId::Codefresh;
+
+/// The codefresh CLI's contexts file; each token starts with its key id.
+pub fn tool_files(env: &Env) -> Vec<PathBuf> {
+    config_path(env).into_iter().collect()
+}
+
+fn config_path(env: &Env) -> Option<PathBuf> {
+    env.path_from("CFCONFIG", &[".cfconfig"])
+}
 
 pub fn discover(env: &Env) -> Vec<Discovered> {
     let mut out = from_file(env);
@@ -23,8 +34,8 @@ pub fn discover(env: &Env) -> Vec<Discovered> {
 }
 
 fn from_file(env: &Env) -> Vec<Discovered> {
-    let path = env.path_from("CFCONFIG", &[".cfconfig"]);
-    let (doc, shown) = match read::yaml(env, V, path, "a Codefresh CLI config") {
+    let config = read::yaml(env, V, config_path(env), "a Codefresh CLI config");
+    let (doc, shown) = match config {
         Ok(Some(read)) => read,
         Ok(None) => return Vec::new(),
         Err(unreadable) => return vec![Err(unreadable)],

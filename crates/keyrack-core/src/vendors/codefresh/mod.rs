@@ -58,17 +58,12 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
-    tool_files,
+    tool_files: discover::tool_files,
     terraform: terraform::SPEC,
     profile_file: None,
     discover: discover::discover,
     complete: super::nothing_to_complete,
 };
-
-fn tool_files(home: &std::path::Path) -> Vec<std::path::PathBuf> {
-    // The codefresh CLI's contexts; each token starts with its key id.
-    vec![home.join(".cfconfig")]
-}
 
 /// Codefresh documents no name limit; this is Keyrack's own cap.
 pub const NAME_MAX: usize = 256;

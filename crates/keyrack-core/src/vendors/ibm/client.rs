@@ -400,10 +400,7 @@ impl Vendor for IbmClient {
             Err(Error::Forbidden { .. } | Error::NotFound { .. }) => {}
             Err(e) => return Err(e),
         }
-        Ok(CreateOptions {
-            owners,
-            projects: Vec::new(),
-        })
+        Ok(CreateOptions::owners(owners))
     }
 
     async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {

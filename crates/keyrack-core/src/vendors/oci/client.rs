@@ -511,10 +511,7 @@ impl Vendor for OciClient {
                 }
             }
         }
-        Ok(CreateOptions {
-            owners,
-            projects: Vec::new(),
-        })
+        Ok(CreateOptions::owners(owners))
     }
 
     async fn create(&self, spec: &NewKey) -> Result<CreatedKey> {

@@ -3,14 +3,24 @@
 
 use super::config_file::{self, DEFAULT_PROFILE};
 use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
+use std::path::PathBuf;
+
 use crate::error::Error;
 use crate::model::VendorId;
 
 const V: VendorId = VendorId::Oci;
 
+/// The OCI CLI's and SDKs' config file, whose profiles name a key by fingerprint.
+pub fn tool_files(env: &Env) -> Vec<PathBuf> {
+    config_path(env).into_iter().collect()
+}
+
+fn config_path(env: &Env) -> Option<PathBuf> {
+    env.path_from("OCI_CONFIG_FILE", &[".oci", "config"])
+}
+
 pub fn discover(env: &Env) -> Vec<Discovered> {
-    let path = env.path_from("OCI_CONFIG_FILE", &[".oci", "config"]);
-    let (text, shown) = match read::config(env, V, path) {
+    let (text, shown) = match read::config(env, V, config_path(env)) {
         Ok(Some(read)) => read,
         Ok(None) => return Vec::new(),
         Err(unreadable) => return vec![Err(unreadable)],

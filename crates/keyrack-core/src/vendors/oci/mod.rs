@@ -87,17 +87,12 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
-    tool_files,
+    tool_files: discover::tool_files,
     terraform: terraform::SPEC,
     profile_file: Some(&config_file::PROFILE_FILE),
     discover: discover::discover,
     complete,
 };
-
-fn tool_files(home: &std::path::Path) -> Vec<std::path::PathBuf> {
-    // The OCI CLI and SDKs read ~/.oci/config; its profiles name a key by fingerprint.
-    vec![home.join(".oci").join("config")]
-}
 
 /// The fingerprint is the private key's (MD5 of its public half, as OCI computes it): filled
 /// in when the account has none, refused with both values when a typed one differs, since OCI

@@ -6,11 +6,18 @@
 
 use super::DEFAULT_URL;
 use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
+use std::path::PathBuf;
+
 use crate::error::Error;
 use crate::model::{AccountSettings, Credential, VendorId};
 use crate::vendors::common::yaml::Yaml;
 
 const V: VendorId = VendorId::Scaleway;
+
+/// The scw CLI's config file, whose profiles name a key by access key.
+pub fn tool_files(env: &Env) -> Vec<PathBuf> {
+    config_path(env).into_iter().collect()
+}
 
 /// The top-level profile's name, as `scw` calls it.
 const DEFAULT_PROFILE: &str = "default";

@@ -65,17 +65,12 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
-    tool_files,
+    tool_files: discover::tool_files,
     terraform: terraform::SPEC,
     profile_file: None,
     discover: discover::discover,
     complete: super::nothing_to_complete,
 };
-
-fn tool_files(home: &std::path::Path) -> Vec<std::path::PathBuf> {
-    // The scw CLI's config: its profiles name a key by access key.
-    vec![home.join(".config").join("scw").join("config.yaml")]
-}
 
 /// Documented maximum of `description`.
 pub const DESCRIPTION_MAX: usize = 200;
