@@ -10,8 +10,8 @@ use ts_rs::TS;
 use super::deliver::{self, Delivery};
 use crate::accounts::Registry;
 use crate::error::{Error, Result};
-use crate::model::{KeyRecord, KeyStatus, NewKey, OwnerRef};
-use crate::vendor::Capabilities;
+use crate::model::{KeyRecord, KeyStatus, NewKey, OwnerKind, OwnerRef};
+use crate::vendor::{Capabilities, Vendor};
 
 /// What happens to the old key once the new one works.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -81,8 +81,8 @@ fn not_already_rotating(registry: &Registry, account_id: &str, key_id: &str) -> 
         .unwrap_or_default();
     let message = if j.step == super::journal::Step::Done {
         format!(
-            "this key was already rotated (rotation {}{new}) and is kept for its grace period; \
-             undo that rotation (keyrack keys rotate --undo {0}) or delete this key",
+            "this key was already rotated (rotation {}{new}) and is only kept for its grace \
+             period; use the new key, and delete this one when nothing needs it any more",
             j.id
         )
     } else {
@@ -112,6 +112,7 @@ pub async fn plan(
     let caps = vendor.capabilities();
     let old = vendor.get(key_id).await?;
     check_choices(&caps, &old, options)?;
+    owner_can_get_a_key(vendor.as_ref(), &caps, &old).await?;
     let spec = replacement(&old, &caps, options.name.as_deref(), Utc::now());
     crate::validate::new_key(&caps, &spec, Utc::now())?;
 
@@ -138,6 +139,34 @@ pub async fn plan(
         grace_until: options.grace_until,
         owner_keys,
         max_keys_per_owner: caps.max_keys_per_owner,
+    })
+}
+
+/// The replacement is made for the old key's owner. A person the vendor does not offer this
+/// account as an owner (IBM: another user, whose keys only that user can create) cannot get one:
+/// say so now rather than fail at create. When the owners cannot be listed, the create decides.
+async fn owner_can_get_a_key(
+    vendor: &dyn Vendor,
+    caps: &Capabilities,
+    old: &KeyRecord,
+) -> Result<()> {
+    let Some(owner) = old.owner.as_ref().filter(|o| o.kind == OwnerKind::User) else {
+        return Ok(());
+    };
+    let Ok(options) = vendor.create_options().await else {
+        return Ok(());
+    };
+    if options.owners.is_empty() || options.owners.iter().any(|o| o.id == owner.id) {
+        return Ok(());
+    }
+    let who = owner.name.clone().unwrap_or_else(|| owner.id.clone());
+    Err(Error::Forbidden {
+        message: format!(
+            "{} does not let this account create a {} for {who}, so Keyrack cannot make the \
+             replacement; {who} can rotate it with their own credential",
+            caps.vendor_name, caps.key_noun
+        ),
+        detail: None,
     })
 }
 

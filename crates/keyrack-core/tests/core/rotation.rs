@@ -565,6 +565,38 @@ async fn at_the_oci_limit_the_plan_names_the_keys_to_remove_first() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_users_ibm_key_is_refused_at_plan_with_nothing_made() {
+    let world = World::new().await;
+    let registry = world.registry().await;
+    let id = account(VendorId::Ibm);
+    let before = registry.vendor(&id).await.unwrap().list().await.unwrap();
+    // The seeded colleague's key: IBM lets only that user create their keys.
+    let colleague = before
+        .iter()
+        .find(|k| k.name.as_deref() == Some("dana-notebook"))
+        .expect("the IBM sandbox seeds a colleague's key");
+    let err = rotation::plan(&registry, &id, &colleague.id, &RotateOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Forbidden, "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("can rotate it with their own credential"),
+        "{message}"
+    );
+    let after = registry.vendor(&id).await.unwrap().list().await.unwrap();
+    assert_eq!(after.len(), before.len(), "nothing was created");
+    // A service ID's key of the same account plans as before.
+    let ci = before
+        .iter()
+        .find(|k| k.name.as_deref() == Some("ci-deploy"))
+        .expect("the IBM sandbox seeds a service ID's key");
+    rotation::plan(&registry, &id, &ci.id, &RotateOptions::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oci_and_scaleway_configs_are_updated_in_place_other_profiles_untouched() {
     let world = World::new().await;
     let registry = world.registry().await;
@@ -753,6 +785,21 @@ async fn keep_with_a_grace_period_leaves_the_old_key_and_a_reminder() {
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].grace_until, Some(until));
     assert_eq!(left[0].step, Step::Done);
+    // Kept for its grace period, the old key is not rotated a second time.
+    let again = rotation::plan(
+        &registry,
+        &account(VendorId::Ibm),
+        &old.id,
+        &RotateOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(again.code(), Code::Conflict, "{again}");
+    assert!(
+        again.to_string().contains("only kept for its grace period"),
+        "{again}"
+    );
+    assert!(!again.to_string().contains("--undo"), "{again}");
 
     // Disable where the vendor can; refused where it cannot.
     let old = target(&registry, VendorId::Ibm).await;
