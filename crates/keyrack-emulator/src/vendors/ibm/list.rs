@@ -43,8 +43,16 @@ pub fn page_window(pairs: &[(String, String)]) -> Result<(usize, usize), IbmErro
     Ok((pagesize, offset))
 }
 
-/// A list's answer, made from the state, the caller, the base URL its links use and the query.
-pub type Lister = fn(&State, &Caller, &str, &[(String, String)]) -> Result<Response, IbmError>;
+/// What a list answers from: the state, the caller, the base URL its links use and the query.
+pub struct ListCall<'a> {
+    pub state: &'a State,
+    pub caller: &'a Caller,
+    pub base_url: &'a str,
+    pub pairs: &'a [(String, String)],
+}
+
+/// A list's answer.
+pub type Lister = fn(ListCall<'_>) -> Result<Response, IbmError>;
 
 /// Run a list route as the caller, with the query read first.
 pub fn answer_list(
@@ -54,8 +62,16 @@ pub fn answer_list(
     lister: Lister,
 ) -> Response {
     let base_url = call.base_url();
-    let listed = body::query_pairs(query)
-        .and_then(|pairs| call.read(|state, caller| lister(state, &caller, base_url, &pairs)));
+    let listed = body::query_pairs(query).and_then(|pairs| {
+        call.read(|state, caller| {
+            lister(ListCall {
+                state,
+                caller: &caller,
+                base_url,
+                pairs: &pairs,
+            })
+        })
+    });
     respond(listed, operation)
 }
 
@@ -63,12 +79,13 @@ pub async fn list(call: Call, RawQuery(query): RawQuery) -> Response {
     answer_list(&call, query.as_deref(), "listApiKeys", list_keys)
 }
 
-fn list_keys(
-    state: &State,
-    caller: &Caller,
-    base_url: &str,
-    pairs: &[(String, String)],
-) -> Result<Response, IbmError> {
+fn list_keys(call: ListCall<'_>) -> Result<Response, IbmError> {
+    let ListCall {
+        state,
+        caller,
+        base_url,
+        pairs,
+    } = call;
     let account_id = match query_get(pairs, "account_id") {
         Some(a) => {
             body::check_account_id(a)?;

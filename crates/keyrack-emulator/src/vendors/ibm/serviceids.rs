@@ -8,9 +8,8 @@ use serde_json::{json, Value};
 
 use super::body::{self, query_get};
 use super::errors::IbmError;
-use super::jwt::Caller;
-use super::list::{answer_list, link, page_answer, page_window};
-use super::model::{Identity, IdentityKind, State};
+use super::list::{answer_list, link, page_answer, page_window, ListCall};
+use super::model::{Identity, IdentityKind};
 use super::time;
 use super::Call;
 
@@ -18,16 +17,12 @@ pub async fn list(call: Call, RawQuery(query): RawQuery) -> Response {
     answer_list(&call, query.as_deref(), "listServiceIds", list_service_ids)
 }
 
-fn list_service_ids(
-    state: &State,
-    caller: &Caller,
-    base_url: &str,
-    pairs: &[(String, String)],
-) -> Result<Response, IbmError> {
+fn list_service_ids(call: ListCall<'_>) -> Result<Response, IbmError> {
+    let (state, pairs) = (call.state, call.pairs);
     // Required unless a pagetoken carries it, as IBM documents.
     let account_id = match query_get(pairs, "account_id") {
         Some(a) => a,
-        None if query_get(pairs, "pagetoken").is_some() => caller.account_id.as_str(),
+        None if query_get(pairs, "pagetoken").is_some() => call.caller.account_id.as_str(),
         None => {
             return Err(IbmError::bad_request(
                 "Query parameter 'account_id' is required.",
@@ -35,7 +30,7 @@ fn list_service_ids(
         }
     };
     body::check_account_id(account_id)?;
-    if account_id != caller.account_id {
+    if account_id != call.caller.account_id {
         return Err(IbmError::forbidden(format!(
             "You are not allowed to list the service IDs of account '{account_id}'."
         )));
@@ -57,7 +52,7 @@ fn list_service_ids(
         .map(|i| service_id(i))
         .collect();
 
-    let link = |offset: Option<usize>| link(base_url, "/v1/serviceids/", pairs, offset);
+    let link = |offset: Option<usize>| link(call.base_url, "/v1/serviceids/", pairs, offset);
     Ok(page_answer(
         "serviceids",
         page,
