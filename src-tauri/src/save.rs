@@ -108,7 +108,7 @@ pub async fn config_profile(state: &AppState, handle: &str, profile: &str) -> Re
     let key_file = state.key_file(handle);
     let (path, stanza, append, (account_id, key_id)) =
         state.reveal().with_secret(handle, |record, _, _| {
-            let Some(file) = record.vendor.descriptor().profile_file else {
+            let Some(file) = record.vendor.descriptor().local.profile_file else {
                 return Err(Error::validation(
                     "handle",
                     format!(

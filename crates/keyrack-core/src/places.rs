@@ -53,7 +53,7 @@ pub fn used_in(
     remembered: &[KeyPlace],
 ) -> Vec<UsedIn> {
     let mut found: Vec<UsedIn> = Vec::new();
-    for path in (key.vendor.descriptor().tool_files)(env) {
+    for path in (key.vendor.descriptor().local.tool_files)(env) {
         if let Some(what) = holds(&path, key, account) {
             found.push(UsedIn {
                 path,

@@ -225,7 +225,7 @@ pub struct Discovery {
 pub fn discover(env: &Env, scope: Scope, profile: Option<&str>) -> Discovery {
     let mut out = Discovery::default();
     for d in vendors::ALL {
-        for item in (d.discover)(env) {
+        for item in (d.local.discover)(env) {
             match item {
                 Ok(f) if scope.takes(f.vendor, f.via) => {
                     if profile.is_none_or(|p| f.profile.as_deref() == Some(p)) {

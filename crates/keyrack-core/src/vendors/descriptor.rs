@@ -37,20 +37,26 @@ pub struct Descriptor {
     /// How a file of its own that holds an old key's secret is updated in place for a new key
     /// (rotation's `--update-file`); a `.env` is handled for every vendor.
     pub replace: crate::export::replace::Replacer,
-    /// The standard files of the vendor's own tools that may hold a key (`~/.oci/config`, or
-    /// where `$OCI_CONFIG_FILE` points), which "Used in" reads with `replace` to find the key.
-    /// The same paths its `discover` reads accounts from.
-    pub tool_files: fn(&Env) -> Vec<PathBuf>,
     /// Its Terraform provider: how its keys are imported and written as resources.
     pub terraform: TerraformSpec,
-    /// The config file of its own tools that a new key can join as a named profile, if any.
-    pub profile_file: Option<&'static ProfileFile>,
-    /// Accounts its own tools already use on this computer (their config files, the variables
-    /// they read), from `Env` only. Reads, never writes.
-    pub discover: fn(&Env) -> Vec<Discovered>,
+    /// What its own tools keep on this computer (`vendors/<v>/discover.rs`).
+    pub local: LocalFiles,
     /// Fill in the settings the credential determines (OCI: the key's fingerprint) and check
     /// the ones given against it, before an account is tested or saved.
     pub complete: fn(&mut AccountSettings, &Credential) -> Result<()>,
+}
+
+/// What a vendor's own tools (its CLI, SDKs) keep on this computer. Read from `Env` only, never
+/// written, except a new profile added to `profile_file` at the user's request.
+pub struct LocalFiles {
+    /// The accounts they already use: their config files, the variables they read.
+    pub discover: fn(&Env) -> Vec<Discovered>,
+    /// Their standard files that may hold a key (`~/.oci/config`, or where `$OCI_CONFIG_FILE`
+    /// points), which "Used in" reads with the descriptor's `replace` to find the key; the same
+    /// paths `discover` reads accounts from.
+    pub tool_files: fn(&Env) -> Vec<PathBuf>,
+    /// The config file a new key can join as a named profile, if any.
+    pub profile_file: Option<&'static ProfileFile>,
 }
 
 /// `tool_files` of a vendor whose tools keep no key in a file of their own.

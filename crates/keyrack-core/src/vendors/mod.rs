@@ -22,7 +22,7 @@ use ts_rs::TS;
 
 pub use descriptor::{
     connect, no_tool_files, nothing_to_complete, Client, Descriptor, FieldSpec, FormatSpec,
-    ProfileFile, SandboxEntry,
+    LocalFiles, ProfileFile, SandboxEntry,
 };
 
 /// Which vendor. The variants are the vendors of [`ALL`], in the same order.

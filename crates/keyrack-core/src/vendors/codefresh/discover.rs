@@ -1,14 +1,22 @@
 //! Accounts already configured for the `codefresh` CLI: the contexts of `~/.cfconfig` (or
 //! `$CFCONFIG`), each a name, a URL and a token, and the `CF_API_KEY` / `CF_URL` variables.
 
-use super::DEFAULT_URL;
-use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use std::path::PathBuf;
 
+use super::DEFAULT_URL;
+use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use crate::error::Error;
 use crate::model::{AccountSettings, Credential, VendorId};
+use crate::vendors::LocalFiles;
 
 const V: VendorId = VendorId::Codefresh;
+
+/// What the vendor's own tools keep on this computer.
+pub const LOCAL: LocalFiles = LocalFiles {
+    discover,
+    tool_files,
+    profile_file: None,
+};
 
 /// The codefresh CLI's contexts file; each token starts with its key id.
 pub fn tool_files(env: &Env) -> Vec<PathBuf> {

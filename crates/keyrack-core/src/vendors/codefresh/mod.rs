@@ -58,10 +58,8 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
-    tool_files: discover::tool_files,
     terraform: terraform::SPEC,
-    profile_file: None,
-    discover: discover::discover,
+    local: discover::LOCAL,
     complete: super::nothing_to_complete,
 };
 

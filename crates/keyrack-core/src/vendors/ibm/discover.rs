@@ -2,6 +2,14 @@
 
 use crate::accounts::discover::{Discovered, Env, Found, Via};
 use crate::model::{AccountSettings, Credential, VendorId};
+use crate::vendors::LocalFiles;
+
+/// What the vendor's own tools keep on this computer.
+pub const LOCAL: LocalFiles = LocalFiles {
+    discover,
+    tool_files: crate::vendors::no_tool_files,
+    profile_file: None,
+};
 
 pub fn discover(env: &Env) -> Vec<Discovered> {
     let Some(key) = env.var("IBMCLOUD_API_KEY") else {

@@ -62,10 +62,8 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
-    tool_files: super::no_tool_files,
     terraform: terraform::SPEC,
-    profile_file: None,
-    discover: discover::discover,
+    local: discover::LOCAL,
     complete: super::nothing_to_complete,
 };
 

@@ -1,12 +1,13 @@
 //! Accounts already configured for the OCI CLI and SDKs: every profile of `~/.oci/config`
 //! (or `$OCI_CONFIG_FILE`), with the key file and passphrase it names.
 
-use super::config_file::{self, DEFAULT_PROFILE};
-use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use std::path::PathBuf;
 
+use super::config_file::{self, DEFAULT_PROFILE};
+use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use crate::error::Error;
 use crate::model::VendorId;
+use crate::vendors::LocalFiles;
 
 const V: VendorId = VendorId::Oci;
 
@@ -18,6 +19,13 @@ pub fn tool_files(env: &Env) -> Vec<PathBuf> {
 fn config_path(env: &Env) -> Option<PathBuf> {
     env.path_from("OCI_CONFIG_FILE", &[".oci", "config"])
 }
+
+/// What the vendor's own tools keep on this computer.
+pub const LOCAL: LocalFiles = LocalFiles {
+    discover,
+    tool_files,
+    profile_file: Some(&super::config_file::PROFILE_FILE),
+};
 
 pub fn discover(env: &Env) -> Vec<Discovered> {
     let (text, shown) = match read::config(env, V, config_path(env)) {

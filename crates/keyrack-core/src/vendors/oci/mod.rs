@@ -87,10 +87,8 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: export::replace,
-    tool_files: discover::tool_files,
     terraform: terraform::SPEC,
-    profile_file: Some(&config_file::PROFILE_FILE),
-    discover: discover::discover,
+    local: discover::LOCAL,
     complete,
 };
 

@@ -80,10 +80,8 @@ pub static VENDOR: Descriptor = Descriptor {
     },
     formats: export::FORMATS,
     replace: crate::export::replace::none,
-    tool_files: super::no_tool_files,
     terraform: terraform::SPEC,
-    profile_file: None,
-    discover: discover::discover,
+    local: discover::LOCAL,
     complete: super::nothing_to_complete,
 };
 

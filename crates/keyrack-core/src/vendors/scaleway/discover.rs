@@ -4,13 +4,14 @@
 //!
 //! As the SDKs read the file, a named profile takes what it does not set from the top level.
 
-use super::DEFAULT_URL;
-use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use std::path::PathBuf;
 
+use super::DEFAULT_URL;
+use crate::accounts::discover::{read, Discovered, Env, Found, Unreadable, Via};
 use crate::error::Error;
 use crate::model::{AccountSettings, Credential, VendorId};
 use crate::vendors::common::yaml::Yaml;
+use crate::vendors::LocalFiles;
 
 const V: VendorId = VendorId::Scaleway;
 
@@ -21,6 +22,13 @@ pub fn tool_files(env: &Env) -> Vec<PathBuf> {
 
 /// The top-level profile's name, as `scw` calls it.
 const DEFAULT_PROFILE: &str = "default";
+
+/// What the vendor's own tools keep on this computer.
+pub const LOCAL: LocalFiles = LocalFiles {
+    discover,
+    tool_files,
+    profile_file: None,
+};
 
 pub fn discover(env: &Env) -> Vec<Discovered> {
     let mut out = from_file(env);
