@@ -17,9 +17,10 @@ use serde_json::{json, Value};
 
 /// What a user types, one keystroke at a time: narrowing, widening, a miss, clearing.
 const TYPED: &[&str] = &[
-    "k", "ke", "key", "key-", "key-1", "key-12", "key-123", "key-12", "key-1", "key-", "", "s", "sa",
-    "san", "sand", "sandb", "sandbo", "sandbox", "sandbox x", "sandbox", "", "o", "op", "ope",
-    "open", "", "zzz", "",
+    "l", "lo", "loa", "load", "load-", "load-t", "load-te", "load-tes", "load-test", "load-test-",
+    "load-test-1", "load-test-12", "load-test-123", "load-test-12", "load-test-1", "", "k", "ke",
+    "key", "key-", "key-9", "", "s", "sc", "scw", "scw x", "scw", "", "o", "oc", "ocid", "", "zzz",
+    "",
 ];
 
 /// Refreshes whose memory is followed (the "40 refreshes").
