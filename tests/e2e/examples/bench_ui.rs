@@ -17,9 +17,39 @@ use serde_json::{json, Value};
 
 /// What a user types, one keystroke at a time: narrowing, widening, a miss, clearing.
 const TYPED: &[&str] = &[
-    "l", "lo", "loa", "load", "load-", "load-t", "load-te", "load-tes", "load-test", "load-test-",
-    "load-test-1", "load-test-12", "load-test-123", "load-test-12", "load-test-1", "", "k", "ke",
-    "key", "key-", "key-9", "", "s", "sc", "scw", "scw x", "scw", "", "o", "oc", "ocid", "", "zzz",
+    "l",
+    "lo",
+    "loa",
+    "load",
+    "load-",
+    "load-t",
+    "load-te",
+    "load-tes",
+    "load-test",
+    "load-test-",
+    "load-test-1",
+    "load-test-12",
+    "load-test-123",
+    "load-test-12",
+    "load-test-1",
+    "",
+    "k",
+    "ke",
+    "key",
+    "key-",
+    "key-9",
+    "",
+    "s",
+    "sc",
+    "scw",
+    "scw x",
+    "scw",
+    "",
+    "o",
+    "oc",
+    "ocid",
+    "",
+    "zzz",
     "",
 ];
 
@@ -43,16 +73,28 @@ async fn main() {
         .map(PathBuf::from)
         .expect("usage: bench_ui SANDBOX_STATE_FILE");
     let started = Instant::now();
-    with_prepared_app("bench_ui", |home| place_state(home, &state), |app| async move {
-        let total = wait_listed(&app).await;
-        row("launch → all keys listed and painted", ms(started.elapsed().as_secs_f64() * 1e3), "", "");
-        row("keys in the table", total.to_string(), "", "");
-        app.client().execute(FRAME_TIMER, vec![]).await.expect("install the frame timer");
-        keystrokes(&app).await;
-        sorting(&app).await;
-        scrolling(&app).await;
-        refreshes(&app).await;
-    })
+    with_prepared_app(
+        "bench_ui",
+        |home| place_state(home, &state),
+        |app| async move {
+            let total = wait_listed(&app).await;
+            row(
+                "launch → all keys listed and painted",
+                ms(started.elapsed().as_secs_f64() * 1e3),
+                "",
+                "",
+            );
+            row("keys in the table", total.to_string(), "", "");
+            app.client()
+                .execute(FRAME_TIMER, vec![])
+                .await
+                .expect("install the frame timer");
+            keystrokes(&app).await;
+            sorting(&app).await;
+            scrolling(&app).await;
+            refreshes(&app).await;
+        },
+    )
     .await;
 }
 
@@ -79,7 +121,12 @@ async fn wait_listed(app: &App) -> u64 {
             .ok()?;
         let text = done.as_str()?.trim().to_owned();
         // "10,012 keys"; "12 of 10,012" while a search narrows it.
-        (!text.contains(" of ")).then(|| text.replace([',', ' '], "").trim_end_matches("keys").parse().ok())?
+        (!text.contains(" of ")).then(|| {
+            text.replace([',', ' '], "")
+                .trim_end_matches("keys")
+                .parse()
+                .ok()
+        })?
     })
     .await
 }
@@ -99,8 +146,18 @@ async fn keystrokes(app: &App) {
       return times;";
     let times = run_times(app, script, vec![json!(TYPED)]).await;
     let (p50, p95) = (percentile(&times, 50.0), percentile(&times, 95.0));
-    row("keystroke → list painted p50", ms(p50), "target 16 ms (p95)", "");
-    row("keystroke → list painted p95", ms(p95), "target 16 ms", &ratio(p95, 16.0));
+    row(
+        "keystroke → list painted p50",
+        ms(p50),
+        "target 16 ms (p95)",
+        "",
+    );
+    row(
+        "keystroke → list painted p95",
+        ms(p95),
+        "target 16 ms",
+        &ratio(p95, 16.0),
+    );
 }
 
 /// A click on a column header → the re-sorted list painted, for each column both ways.
@@ -137,8 +194,18 @@ async fn scrolling(app: &App) {
       }
       return times;";
     let times = run_times(app, script, vec![]).await;
-    row("scroll 100 rows → painted p50", ms(percentile(&times, 50.0)), "", "");
-    row("scroll 100 rows → painted p95", ms(percentile(&times, 95.0)), "", "");
+    row(
+        "scroll 100 rows → painted p50",
+        ms(percentile(&times, 50.0)),
+        "",
+        "",
+    );
+    row(
+        "scroll 100 rows → painted p95",
+        ms(percentile(&times, 95.0)),
+        "",
+        "",
+    );
 }
 
 /// Refresh (the button) → every account listed again and painted; the processes' memory
@@ -165,7 +232,12 @@ async fn refreshes(app: &App) {
         web_peak = web_peak.max(mem(web));
     }
     let (web_after, app_after) = (mem(web), mem(Some(pid)));
-    row("refresh → listed and painted p50", ms(percentile(&times, 50.0)), "", "");
+    row(
+        "refresh → listed and painted p50",
+        ms(percentile(&times, 50.0)),
+        "",
+        "",
+    );
     row(
         &format!("web process PSS before / peak / after {REFRESHES} refreshes"),
         format!("{web_before:.0} / {web_peak:.0} / {web_after:.0} MB"),
@@ -195,7 +267,8 @@ async fn run_times(app: &App, script: &str, args: Vec<Value>) -> Vec<f64> {
 /// The app's WebKit web process (the one that runs the page).
 fn web_process(app: u32) -> Option<u32> {
     procfs::live_children(app).into_iter().find(|&p| {
-        std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "WebKitWebProces")
+        std::fs::read_to_string(format!("/proc/{p}/comm"))
+            .is_ok_and(|c| c.trim() == "WebKitWebProces")
     })
 }
 

@@ -255,7 +255,10 @@ mod tests {
         let all = numbered(V, "keys", 10, |page| {
             let (in_flight, most) = (&in_flight, &most);
             async move {
-                most.fetch_max(in_flight.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                most.fetch_max(
+                    in_flight.fetch_add(1, Ordering::SeqCst) + 1,
+                    Ordering::SeqCst,
+                );
                 // Later pages answer sooner: the order must still be the pages' order.
                 tokio::time::sleep(std::time::Duration::from_millis(40 - page as u64)).await;
                 in_flight.fetch_sub(1, Ordering::SeqCst);
