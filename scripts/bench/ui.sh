@@ -13,6 +13,9 @@ seed="${1:-2000}"
 target="$(cargo_target_dir)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/keyrack-bench-ui.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+for bin in release/keyrack-emulator release/keyrack-app debug/examples/bench_ui; do
+  [ -x "$target/$bin" ] || die "$target/$bin is missing: scripts/bench.sh builds it"
+done
 
 # The emulator writes its state file as it starts; the manifest says it is up.
 "$target/release/keyrack-emulator" --seed-keys "$seed" --state "$work/state.json" \
