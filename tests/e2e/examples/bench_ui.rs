@@ -68,10 +68,18 @@ const FRAME_TIMER: &str = "
 
 #[tokio::main]
 async fn main() {
-    let state = std::env::args_os()
-        .nth(1)
-        .map(PathBuf::from)
-        .expect("usage: bench_ui SANDBOX_STATE_FILE");
+    let mut args = std::env::args_os().skip(1);
+    let first = args
+        .next()
+        .expect("usage: bench_ui SANDBOX_STATE_FILE | bench_ui --start RUNS");
+    if first == "--start" {
+        let runs = args
+            .next()
+            .and_then(|r| r.to_str()?.parse().ok())
+            .unwrap_or(5);
+        return first_list(runs).await;
+    }
+    let state = PathBuf::from(first);
     let started = Instant::now();
     with_prepared_app(
         "bench_ui",
@@ -96,6 +104,30 @@ async fn main() {
         },
     )
     .await;
+}
+
+/// Section 1: launch (the WebDriver session that starts the app) → the first key rows of the
+/// default sandbox painted, median of `runs` fresh starts. Prints the median in ms.
+async fn first_list(runs: usize) {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let took = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let started = Instant::now();
+        let seen = took.clone();
+        keyrack_e2e::with_app("bench_start", |app| async move {
+            app.wait_for("[role=row][data-key-id]").await;
+            let painted = "return new Promise(done =>
+                requestAnimationFrame(() => setTimeout(() => done(true), 0)));";
+            app.client()
+                .execute(painted, vec![])
+                .await
+                .expect("wait for a frame");
+            *seen.lock().unwrap() = Some(started.elapsed().as_secs_f64() * 1e3);
+        })
+        .await;
+        times.extend(*took.lock().unwrap());
+    }
+    println!("{:.0}", percentile(&times, 50.0));
 }
 
 /// The sandbox state goes where the app's sandbox keeps it (core `Paths::sandbox_state_file`).
