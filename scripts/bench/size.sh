@@ -18,7 +18,7 @@ for bin in keyrack-app keyrack keyrack-bench-anchor; do
   if file -L "$release/$bin" | grep -q 'not stripped'; then die "$release/$bin is not stripped"; fi
 done
 row "keyrack-app (stripped)" "$(mb "$release/keyrack-app")" \
-  "anchor $(mb "$release/keyrack-bench-anchor")" "$(ratio "$release/keyrack-app" "$release/keyrack-bench-anchor")"
+  "anchor $(mb "$release/keyrack-bench-anchor"); target ≤ 15 MB" "$(ratio "$release/keyrack-app" "$release/keyrack-bench-anchor")"
 row "keyrack CLI (stripped)" "$(mb "$release/keyrack")" "" ""
 for pkg in target/package/*.deb target/package/*.rpm; do
   [ -f "$pkg" ] && row "package $(basename "$pkg")" "$(mb "$pkg")" "" ""
