@@ -18,10 +18,12 @@ done
 "$ROOT/scripts/setup.sh" test
 build_ui
 target="$(cargo_target_dir)"
-say "building release: the keyrack CLI, the emulator and the anchor app"
-cargo build --release --locked -p keyrack-cli -p keyrack-emulator -p keyrack-bench-anchor
-say "building release: the app (with its UI embedded, as the packages have it)"
-cargo build --release --locked -p keyrack --features tauri/custom-protocol
+say "building release: the keyrack CLI and the emulator"
+cargo build --release --locked -p keyrack-cli -p keyrack-emulator
+# Both apps in one build with the feature the bundler turns on (assets served from the binary),
+# so Tauri is compiled once for both, as the packages have it.
+say "building release: the app (with its UI embedded) and the anchor app"
+cargo build --release --locked -p keyrack -p keyrack-bench-anchor --features tauri/custom-protocol
 say "building the WebDriver bench driver"
 cargo build --locked -p keyrack-e2e --example bench_ui
 
