@@ -120,8 +120,8 @@ const DAY = 86_400_000;
 
 /** Rows matching every filter; the query needs every word in the name, id, owner or description. */
 export function filterRows(rows: readonly KeyRow[], f: KeyFilter, now: number): KeyRow[] {
-  // The filter is reactive state (a proxy whose every read is tracked): read it once here, not
-  // once per row, or 10,000 rows cost 60,000 tracked reads per keystroke.
+  // The filter is reactive state (a proxy whose every read is tracked): read it once here
+  // rather than once per row.
   const { vendor, account, status, ownerKind } = f;
   const words = f.query.toLowerCase().split(/\s+/).filter(Boolean);
   const until = f.expiringWithinDays === null ? null : now + f.expiringWithinDays * DAY;
