@@ -1,5 +1,5 @@
 # The two README commands are `make run` and `make test`; the logic lives in scripts/.
-.PHONY: run test setup e2e bindings screenshot package package-test
+.PHONY: run test setup e2e bindings screenshot package package-test bench
 
 run:
 	scripts/run.sh
@@ -29,3 +29,8 @@ package:
 # entry, purges it again, and checks the .rpm's file list. OUT=path.png keeps the screenshot there.
 package-test:
 	scripts/package-test.sh $(OUT)
+
+# Builds release and prints the benchmark table (start, memory, inventory, UI at 10,000 keys,
+# size); see README "Benchmarks". Figures only, never part of `make test`. S=section limits it.
+bench:
+	scripts/bench.sh $(S)

@@ -15,8 +15,10 @@ use crate::error::PublicError;
 use crate::model::{Account, KeyRecord, VendorId};
 use crate::vendor::{ListOptions, Vendor};
 
-/// Used when the caller asks for no concurrency at all.
-pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Used when the caller asks for no concurrency at all. Accounts are independent (mostly at
+/// different vendors), so the five sandbox accounts, or a few real ones per vendor, all start
+/// at once rather than one waiting for a slot.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// One account's outcome.
 #[derive(Debug, Clone, Serialize)]

@@ -338,6 +338,16 @@ where
     F: FnOnce(App) -> Fut,
     Fut: Future<Output = ()>,
 {
+    with_prepared_app(name, |_| {}, test).await
+}
+
+/// [`with_app`], after `prepare` has put files into the app's fresh home (its XDG directories
+/// exist by then), e.g. a sandbox state file with thousands of keys for the benchmarks.
+pub async fn with_prepared_app<F, Fut>(name: &str, prepare: impl FnOnce(&Path), test: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let home = tempfile::Builder::new()
         .prefix("keyrack-e2e-")
         .tempdir()
@@ -346,6 +356,7 @@ where
     for (_, dir) in &env {
         std::fs::create_dir_all(dir).expect("create XDG dir");
     }
+    prepare(home.path());
     let started = Instant::now();
     let quiet = QUIET_ENV.iter().map(|(k, v)| (*k, OsStr::new(*v)));
     // The app's sandbox answers its control API (faults) only to holders of this token.

@@ -132,18 +132,22 @@ const DAY = 86_400_000;
 
 /** Rows matching every filter; the query needs every word in the name, id, owner or description. */
 export function filterRows(rows: readonly KeyRow[], f: KeyFilter, now: number): KeyRow[] {
+  // The filter is reactive state (a proxy whose every read is tracked): read it once here
+  // rather than once per row.
+  const { vendor, account, status, ownerKind } = f;
   const words = f.query.toLowerCase().split(/\s+/).filter(Boolean);
   const until = f.expiringWithinDays === null ? null : now + f.expiringWithinDays * DAY;
+  const range = f.range === null ? null : { created: f.range.field === 'created', from: f.range.fromMs, to: f.range.toMs };
   return rows.filter((row) => {
-    if (f.vendor !== null && row.vendor !== f.vendor) return false;
-    if (f.account !== null && row.accountId !== f.account) return false;
-    if (f.status !== null && !row.badges.includes(f.status)) return false;
-    if (f.ownerKind !== null && row.record.owner?.kind !== f.ownerKind) return false;
+    if (vendor !== null && row.vendor !== vendor) return false;
+    if (account !== null && row.accountId !== account) return false;
+    if (status !== null && !row.badges.includes(status)) return false;
+    if (ownerKind !== null && row.record.owner?.kind !== ownerKind) return false;
     if (until !== null && (row.expiresMs === null || row.expiresMs <= now || row.expiresMs > until))
       return false;
-    if (f.range !== null) {
-      const ms = f.range.field === 'created' ? row.createdMs : row.expiresMs;
-      if (ms === null || ms < f.range.fromMs || ms >= f.range.toMs) return false;
+    if (range !== null) {
+      const ms = range.created ? row.createdMs : row.expiresMs;
+      if (ms === null || ms < range.from || ms >= range.to) return false;
     }
     for (const w of words) if (!row.haystack.includes(w)) return false;
     return true;

@@ -16,8 +16,10 @@ export class View {
   page = $state<Page>('keys');
   /** The time relative dates are read against; moves on while the app is open. */
   now = $state(Date.now());
-  /** The rows on screen, in order. */
-  visible = $derived(sortRows(filterRows(inventory.rows, ui.filter, this.now), ui.sort));
+  /** Every row in the chosen order: sorted once per listing or sort change, never per keystroke. */
+  sorted = $derived(sortRows(inventory.rows, ui.sort));
+  /** The rows on screen, in order: the sorted rows the filters keep (filtering keeps order). */
+  visible = $derived(filterRows(this.sorted, ui.filter, this.now));
   selectedRow = $derived(ui.selected ? inventory.row(ui.selected) : undefined);
   expiringCount = $derived(
     inventory.rows.filter((r) => expiringSoon(r, prefs.value.expiring_soon_days, this.now)).length,

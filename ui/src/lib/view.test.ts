@@ -34,6 +34,21 @@ describe('View', () => {
     expect(view.visible.map((r) => r.record.id)).toEqual(['B', 'A']);
   });
 
+  it('sorts once per listing: typing a search or moving the clock filters the sorted rows', () => {
+    ui.sort = { column: 'name', descending: true };
+    const sorted = view.sorted;
+    expect(sorted.map((r) => r.record.id)).toEqual(['C', 'B', 'A']);
+    ui.filter.query = 'a';
+    expect(view.visible.map((r) => r.record.id)).toEqual(['C', 'B', 'A']);
+    ui.filter.query = 'alp';
+    view.now += CLOCK_MS;
+    expect(view.visible.map((r) => r.record.id)).toEqual(['A']);
+    expect(view.sorted).toBe(sorted);
+    inventory.applyListing({ accountId: cf.id, keys: [key('codefresh', cf.id, 'Z', { name: 'zeta' })] });
+    expect(view.sorted).not.toBe(sorted);
+    expect(view.sorted.map((r) => r.record.id)).toEqual(['Z', 'B', 'A']);
+  });
+
   it('follows the selection to its row', () => {
     expect(view.selectedRow).toBeUndefined();
     ui.select(rowUid(cf.id, 'C'));

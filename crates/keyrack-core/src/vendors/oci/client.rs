@@ -33,10 +33,11 @@ use crate::vendors::VendorId;
 const V: VendorId = VendorId::Oci;
 
 const API_VERSION: &str = "20160918";
-/// ListUsers page size (OCI allows up to 1000).
-const USERS_PAGE: &str = "100";
-/// Users whose keys are listed at once when listing the whole tenancy.
-const USER_CONCURRENCY: usize = 4;
+/// ListUsers page size: the most OCI allows, since each further page waits for the one before.
+const USERS_PAGE: &str = "1000";
+/// Users whose keys are listed at once when listing the whole tenancy: one small request each
+/// (a user has at most three keys), so a tenancy of 700 users takes some 20 round trips.
+const USER_CONCURRENCY: usize = 32;
 /// Said when the credential may not list the tenancy's users.
 const OWN_USER_ONLY: &str = "this credential may not list the tenancy's users (it needs a \
      tenancy administrator's rights), so only its own user's API signing keys are shown";

@@ -31,7 +31,7 @@ const V: VendorId = VendorId::Openai;
 /// The largest page the list endpoints serve.
 const PAGE_LIMIT: &str = "100";
 /// Projects listed at once when gathering every project's keys.
-const CONCURRENT_PROJECTS: usize = 4;
+const CONCURRENT_PROJECTS: usize = 8;
 
 pub struct OpenAiClient {
     pub(super) account_id: String,
