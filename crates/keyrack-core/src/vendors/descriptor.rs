@@ -181,12 +181,11 @@ pub struct FormatSpec {
 }
 
 impl FormatSpec {
-    /// A format of the vendor's own tools, offered first.
+    /// A format of the vendor's own tools, offered first, that holds the secret itself.
     pub const fn native(
         id: &'static str,
         label: &'static str,
         file_name: &'static str,
-        role: FileRole,
         render: fn(&ExportInput<'_>) -> Result<String>,
     ) -> Self {
         FormatSpec {
@@ -194,9 +193,14 @@ impl FormatSpec {
             label,
             file_name,
             native: true,
-            role,
+            role: FileRole::Secret,
             render,
         }
+    }
+
+    /// The same, with another role (a key file, or a file that points at one).
+    pub const fn role(self, role: FileRole) -> Self {
+        FormatSpec { role, ..self }
     }
 
     /// The same, as a format of other tools (the vendor's SDKs), offered after the native ones.

@@ -15,7 +15,6 @@ pub const FORMATS: &[FormatSpec] = &[
         "codefresh_cfconfig",
         ".cfconfig context (codefresh CLI)",
         ".cfconfig",
-        FileRole::Secret,
         cfconfig,
     ),
     export::env_format(false, FileRole::Secret, env),

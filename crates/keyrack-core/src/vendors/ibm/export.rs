@@ -14,14 +14,12 @@ pub const FORMATS: &[FormatSpec] = &[
         "ibm_apikey_json",
         "apikey.json (IBM Cloud CLI)",
         "apikey.json",
-        FileRole::Secret,
         apikey_json,
     ),
     FormatSpec::native(
         "ibm_credentials_env",
         "ibm-credentials.env (IBM SDKs)",
         "ibm-credentials.env",
-        FileRole::Secret,
         credentials_env,
     )
     .secondary(),

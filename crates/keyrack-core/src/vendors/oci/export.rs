@@ -16,16 +16,16 @@ pub const FORMATS: &[FormatSpec] = &[
         PRIVATE_KEY_PEM,
         "Private key PEM",
         "oci_api_key.pem",
-        FileRole::KeyFile,
         private_key_pem,
-    ),
+    )
+    .role(FileRole::KeyFile),
     FormatSpec::native(
         CONFIG_STANZA,
         "~/.oci/config profile",
         "config",
-        FileRole::NamesKeyFile,
         config_stanza,
-    ),
+    )
+    .role(FileRole::NamesKeyFile),
     export::env_format(false, FileRole::NamesKeyFile, env),
     export::json_format("oci-key.json"),
 ];

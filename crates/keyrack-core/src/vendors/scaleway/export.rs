@@ -14,7 +14,6 @@ pub const FORMATS: &[FormatSpec] = &[
         "scaleway_config_yaml",
         "config.yaml profile (scw CLI / SDKs)",
         "config.yaml",
-        FileRole::Secret,
         config_yaml,
     ),
     export::env_format(false, FileRole::Secret, env),
