@@ -8,14 +8,15 @@ cd "$ROOT"
 
 out="$(realpath -m "${1:-target/e2e-artifacts/screenshot.png}")"
 wait_s="${2:-6}"
-[ -x target/debug/keyrack-app ] || die "build first: make run (or cargo build -p keyrack)"
+app_bin="$(cargo_target_dir)/debug/keyrack-app"
+[ -x "$app_bin" ] || die "build first: make run (or cargo build -p keyrack)"
 mkdir -p "$(dirname "$out")"
 
 if [ -z "${KEYRACK_IN_SESSION:-}" ]; then exec "$ROOT/scripts/with-session.sh" "$0" "$out" "$wait_s"; fi
 
 home="$(mktemp -d "${TMPDIR:-/tmp}/keyrack-shot.XXXXXX")"
 XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache" \
-  ./target/debug/keyrack-app &
+  "$app_bin" &
 app=$!
 sleep "$wait_s"
 import -window root "$out"

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SDK conformance: the vendors' official clients, unchanged, against the Keyrack emulator.
-#   1. a Python venv (target/sdk-venv) with the pinned clients of requirements.txt
+#   1. a Python venv (<target>/sdk-venv) with the pinned clients of requirements.txt
 #   2. the official Codefresh CLI (tests/sdk/node_modules, npm ci from package-lock.json)
-#   3. target/debug/keyrack-emulator on a free loopback port, manifest in a temp file
+#   3. <target>/debug/keyrack-emulator on a free loopback port, manifest in a temp file
 #   4. one script per vendor; the last line printed is the total `N passed, M failed`
 # Installs are skipped when what is there matches the pinned files, so re-runs are fast.
 set -euo pipefail
 
 SDK="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SDK/../.." && pwd)"
-VENV="$ROOT/target/sdk-venv"
-EMULATOR="$ROOT/target/debug/keyrack-emulator"
+# The build's target directory, wherever CARGO_TARGET_DIR puts it.
+TARGET="$(realpath -m "${CARGO_TARGET_DIR:-$ROOT/target}")"
+VENV="$TARGET/sdk-venv"
+EMULATOR="$TARGET/debug/keyrack-emulator"
 VENDORS=(ibm scaleway oci openai codefresh)
 NODE_MAJOR_MIN=24
 
@@ -25,7 +27,7 @@ python_clients() {
   want="$(checksum "$SDK/requirements.txt")"
   if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   local t0; t0=$(date +%s)
-  say "installing the Python clients into target/sdk-venv"
+  say "installing the Python clients into $VENV"
   command -v python3 >/dev/null || die "python3 not found: the SDK suite needs Python >= 3.9"
   rm -f "$stamp"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
