@@ -104,7 +104,15 @@ pub struct AccountListing {
     pub account_id: String,
     pub account_name: String,
     pub vendor: VendorId,
+    /// Absent when the listing failed, or when it is `unchanged`.
     pub keys: Option<Vec<KeyRecord>>,
+    /// Names these keys as listed: the window sends it back with its next refresh, and an
+    /// account whose keys are still the same comes back `unchanged`, without them, so 10,000
+    /// keys do not cross IPC (and get parsed, rebuilt and sorted) when nothing moved.
+    #[ts(optional = nullable)]
+    pub revision: Option<String>,
+    /// The keys are the ones the window holds under the revision it sent.
+    pub unchanged: bool,
     pub error: Option<PublicError>,
     /// What the vendor said besides the keys (e.g. only part of the account could be listed).
     pub notices: Vec<String>,

@@ -2,6 +2,7 @@
 //! progress events, creating a key and holding its secret, copying a secret with a clear timer,
 //! saving preferences. Commands and the tray both call these, so they behave the same.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,25 +23,48 @@ fn listing_of(
     account: &Account,
     result: std::result::Result<Vec<KeyRecord>, keyrack_core::error::PublicError>,
     notices: Vec<String>,
+    known: Option<&str>,
 ) -> AccountListing {
-    let (keys, error) = match result {
-        Ok(keys) => (Some(keys), None),
-        Err(e) => (None, Some(e)),
+    let (keys, revision, error) = match result {
+        Ok(keys) => {
+            let revision = revision_of(&keys);
+            (Some(keys), Some(revision), None)
+        }
+        Err(e) => (None, None, Some(e)),
     };
+    let unchanged = revision.is_some() && revision.as_deref() == known;
     AccountListing {
         account_id: account.id.clone(),
         account_name: account.name.clone(),
         vendor: account.vendor,
-        keys,
+        keys: if unchanged { None } else { keys },
+        revision,
+        unchanged,
         error,
         notices,
     }
 }
 
+/// A listing's revision: a hash of the keys exactly as they would cross IPC, so any change the
+/// window could show (a name, a status, a last use) makes a new one. Only compared within this
+/// process's life, with what this process sent.
+fn revision_of(keys: &[KeyRecord]) -> String {
+    use std::hash::{Hash, Hasher};
+    let json = serde_json::to_vec(keys).unwrap_or_default();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    json.hash(&mut hasher);
+    format!("{:016x}-{}", hasher.finish(), keys.len())
+}
+
 /// List every account concurrently (core inventory), one `inventory-progress` event per finished
 /// account. An account whose client cannot be built (keychain locked, bad settings) is listed
 /// with its error, like one the vendor refused. Successful listings replace the cache.
-pub async fn list_all<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<AccountListing> {
+/// `known`: the revision of each account's keys the window holds (see `AccountListing::revision`).
+pub async fn list_all<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    known: &HashMap<String, String>,
+) -> Vec<AccountListing> {
     let accounts = state.registry().list_accounts();
     let progress_app = app.clone();
     let progress = move |p: inventory::Progress| {
@@ -64,7 +88,8 @@ pub async fn list_all<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<A
             if let Ok(keys) = &listing.result {
                 state.cache_listing(&listing.account_id, keys.clone());
             }
-            listing_of(account, listing.result, listing.notices)
+            let known = known.get(&account.id).map(String::as_str);
+            listing_of(account, listing.result, listing.notices, known)
         })
         .collect();
     crate::watch::after_listing(app, state, chrono::Utc::now());
@@ -98,7 +123,7 @@ pub async fn list_one<R: Runtime>(
         state.cache_listing(account_id, keys.clone());
     }
     tray::refresh(app);
-    Ok(listing_of(&account, result, notices))
+    Ok(listing_of(&account, result, notices, None))
 }
 
 /// Create a key and hold its secret; the caller gets everything but the secret.

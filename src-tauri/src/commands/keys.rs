@@ -1,5 +1,7 @@
 //! Keys at the vendors: list, read, create (the secret stays in the backend), change, delete.
 
+use std::collections::HashMap;
+
 use keyrack_core::model::{CreateOptions, DeleteOutcome, KeyRecord, KeyUpdate, NewKey, Owner};
 use keyrack_core::reveal::PendingSecret;
 use tauri::{AppHandle, Runtime, State};
@@ -9,13 +11,15 @@ use crate::error::{public, IpcResult};
 use crate::state::AppState;
 use crate::{events, ops};
 
-/// Every account's keys, listed concurrently, with `inventory-progress` events.
+/// Every account's keys, listed concurrently, with `inventory-progress` events. `known`: the
+/// revision of each account's keys the window holds; those still the same come back unchanged.
 #[tauri::command]
 pub async fn keys_list<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    known: Option<HashMap<String, String>>,
 ) -> IpcResult<Vec<AccountListing>> {
-    Ok(ops::list_all(&app, &state).await)
+    Ok(ops::list_all(&app, &state, &known.unwrap_or_default()).await)
 }
 
 #[tauri::command]

@@ -110,7 +110,7 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) {
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
                 if let Some(state) = app.try_state::<AppState>() {
-                    ops::list_all(&app, &state).await;
+                    ops::list_all(&app, &state, &Default::default()).await;
                     events::keys_changed(&app);
                 }
             });

@@ -167,7 +167,7 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>) -> Option<bool> {
     let watch = app.try_state::<Watch>()?;
     let state = app.try_state::<AppState>()?;
     let _one = watch.refreshing.try_lock().ok()?;
-    let listings = crate::ops::list_all(app, &state).await;
+    let listings = crate::ops::list_all(app, &state, &Default::default()).await;
     Some(listings.iter().all(|l| l.error.is_none()))
 }
 

@@ -55,6 +55,44 @@ fn sandbox_accounts_list_their_keys_with_progress() {
     assert_eq!(done, [1, 2, 3, 4, 5]);
     assert!(progress.iter().all(|p| p["total"] == 5 && p["ok"] == true));
 
+    // A refresh that sends the revisions it holds gets back only what changed.
+    let known: serde_json::Map<String, Value> = listings
+        .iter()
+        .map(|l| {
+            (
+                l["accountId"].as_str().unwrap().to_owned(),
+                l["revision"].clone(),
+            )
+        })
+        .collect();
+    assert!(known.values().all(Value::is_string), "{known:?}");
+    let again = t.ok("keys_list", json!({ "known": known }));
+    for listing in again.as_array().unwrap() {
+        assert_eq!(listing["unchanged"], true, "{listing}");
+        assert!(listing["keys"].is_null(), "{listing}");
+        assert_eq!(
+            listing["revision"],
+            known[listing["accountId"].as_str().unwrap()]
+        );
+    }
+    let ibm = sandbox("ibm");
+    let created = t.ok(
+        "key_create",
+        json!({ "accountId": ibm, "spec": { "name": "revision-test" } }),
+    );
+    let mut stale = known.clone();
+    stale.insert("sandbox-scaleway".into(), json!("not-a-revision"));
+    let after = t.ok("keys_list", json!({ "known": stale }));
+    for listing in after.as_array().unwrap() {
+        let id = listing["accountId"].as_str().unwrap();
+        let moved = id == ibm || id == "sandbox-scaleway";
+        assert_eq!(listing["unchanged"], !moved, "{listing}");
+        assert_eq!(listing["keys"].is_array(), moved, "{listing}");
+        assert_eq!(listing["revision"] != known[id], id == ibm, "{listing}");
+    }
+    let keys = after.as_array().unwrap()[0]["keys"].as_array().unwrap();
+    assert!(keys.iter().any(|k| k["id"] == created["record"]["id"]));
+
     // One account again (the retry of a failed one); an unknown one is an error.
     let one = t.ok("keys_list_account", json!({ "accountId": "sandbox-oci" }));
     assert_eq!(one["vendor"], "oci");

@@ -125,7 +125,10 @@ export const preferencesSet = (p: Preferences): Promise<Preferences> =>
   call('preferences_set', { p });
 
 // Keys.
-export const keysList = (): Promise<AccountListing[]> => call('keys_list');
+/** Every account's keys; `known` (account → revision) are listings the window holds, which come
+ *  back `unchanged` and without keys while they are. */
+export const keysList = (known: Record<string, string> = {}): Promise<AccountListing[]> =>
+  call('keys_list', { known });
 export const keysListAccount = (accountId: string): Promise<AccountListing> =>
   call('keys_list_account', { accountId });
 export const keyGet = (accountId: string, keyId: string): Promise<KeyRecord> =>

@@ -31,6 +31,10 @@ export type Progress = Pick<InventoryProgress, 'done' | 'total'>;
 export interface Listing {
   accountId: string;
   keys?: KeyRecord[] | null;
+  /** Names these keys; sent back on the next refresh (see `unchanged`). */
+  revision?: string | null;
+  /** The keys are those held under the revision sent: nothing to rebuild. */
+  unchanged?: boolean;
   error?: PublicError | null;
   notices?: string[];
 }
@@ -49,11 +53,15 @@ export class Inventory {
   // Deliberately not reactive: `rows` is republished from it after each change.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #byAccount = new Map<string, KeyRow[]>();
+  /** The backend's revision of each account's rows as held, while they are exactly as listed. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #revisions = new Map<string, string>();
   #refreshes = 0;
 
   /** Forgets everything (a fresh start, and between tests). */
   reset(): void {
     this.#byAccount.clear();
+    this.#revisions.clear();
     this.#refreshes++;
     this.vendors = [];
     this.accounts = [];
@@ -107,6 +115,7 @@ export class Inventory {
     this.accounts = accounts;
     const ids = accounts.map((a) => a.id);
     for (const id of [...this.#byAccount.keys()]) if (!ids.includes(id)) this.#byAccount.delete(id);
+    for (const id of [...this.#revisions.keys()]) if (!ids.includes(id)) this.#revisions.delete(id);
     // Names or sandbox marks may have changed: rebuild the rows from their records.
     for (const [id, rows] of this.#byAccount) {
       this.#byAccount.set(
@@ -120,16 +129,24 @@ export class Inventory {
     this.#publish();
   }
 
-  /** Lists every account concurrently (progress arrives as `inventory-progress` events). */
+  /**
+   * Lists every account concurrently (progress arrives as `inventory-progress` events). Accounts
+   * whose keys did not change come back without them: their rows, the sorted list and the
+   * table stay as they are, so a refresh that finds nothing new costs next to nothing.
+   */
   async refresh(): Promise<void> {
     const mine = ++this.#refreshes;
     this.refreshing = true;
     this.progress = { done: 0, total: this.accounts.length };
     this.#mark(this.accounts.map((a) => a.id), 'loading');
     try {
-      const listings = await api.keysList();
+      const known: Record<string, string> = {};
+      for (const [id, revision] of this.#revisions) if (this.#byAccount.has(id)) known[id] = revision;
+      const listings = await api.keysList(known);
       if (mine !== this.#refreshes) return;
-      for (const l of listings) this.applyListing(l);
+      let changed = false;
+      for (const l of listings) changed = this.#apply(l) || changed;
+      if (changed) this.#publish();
     } catch (e) {
       if (mine !== this.#refreshes) return;
       const error = api.toPublicError(e);
@@ -161,23 +178,42 @@ export class Inventory {
   }
 
   applyListing(listing: Listing | AccountListing): void {
+    if (this.#apply(listing)) this.#publish();
+  }
+
+  /** Takes one account's listing; true when its rows changed (and `rows` needs publishing). */
+  #apply(listing: Listing | AccountListing): boolean {
     const id = listing.accountId;
+    const notices = listing.notices ?? [];
     if (listing.error) {
       // Keys listed before stay visible (marked by the account's error), not silently dropped.
       this.states = {
         ...this.states,
         [id]: { status: 'error', error: listing.error, count: this.#byAccount.get(id)?.length ?? 0 },
       };
-      return;
+      return false;
+    }
+    const held = this.#byAccount.get(id);
+    if (listing.unchanged && held) {
+      this.states = { ...this.states, [id]: { status: 'ok', error: null, count: held.length, notices } };
+      // The same records, but a key may have expired since its row was made.
+      const now = Date.now();
+      if (!held.some((r) => r.expiresMs !== null && r.expiresMs <= now && !r.badges.includes('expired'))) return false;
+      this.#byAccount.set(
+        id,
+        held.map((r) => this.#row(r.record)),
+      );
+      return true;
     }
     const keys = listing.keys ?? [];
     this.#byAccount.set(
       id,
       keys.map((k) => this.#row(k)),
     );
-    const notices = listing.notices ?? [];
+    if (listing.revision && listing.keys) this.#revisions.set(id, listing.revision);
+    else this.#revisions.delete(id);
     this.states = { ...this.states, [id]: { status: 'ok', error: null, count: keys.length, notices } };
-    this.#publish();
+    return true;
   }
 
   /** A created or changed key: replaced where it is, or added. */
@@ -204,6 +240,8 @@ export class Inventory {
 
   #setAccountRows(accountId: string, rows: KeyRow[]): void {
     this.#byAccount.set(accountId, rows);
+    // Changed here, not listed: the next refresh asks for the account's keys in full.
+    this.#revisions.delete(accountId);
     const prev = this.state(accountId);
     this.states = { ...this.states, [accountId]: { ...prev, count: rows.length } };
     this.#publish();

@@ -73,14 +73,21 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
     called: (cmd) => b.calls.filter((c) => c.cmd === cmd).map((c) => c.args),
   };
 
-  const listing = (accountId: string): AccountListing => {
+  // As the backend: a listing's revision names its keys; one the window already holds under
+  // the revision it sent comes back unchanged, without them.
+  const listing = (accountId: string, known?: string): AccountListing => {
     const a = b.accounts.find((x) => x.id === accountId);
     const failure = b.failing[accountId];
+    const keys = b.keys[accountId] ?? [];
+    const revision = failure ? null : JSON.stringify(keys);
+    const unchanged = revision !== null && revision === known;
     return {
       accountId,
       accountName: a?.name ?? accountId,
       vendor: a?.vendor ?? 'ibm',
-      keys: failure ? null : (b.keys[accountId] ?? []),
+      keys: failure || unchanged ? null : keys,
+      revision,
+      unchanged,
       error: failure ? { field: null, retry_after_secs: null, vendor: null, recovered: null, ...failure, code: failure.code === 'internal' ? 'config' : failure.code } : null,
       notices: failure ? [] : (b.notices[accountId] ?? []),
     };
@@ -101,10 +108,11 @@ export function backend(init: Partial<Pick<Backend, 'accounts' | 'keys' | 'faili
     accounts_list: () => b.accounts,
     preferences_get: () => b.prefs,
     preferences_set: (a) => (b.prefs = a.p as Preferences),
-    keys_list: () => {
+    keys_list: (args) => {
       const total = b.accounts.length;
+      const known = (args.known ?? {}) as Record<string, string>;
       b.accounts.forEach((a, i) => b.emit('inventory-progress', { done: i + 1, total, accountId: a.id, ok: !b.failing[a.id] }));
-      return b.accounts.map((a) => listing(a.id));
+      return b.accounts.map((a) => listing(a.id, known[a.id]));
     },
     keys_list_account: (a) => listing(a.accountId as string),
     create_options: () => ({ owners: [], projects: [] }),

@@ -6,7 +6,21 @@ import type { VendorId } from "./VendorId";
 /**
  * One account's keys, or why they could not be listed.
  */
-export type AccountListing = { accountId: string, accountName: string, vendor: VendorId, keys: Array<KeyRecord> | null, error: PublicError | null, 
+export type AccountListing = { accountId: string, accountName: string, vendor: VendorId, 
+/**
+ * Absent when the listing failed, or when it is `unchanged`.
+ */
+keys: Array<KeyRecord> | null, 
+/**
+ * Names these keys as listed: the window sends it back with its next refresh, and an
+ * account whose keys are still the same comes back `unchanged`, without them, so 10,000
+ * keys do not cross IPC (and get parsed, rebuilt and sorted) when nothing moved.
+ */
+revision?: string | null, 
+/**
+ * The keys are the ones the window holds under the revision it sent.
+ */
+unchanged: boolean, error: PublicError | null, 
 /**
  * What the vendor said besides the keys (e.g. only part of the account could be listed).
  */
