@@ -1,9 +1,9 @@
 //! `IbmClient`: IBM Cloud IAM Identity API keys (`/v1/apikeys…`) for one account, over a cached
 //! IAM token (see `token.rs`).
 
-use async_trait::async_trait;
 use std::sync::atomic::AtomicBool;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
