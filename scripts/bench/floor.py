@@ -26,6 +26,8 @@ RULES = [
     ("ibm", r"/v1/apikeys", 2, "cursor"),
     ("ibm", r"/v1/serviceids/?", 2, "cursor"),
     ("ibm", r"/v1/apikeys/[^/]+", 3, "each"),
+    # The activity report needs only the token: it is read (or asked for) beside the pages.
+    ("ibm", r"/v1/activity/accounts/[^/]+/report(/[^/]+)?", 2, "each"),
     ("scaleway", r"/iam/v1alpha1/[a-z-]+", 0, "number"),
     ("scaleway", r"/account/v3/projects", 0, "number"),
     ("oci", r"/20160918/users/?", 0, "cursor"),

@@ -8,7 +8,15 @@ from urllib.parse import parse_qs, urlparse
 
 from ibm_cloud_sdk_core.authenticators import IAMAuthenticator
 from ibm_platform_services import IamIdentityV1
-from ibm_platform_services.iam_identity_v1 import ApiKey, ApiKeyList, ServiceIdList
+import time
+
+from ibm_platform_services.iam_identity_v1 import (
+    ApiKey,
+    ApiKeyList,
+    Report,
+    ReportReference,
+    ServiceIdList,
+)
 
 from harness import Suite, add_fault, clear_faults, expect_error, manifest, requests_log
 
@@ -226,6 +234,33 @@ def unknown_key_is_404_with_the_services_message():
     # The SDK core reads errors[0].message; its fallbacks would say "Unknown error"/"Not Found".
     assert exc.message and exc.message not in ("Unknown error", "Not Found"), exc.message
     assert exc.global_transaction_id or exc.http_response.headers.get("Transaction-Id")
+
+
+@suite.step
+def activity_report_is_made_then_read_by_reference_and_as_latest():
+    made = iam.create_report(account_id=m["account_id"], type="inactive", duration="1")
+    assert made.get_status_code() == 202, made.get_status_code()
+    reference = ReportReference.from_dict(made.get_result()).reference
+    # 204 while it is being generated, as the SDK's own integration test expects and polls for.
+    got = iam.get_report(account_id=m["account_id"], reference=reference)
+    assert got.get_status_code() == 204 and got.get_result() is None, got.get_status_code()
+    for _ in range(30):
+        time.sleep(0.25)
+        got = iam.get_report(account_id=m["account_id"], reference=reference)
+        if got.get_status_code() != 204:
+            break
+    assert got.get_status_code() == 200, got.get_status_code()
+    report = Report.from_dict(got.get_result())
+    assert report.reference == reference and report.report_duration == "1"
+    listed = {k.name: k for k in report.apikeys}
+    assert "keyrack-sandbox-admin" not in listed, "this suite's own key authenticated just now"
+    never = listed["ci-nightly"]
+    assert never.type == "serviceid" and never.last_authn is None, never
+    assert all(k.type in ("user", "serviceid") for k in listed.values())
+    latest = iam.get_report(account_id=m["account_id"], reference="latest").get_result()
+    assert Report.from_dict(latest).reference == reference
+    exc = expect_error(404, iam.get_report, account_id=m["account_id"], reference="test123")
+    assert exc.message and "test123" in exc.message, exc.message
 
 
 @suite.step

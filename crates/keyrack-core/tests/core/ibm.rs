@@ -877,3 +877,199 @@ async fn an_owner_of_unsaid_kind_is_told_by_its_iam_id() {
     let owner = created.record.owner.unwrap();
     assert_eq!((owner.kind, owner.id), (OwnerKind::ServiceId, sid));
 }
+
+// ---------------------------------------------------------------- activity report
+
+const REPORT_PATH: &str = "/v1/activity/accounts/";
+
+/// An emulator with `extra` more keys on service IDs, reports ready at once, and a few keys last
+/// used long enough ago to be in an hour's report (to the millisecond, as IBM shows times).
+async fn report_env(extra: usize) -> Env {
+    let emu = keyrack_emulator::start(keyrack_emulator::EmulatorOptions {
+        seed: keyrack_emulator::SeedOptions {
+            empty: false,
+            extra_keys: extra,
+        },
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    {
+        let mut store = emu.shared.store();
+        store.ibm.report_delay_ms = Some(0);
+        let now = Utc::now();
+        for (n, key) in store.ibm.keys.iter_mut().skip(1).step_by(3).enumerate() {
+            let ago = Days::hours(2 + 7 * n as i64) + Days::milliseconds(123);
+            key.last_authn = Some(now - ago);
+        }
+    }
+    Env::from(emu)
+}
+
+fn account_wide(env: &Env) -> std::sync::Arc<dyn Vendor> {
+    let http = support::fast_http(Duration::from_secs(5));
+    client_with(account_wide_settings(env), &env.m("ibm", "api_key"), &http)
+}
+
+/// Per-key reads (`GET /v1/apikeys/{id}`), report reads and report requests seen since the log
+/// was last cleared.
+async fn activity_requests(env: &Env) -> (usize, usize, usize) {
+    let log = env.requests("ibm").await;
+    let per_key = log
+        .iter()
+        .filter(|(m, p, _)| m == "GET" && p.starts_with(&format!("{KEYS_PATH}/ApiKey-")))
+        .count();
+    let report = |method: &str| {
+        log.iter()
+            .filter(|(m, p, _)| m == method && p.starts_with(REPORT_PATH))
+            .count()
+    };
+    (per_key, report("GET"), report("POST"))
+}
+
+fn last_used(
+    keys: &[keyrack_core::KeyRecord],
+) -> std::collections::BTreeMap<String, Option<chrono::DateTime<Utc>>> {
+    keys.iter()
+        .map(|k| (k.id.clone(), k.last_used_at))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_fresh_report_leaves_only_the_keys_it_does_not_list_to_read_per_key() {
+    let env = report_env(40).await;
+    let c = account_wide(&env);
+
+    // No report yet: every key is read on its own, and a report is asked for.
+    let first = c.list().await.unwrap();
+    let all = first.len();
+    assert!(all > 40, "{all}");
+    assert_eq!(activity_requests(&env).await, (all, 1, 1));
+    assert!(
+        first.iter().filter(|k| k.last_used_at.is_some()).count() > 10,
+        "the seeded uses are read"
+    );
+
+    // The next listing takes them from the report: the same values, and per key only the keys
+    // the report does not list (used within its hour: the admin's, whose token this is).
+    env.clear_requests().await;
+    let second = c.list().await.unwrap();
+    assert_eq!(
+        last_used(&second),
+        last_used(&first),
+        "the report's values are the per-key ones"
+    );
+    let (per_key, gets, posts) = activity_requests(&env).await;
+    assert_eq!(
+        (gets, posts),
+        (1, 0),
+        "a fresh report is not asked for again"
+    );
+    let listed: Vec<String> = {
+        let store = env.emu.shared.store();
+        let report = &store.ibm.reports.last().unwrap().body;
+        report["apikeys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let absent = second.iter().filter(|k| !listed.contains(&k.id)).count();
+    assert_eq!(absent, 1, "only the admin's key was used within the hour");
+    assert_eq!(per_key, absent);
+
+    // A key made after the report is not in it, and is read on its own.
+    let created = c.create(&named("after-the-report")).await.unwrap();
+    env.clear_requests().await;
+    let third = c.list().await.unwrap();
+    assert_eq!(third.len(), all + 1);
+    assert_eq!(activity_requests(&env).await.0, absent + 1);
+    let new = third.iter().find(|k| k.id == created.record.id).unwrap();
+    assert_eq!(new.last_used_at, None);
+}
+
+#[tokio::test]
+async fn an_old_report_is_replaced_and_one_being_made_is_waited_for() {
+    let env = report_env(0).await;
+    let c = account_wide(&env);
+    let per_key = c.list().await.unwrap();
+    let all = per_key.len();
+    // The report is a day and a minute old.
+    {
+        let mut store = env.emu.shared.store();
+        let report = store.ibm.reports.last_mut().unwrap();
+        let old = Utc::now() - Days::hours(24) - Days::minutes(1);
+        report.body["report_end_time"] = json!(old.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+    }
+    env.clear_requests().await;
+    let listed = c.list().await.unwrap();
+    assert_eq!(
+        activity_requests(&env).await,
+        (all, 1, 1),
+        "read per key, new report asked for"
+    );
+    assert_eq!(last_used(&listed), last_used(&per_key));
+
+    // While IBM is still making a report, another one would only replace it: wait for it.
+    env.emu.shared.store().ibm.report_delay_ms = Some(60_000);
+    c.list().await.unwrap(); // reads the fresh report, none asked for
+    env.emu.shared.store().ibm.reports.clear();
+    env.clear_requests().await;
+    c.list().await.unwrap(); // none: asks for one, not ready for a minute
+    env.clear_requests().await;
+    c.list().await.unwrap();
+    assert_eq!(
+        activity_requests(&env).await,
+        (all, 1, 0),
+        "204: per key, no second request"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_report_is_not_asked_for_again_by_the_same_client() {
+    let env = report_env(0).await;
+    env.fault(status_fault("ibm", "GET", REPORT_PATH, 403, 1))
+        .await;
+    let c = account_wide(&env);
+    let first = c.list().await.unwrap();
+    let all = first.len();
+    assert_eq!(activity_requests(&env).await, (all, 1, 0));
+    env.clear_requests().await;
+    let second = c.list().await.unwrap();
+    assert_eq!(
+        activity_requests(&env).await,
+        (all, 0, 0),
+        "remembered: per key only"
+    );
+    assert_eq!(last_used(&second), last_used(&first));
+
+    // A new client (a new credential's life) asks again.
+    env.clear_requests().await;
+    account_wide(&env).list().await.unwrap();
+    assert_eq!(activity_requests(&env).await.1, 1);
+}
+
+#[tokio::test]
+async fn a_malformed_or_failing_report_never_fails_the_listing() {
+    let env = report_env(0).await;
+    let c = account_wide(&env);
+    let per_key = c.list().await.unwrap(); // asks for a report
+    let all = per_key.len();
+    for rule in [
+        json!({"kind": "malformed", "vendor": "ibm", "path_prefix": REPORT_PATH, "count": 1}),
+        status_fault("ibm", "GET", REPORT_PATH, 500, 3),
+    ] {
+        env.fault(rule).await;
+        env.clear_requests().await;
+        let listed = c.list().await.unwrap();
+        let (reads, _, posts) = activity_requests(&env).await;
+        assert_eq!((reads, posts), (all, 0), "per key, no new report");
+        assert_eq!(last_used(&listed), last_used(&per_key));
+    }
+    // A report whose times do not parse is not used either.
+    env.emu.shared.store().ibm.reports.last_mut().unwrap().body["report_end_time"] = json!("soon");
+    env.clear_requests().await;
+    c.list().await.unwrap();
+    assert_eq!(activity_requests(&env).await.0, all);
+}

@@ -1436,3 +1436,192 @@ async fn service_ids_are_listed_and_paged_like_api_keys() {
     );
     ibm.emu.shutdown().await;
 }
+
+// ---------------------------------------------------------------- activity report
+
+impl Ibm {
+    fn report_path(&self, rest: &str) -> String {
+        format!("/v1/activity/accounts/{}/report{rest}", self.account)
+    }
+
+    /// `POST …/report?{query}`; the new report's reference.
+    async fn create_report(&self, query: &str) -> String {
+        let path = self.report_path(&format!("?{query}"));
+        let r = self.call(Method::POST, &path, None, &[]).await;
+        assert_eq!(r.status, 202, "{}", r.text);
+        r.body()["reference"].as_str().unwrap().to_owned()
+    }
+
+    fn set_report_delay_ms(&self, ms: u64) {
+        self.emu.shared.store().ibm.report_delay_ms = Some(ms);
+    }
+}
+
+#[tokio::test]
+async fn a_report_is_not_ready_at_once_then_lists_the_inactive_keys() {
+    let ibm = Ibm::start().await;
+    // Used within the window: the admin key (its token) and ci-nightly. Used before it: laptop-cli.
+    crate::common::ibm_token(&ibm.base, &ibm.secret_of("ci-nightly")).await;
+    let long_ago = chrono::Utc::now() - chrono::Duration::hours(3);
+    {
+        let mut store = ibm.emu.shared.store();
+        let laptop = store.ibm.keys.iter_mut().find(|k| k.name == "laptop-cli");
+        laptop.unwrap().last_authn = Some(long_ago);
+    }
+    let reference = ibm.create_report("type=inactive&duration=1").await;
+    let r = ibm.get(&ibm.report_path(&format!("/{reference}"))).await;
+    assert_eq!(r.status, 204, "being generated: {}", r.text);
+    assert!(r.text.is_empty());
+    assert_eq!(ibm.get(&ibm.report_path("/latest")).await.status, 204);
+
+    tokio::time::sleep(std::time::Duration::from_millis(
+        keyrack_emulator::vendors::ibm::DEFAULT_REPORT_DELAY_MS + 100,
+    ))
+    .await;
+    let r = ibm.get(&ibm.report_path(&format!("/{reference}"))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let report = r.body();
+    for field in [
+        "created_by",
+        "reference",
+        "report_duration",
+        "report_start_time",
+        "report_end_time",
+    ] {
+        assert!(report[field].is_string(), "{field}: {report}");
+    }
+    assert_eq!(report["reference"], reference);
+    assert_eq!(report["created_by"], ibm.iam_id);
+    assert_eq!(report["report_duration"], "1");
+    let keys = report["apikeys"].as_array().unwrap();
+    let listed = names(keys);
+    for used in ["keyrack-sandbox-admin", "ci-nightly"] {
+        assert!(
+            !listed.iter().any(|n| n == used),
+            "{used} was used: {listed:?}"
+        );
+    }
+    // Every other key: never used (no last_authn) or, laptop-cli, before the window.
+    let store_count = ibm.emu.shared.store().ibm.keys.len();
+    assert_eq!(keys.len(), store_count - 2, "{listed:?}");
+    let laptop = keys.iter().find(|k| k["name"] == "laptop-cli").unwrap();
+    assert_eq!(laptop["type"], "user");
+    assert_eq!(laptop["user"]["iam_id"], ibm.iam_id);
+    assert!(laptop["user"]["username"].is_string());
+    let when =
+        chrono::DateTime::parse_from_rfc3339(laptop["last_authn"].as_str().unwrap()).unwrap();
+    assert_eq!(when.timestamp_millis(), long_ago.timestamp_millis());
+    let deploy = keys.iter().find(|k| k["name"] == "ci-deploy").unwrap();
+    assert_eq!(deploy["type"], "serviceid");
+    assert_eq!(deploy["serviceid"]["name"], "ci-pipeline");
+    assert!(deploy.get("last_authn").is_none(), "never used: {deploy}");
+    // The identities: the admin authenticated, ci-pipeline's service ID did (ci-nightly).
+    let users: Vec<_> = report["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["iam_id"].clone())
+        .collect();
+    assert!(!users.contains(&json!(ibm.iam_id)), "{users:?}");
+    assert!(users.contains(&json!(ibm.colleague())), "{users:?}");
+    let services = names(report["serviceids"].as_array().unwrap());
+    assert!(!services.iter().any(|n| n == "ci-pipeline"), "{services:?}");
+    assert!(
+        services.iter().any(|n| n == "billing-exporter"),
+        "{services:?}"
+    );
+    assert_eq!(report["profiles"], json!([]));
+}
+
+#[tokio::test]
+async fn latest_is_the_newest_report_and_old_ones_are_deleted() {
+    let ibm = Ibm::start().await;
+    assert_eq!(
+        ibm.get(&ibm.report_path("/latest")).await.error(404),
+        "not_found"
+    );
+    ibm.set_report_delay_ms(0);
+    let first = ibm.create_report("type=inactive").await;
+    let r = ibm.get(&ibm.report_path("/latest")).await;
+    assert_eq!(r.body()["reference"], first);
+    assert_eq!(r.body()["report_duration"], "720", "IBM's default window");
+    let second = ibm.create_report("duration=24").await;
+    assert_ne!(first, second);
+    assert_eq!(
+        ibm.get(&ibm.report_path("/latest")).await.body()["reference"],
+        second
+    );
+    assert_eq!(
+        ibm.get(&ibm.report_path(&format!("/{first}"))).await.status,
+        200
+    );
+
+    // A report older than a day goes when the next one is made.
+    {
+        let mut store = ibm.emu.shared.store();
+        let old = store
+            .ibm
+            .reports
+            .iter_mut()
+            .find(|r| r.reference == first)
+            .unwrap();
+        old.created_at -= chrono::Duration::hours(25);
+    }
+    ibm.create_report("duration=1").await;
+    let r = ibm.get(&ibm.report_path(&format!("/{first}"))).await;
+    assert_eq!(r.error(404), "not_found");
+    assert_eq!(
+        ibm.get(&ibm.report_path(&format!("/{second}")))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        ibm.get(&ibm.report_path("/test123")).await.error(404),
+        "not_found"
+    );
+}
+
+#[tokio::test]
+async fn report_errors_use_ibms_shape() {
+    let ibm = Ibm::start().await;
+    let ibm = &ibm;
+    let post = |path: String| async move { ibm.call(Method::POST, &path, None, &[]).await };
+    for query in [
+        "type=active",
+        "duration=abc",
+        "duration=-1",
+        "duration=1.5",
+        "duration=100000",
+    ] {
+        let r = post(ibm.report_path(&format!("?{query}"))).await;
+        assert_eq!(r.error(400), "bad_request", "{query}");
+        assert_eq!(r.body()["context"]["operation"], "createReport");
+    }
+    let other = "/v1/activity/accounts/0123456789abcdef0123456789abcdef/report";
+    assert_eq!(post(other.to_string()).await.error(403), "forbidden");
+    assert_eq!(
+        ibm.get(&format!("{other}/latest")).await.error(403),
+        "forbidden"
+    );
+    assert_eq!(
+        post("/v1/activity/accounts/bogus/report".into())
+            .await
+            .error(400),
+        "bad_request"
+    );
+    let r = ibm
+        .call_as(
+            "not-a-token",
+            Method::GET,
+            &ibm.report_path("/latest"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.error(401), "unauthorized");
+    assert!(
+        ibm.emu.shared.store().ibm.reports.is_empty(),
+        "no report from a refused request"
+    );
+}

@@ -1,12 +1,15 @@
 //! `IbmClient`: IBM Cloud IAM Identity API keys (`/v1/apikeys…`) for one account, over a cached
 //! IAM token (see `token.rs`).
 
+use std::sync::atomic::AtomicBool;
+
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::activity_report::Latest;
 use super::errors::{self, Op};
 use super::record::{owner_kind, to_record, SERVICE_ID_PREFIX};
 use super::token::{Token, TokenSource};
@@ -27,8 +30,9 @@ use crate::vendors::Client;
 use crate::vendors::VendorId;
 
 const PAGE_SIZE: &str = "100";
-/// Activity reads (one per key, which IBM calls expensive) under way at once while listing:
-/// 16 keeps 2,000 keys to some 125 round trips without a burst IBM would throttle.
+/// Activity reads (one per key, which IBM calls expensive) under way at once while listing
+/// without a usable activity report: 16 keeps 2,000 keys to some 125 round trips without a
+/// burst IBM would throttle.
 const ACTIVITY_CONCURRENCY: usize = 16;
 const V: VendorId = VendorId::Ibm;
 
@@ -37,10 +41,12 @@ pub struct IbmClient {
     base: Url,
     iam_id: Option<String>,
     account_id: Option<String>,
-    http: Http,
+    pub(super) http: Http,
     /// Where tokens are exchanged (also for a new key's secret, to verify it).
     iam: Url,
     tokens: TokenSource,
+    /// Set once IBM refuses this credential the activity report (`activity_report.rs`).
+    pub(super) reports_denied: AtomicBool,
 }
 
 /// Whose keys this client manages: from the account's settings, else from the token.
@@ -71,6 +77,7 @@ impl Client for IbmClient {
             http: http.clone(),
             tokens: TokenSource::new(http.clone(), &iam, credential.secret),
             iam,
+            reports_denied: AtomicBool::new(false),
         })
     }
 }
@@ -83,7 +90,7 @@ impl IbmClient {
         lost_create::created(record, secret, &Wording::SECRET)
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
+    pub(super) fn url(&self, segments: &[&str]) -> Url {
         common::join(&self.base, segments)
     }
 
@@ -108,7 +115,11 @@ impl IbmClient {
 
     /// Send with the bearer token; on a 401, get a new token once and send again (a 401 means
     /// the request was not carried out, so even a create may be repeated).
-    async fn send(&self, retry: Retry, build: impl Fn() -> RequestBuilder) -> Result<Response> {
+    pub(super) async fn send(
+        &self,
+        retry: Retry,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<Response> {
         let token = self.tokens.get().await?;
         let response = self.send_with(&token, retry, &build).await?;
         if response.status() != StatusCode::UNAUTHORIZED {
@@ -210,27 +221,59 @@ impl IbmClient {
         .await
     }
 
-    /// When each key last authenticated: IBM reports it only per key (`include_activity` on a
-    /// get), so the keys are read a few at a time. A key whose activity cannot be read keeps
-    /// `last_used_at` empty; the list itself never fails for it.
-    async fn with_activity(&self, records: Vec<KeyRecord>) -> Vec<KeyRecord> {
+    /// When each key last authenticated: from the activity report for the keys it lists, read
+    /// per key (`include_activity` on a get, a few at a time) for the others. Without a report
+    /// every key is read, and a new report asked for meanwhile. A key whose activity cannot be
+    /// read keeps `last_used_at` empty; the list itself never fails for it.
+    async fn with_activity(
+        &self,
+        mut records: Vec<KeyRecord>,
+        latest: Latest,
+        account_id: &str,
+    ) -> Vec<KeyRecord> {
         use futures::StreamExt;
-        futures::stream::iter(records)
-            .map(|mut record| async move {
-                match self.fetch(&record.id, true).await {
-                    Ok((key, _)) => {
-                        record.last_used_at = key
-                            .activity
-                            .as_ref()
-                            .and_then(|a| wire::parse_time(a.last_authn.as_deref()));
-                    }
-                    Err(e) => tracing::debug!(key = %record.id, "IBM activity not read: {e}"),
-                }
-                record
-            })
-            .buffered(ACTIVITY_CONCURRENCY)
-            .collect()
-            .await
+        let ask_for_report = matches!(latest, Latest::Missing);
+        let report = match latest {
+            Latest::Fresh(activity) => Some(activity),
+            _ => None,
+        };
+        let mut unread = Vec::new();
+        for (at, record) in records.iter_mut().enumerate() {
+            match report.as_ref().and_then(|r| r.last_authn(&record.id)) {
+                Some(last) => record.last_used_at = last,
+                None => unread.push((at, record.id.clone())),
+            }
+        }
+        let reads = futures::stream::iter(unread)
+            .map(|(at, id)| async move { (at, self.last_authn(&id).await) })
+            .buffer_unordered(ACTIVITY_CONCURRENCY)
+            .collect::<Vec<_>>();
+        let read = if ask_for_report {
+            futures::join!(reads, self.request_report(account_id)).0
+        } else {
+            reads.await
+        };
+        for (at, last) in read {
+            if let Some(last) = last {
+                records[at].last_used_at = last;
+            }
+        }
+        records
+    }
+
+    /// One key's last authentication (`Some(None)`: never); `None` when it could not be read.
+    async fn last_authn(&self, id: &str) -> Option<Option<DateTime<Utc>>> {
+        match self.fetch(id, true).await {
+            Ok((key, _)) => Some(
+                key.activity
+                    .as_ref()
+                    .and_then(|a| wire::parse_time(a.last_authn.as_deref())),
+            ),
+            Err(e) => {
+                tracing::debug!(key = %id, "IBM activity not read: {e}");
+                None
+            }
+        }
     }
 
     /// The account's service IDs (`GET /v1/serviceids`, every page).
@@ -367,17 +410,23 @@ impl Vendor for IbmClient {
 
     async fn list(&self) -> Result<Vec<KeyRecord>> {
         let (_, target) = self.target().await?;
-        let records = if self.iam_id.is_some() {
-            self.list_for(&target, false).await?
-        } else {
-            // An account admin sees every key in the account, as in the console; a credential
-            // without that access still sees its own identity's keys.
-            match self.list_for(&target, true).await {
-                Err(Error::Forbidden { .. }) => self.list_for(&target, false).await?,
-                other => other?,
+        let listing = async {
+            if self.iam_id.is_some() {
+                self.list_for(&target, false).await
+            } else {
+                // An account admin sees every key in the account, as in the console; a
+                // credential without that access still sees its own identity's keys.
+                match self.list_for(&target, true).await {
+                    Err(Error::Forbidden { .. }) => self.list_for(&target, false).await,
+                    other => other,
+                }
             }
         };
-        Ok(self.with_activity(records).await)
+        // The report needs nothing the pages say, so it is read while they are.
+        let (records, latest) = futures::join!(listing, self.latest_report(&target.account_id));
+        Ok(self
+            .with_activity(records?, latest, &target.account_id)
+            .await)
     }
 
     async fn get(&self, id: &str) -> Result<KeyRecord> {

@@ -1,6 +1,7 @@
 //! IBM Cloud IAM Identity API keys: token exchange (`token.rs`), the `/v1/apikeys` client
 //! (`client.rs`), its JSON (`wire.rs`) and the mapping to Keyrack's records (`record.rs`).
 
+mod activity_report;
 mod client;
 mod discover;
 mod errors;

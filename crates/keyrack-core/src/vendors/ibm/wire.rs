@@ -94,6 +94,23 @@ pub struct Activity {
     pub last_authn: Option<String>,
 }
 
+/// `GET /v1/activity/accounts/{account_id}/report/{reference}` answer: the `Report`, as far as
+/// this client reads it. An "inactive" report lists the keys that did not authenticate within
+/// its window, each with when it last did (absent: never).
+#[derive(Debug, Deserialize)]
+pub struct Report {
+    pub report_end_time: String,
+    #[serde(default)]
+    pub apikeys: Vec<ApikeyActivity>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApikeyActivity {
+    pub id: String,
+    #[serde(default)]
+    pub last_authn: Option<String>,
+}
+
 /// `GET /v1/serviceids` answer: the service IDs of an account, one page.
 #[derive(Debug, Deserialize)]
 pub struct ServiceIdList {

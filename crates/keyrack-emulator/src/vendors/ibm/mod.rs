@@ -1,6 +1,8 @@
-//! IBM Cloud IAM Identity: API keys (`/v1/apikeys…`), the identity limits endpoint and the
-//! apikey token exchange (`/identity/token`), written from IBM's API documentation.
+//! IBM Cloud IAM Identity: API keys (`/v1/apikeys…`), the identity limits endpoint, the
+//! account's activity report (`/v1/activity/…`) and the apikey token exchange
+//! (`/identity/token`), written from IBM's API documentation.
 
+mod activity;
 mod apikeys;
 mod auth;
 mod body;
@@ -23,6 +25,7 @@ use axum::Router;
 use crate::state::{SeedOptions, Shared};
 use crate::vendor::Vendor;
 
+pub use activity::DEFAULT_REPORT_DELAY_MS;
 pub use model::{ApiKey, HistoryRecord, Identity, IdentityKind, State};
 
 /// Every identity may own at most this many API keys unless the state says otherwise.
@@ -57,6 +60,7 @@ impl Vendor for Ibm {
             "/v1/apikeys",
             "/v1/serviceids",
             "/v1/accounts/",
+            "/v1/activity/",
         ]
         .iter()
         .any(|prefix| path.starts_with(prefix))
@@ -92,6 +96,14 @@ impl Vendor for Ibm {
             .route(
                 "/v1/accounts/{account_id}/limits/identity",
                 get(limits::identity_limits),
+            )
+            .route(
+                "/v1/activity/accounts/{account_id}/report",
+                post(activity::create),
+            )
+            .route(
+                "/v1/activity/accounts/{account_id}/report/{reference}",
+                get(activity::get),
             )
     }
 }

@@ -19,6 +19,10 @@ pub struct State {
     pub keys: Vec<ApiKey>,
     /// `None` = `DEFAULT_APIKEYS_PER_IDENTITY`.
     pub apikeys_per_identity: Option<u32>,
+    /// Activity reports made, oldest first.
+    pub reports: Vec<super::activity::Report>,
+    /// How long a new activity report takes to be ready; `None` = `DEFAULT_REPORT_DELAY_MS`.
+    pub report_delay_ms: Option<u64>,
 }
 
 impl std::fmt::Debug for State {
@@ -30,6 +34,7 @@ impl std::fmt::Debug for State {
             .field("signing_key", &"<redacted>")
             .field("identities", &self.identities)
             .field("keys", &self.keys)
+            .field("reports", &self.reports.len())
             .finish()
     }
 }
