@@ -16,7 +16,7 @@ export function visibleWindow(
   rowHeight: number,
   scrollTop: number,
   viewportHeight: number,
-  overscan = 8,
+  overscan = 4,
 ): Window {
   if (count === 0 || rowHeight <= 0) return { start: 0, end: 0, before: 0, after: 0 };
   const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
