@@ -78,10 +78,12 @@ if ! compgen -G '/dev/dri/renderD*' >/dev/null; then
 fi
 # The first key list needs the page's view: the WebDriver driver launches the app and watches.
 list_ms="$(KEYRACK_APP_BIN="$release/keyrack-app" "$(cargo_target_dir)/debug/examples/bench_ui" --start "$runs" 2>/dev/null)"
+# The anchor launched the same way (WebDriver's own start-up counts in both), to its page painted.
+anc_wd_ms="$(KEYRACK_APP_BIN="$release/keyrack-bench-anchor" "$(cargo_target_dir)/debug/examples/bench_ui" --start "$runs" '#ready' 2>/dev/null)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f×", a / b }'; }
 row start "exec → window mapped (median of $runs)" "$app_ms ms" "anchor $anc_ms ms" "$(ratio "$app_ms" "$anc_ms")"
 row start "launch → first key list painted (sandbox, via WebDriver, median of $runs)" "$list_ms ms" \
-  "anchor's window $anc_ms ms (target ≤ 1.2× + the list)" "$(ratio "$list_ms" "$anc_ms")"
+  "anchor's page painted $anc_wd_ms ms, same launch (target ≤ 1.2× + the list)" "$(ratio "$list_ms" "$anc_wd_ms")"
 row memory "PSS app + WebKit processes, 5 s idle" "$app_mb MB" "anchor $anc_mb MB (target ≤ 1.15×)" \
   "$(ratio "$app_mb" "$anc_mb")"
 row memory "PSS WebKit web process alone" "$app_web MB" "anchor $anc_web MB" "$(ratio "$app_web" "$anc_web")"
