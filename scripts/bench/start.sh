@@ -66,16 +66,6 @@ measure() { # binary title → "window_ms total_mb web_mb" (medians)
 
 read -r app_ms app_mb app_web < <(measure "$release/keyrack-app" Keyrack)
 read -r anc_ms anc_mb anc_web < <(measure "$release/keyrack-bench-anchor" "Keyrack bench anchor")
-# Without a GPU render node Keyrack has WebKit draw without compositing (src-tauri/src/
-# rendering.rs); the anchor, with Tauri's defaults, composites with software OpenGL. The anchor
-# drawn the same way as Keyrack shows what Keyrack itself costs.
-same=""
-if ! compgen -G '/dev/dri/renderD*' >/dev/null; then
-  export WEBKIT_DISABLE_COMPOSITING_MODE=1
-  read -r same_ms same_mb same_web < <(measure "$release/keyrack-bench-anchor" "Keyrack bench anchor")
-  unset WEBKIT_DISABLE_COMPOSITING_MODE
-  same=yes
-fi
 # The first key list needs the page's view: the WebDriver driver launches the app and watches.
 list_ms="$(KEYRACK_APP_BIN="$release/keyrack-app" "$(cargo_target_dir)/debug/examples/bench_ui" --start "$runs" 2>/dev/null)"
 # The anchor launched the same way (WebDriver's own start-up counts in both), to its page painted.
@@ -87,9 +77,3 @@ row start "launch → first key list painted (sandbox, via WebDriver, median of 
 row memory "PSS app + WebKit processes, 5 s idle" "$app_mb MB" "anchor $anc_mb MB (target ≤ 1.15×)" \
   "$(ratio "$app_mb" "$anc_mb")"
 row memory "PSS WebKit web process alone" "$app_web MB" "anchor $anc_web MB" "$(ratio "$app_web" "$anc_web")"
-if [ -n "$same" ]; then
-  row memory "PSS app + WebKit, vs the anchor drawn as Keyrack is here (no compositing)" "$app_mb MB" \
-    "anchor $same_mb MB" "$(ratio "$app_mb" "$same_mb")"
-  row memory "PSS WebKit web process alone, same" "$app_web MB" "anchor $same_web MB" "$(ratio "$app_web" "$same_web")"
-  row start "exec → window mapped, same" "$app_ms ms" "anchor $same_ms ms" "$(ratio "$app_ms" "$same_ms")"
-fi

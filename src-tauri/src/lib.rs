@@ -17,7 +17,6 @@ pub mod events;
 pub mod in_flight;
 mod logging;
 pub mod ops;
-mod rendering;
 pub mod save;
 pub mod save_picker;
 pub mod state;
@@ -95,7 +94,6 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 
 /// Starts Keyrack and blocks until it quits.
 pub fn run() {
-    let software_rendering = rendering::choose_compositing();
     // Single-instance goes first so a second copy hands over before anything else starts.
     let builder =
         Builder::<Wry>::new().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -103,13 +101,10 @@ pub fn run() {
             window::show_main(app);
         }));
     let app = configure(builder)
-        .setup(move |app| {
+        .setup(|app| {
             let guard = logging::init(&app.path().app_log_dir()?)?;
             app.manage(guard);
             tracing::info!(version = %app.package_info().version, "Keyrack starting");
-            if software_rendering {
-                tracing::info!("no GPU render node: the window draws without compositing");
-            }
             // The real config directories (or KEYRACK_CONFIG_DIR / KEYRACK_DATA_DIR), the OS
             // keychain, the in-process sandbox and the system clipboard. A keychain problem does
             // not fail this.
