@@ -77,6 +77,9 @@ async fn accounts_add_form_settings_and_dark_theme() {
 
         // Settings apply at once: the theme changes the page before the dialog closes.
         app.click("#open-settings").await;
+        // The dialog focuses its first field as it opens, which scrolls it back to the top: a
+        // click aimed at the theme (at the bottom) before that lands on whatever moved under it.
+        app.wait_for("#pref-clipboard:focus").await;
         app.click("[data-theme-choice=dark]").await;
         app.wait_for("html[data-theme=dark]").await;
         app.screenshot("settings").await;
