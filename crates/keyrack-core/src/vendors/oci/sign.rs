@@ -16,6 +16,7 @@ use base64::Engine;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Request};
 use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::EncodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
@@ -57,7 +58,48 @@ pub struct Signed {
 /// Signs requests with one API signing key.
 pub struct RequestSigner {
     key_id: String,
-    key: SigningKey<Sha256>,
+    key: Key,
+}
+
+/// The same RSASSA-PKCS1-v1_5 / SHA-256 signature (it is deterministic) from one of two
+/// implementations. AWS-LC (already built for TLS) signs a 2048-bit key about 5× faster than the
+/// pure-Rust `rsa` crate, which matters because listing OCI signs one request per user: at
+/// 10,000 keys the `rsa` crate's signing was most of a listing's CPU time (issue 18). AWS-LC
+/// takes keys of 2048 to 8192 bits, what OCI accepts; anything else (the 1024-bit key of the
+/// vendor's published signing vectors) is signed by the `rsa` crate.
+enum Key {
+    AwsLc(aws_lc_rs::rsa::KeyPair),
+    RustCrypto(Box<SigningKey<Sha256>>),
+}
+
+impl Key {
+    fn new(key: RsaPrivateKey) -> Self {
+        let fast = key
+            .to_pkcs8_der()
+            .ok()
+            .and_then(|der| aws_lc_rs::rsa::KeyPair::from_pkcs8(der.as_bytes()).ok());
+        match fast {
+            Some(pair) => Key::AwsLc(pair),
+            None => Key::RustCrypto(Box::new(SigningKey::<Sha256>::new(key))),
+        }
+    }
+
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        match self {
+            Key::AwsLc(pair) => {
+                let mut signature = vec![0; pair.public_modulus_len()];
+                pair.sign(
+                    &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                    &aws_lc_rs::rand::SystemRandom::new(),
+                    message,
+                    &mut signature,
+                )
+                .expect("AWS-LC signs with a key it accepted");
+                signature
+            }
+            Key::RustCrypto(key) => key.sign(message).to_vec(),
+        }
+    }
 }
 
 impl fmt::Debug for RequestSigner {
@@ -73,7 +115,7 @@ impl RequestSigner {
     pub fn new(key_id: &KeyId, key: RsaPrivateKey) -> Self {
         RequestSigner {
             key_id: key_id.to_string(),
-            key: SigningKey::<Sha256>::new(key),
+            key: Key::new(key),
         }
     }
 
@@ -111,7 +153,7 @@ impl RequestSigner {
             }
         }
         let signing_string = lines.join("\n");
-        let signature = BASE64.encode(self.key.sign(signing_string.as_bytes()).to_bytes());
+        let signature = BASE64.encode(self.key.sign(signing_string.as_bytes()));
         let authorization = format!(
             "Signature version=\"1\",headers=\"{}\",keyId=\"{}\",algorithm=\"rsa-sha256\",signature=\"{signature}\"",
             names.join(" "),

@@ -177,6 +177,32 @@ fn signed_requests_carry_every_signed_header() {
     assert!(h["authorization"].is_sensitive());
 }
 
+/// The vector key (1024 bits) is below what AWS-LC accepts and is signed by the `rsa` crate; an
+/// OCI-sized key is signed by AWS-LC, to the same bytes the `rsa` crate makes (PKCS#1 v1.5 is
+/// deterministic), and verifies.
+#[test]
+fn both_signing_paths_make_the_same_signature() {
+    use rsa::signature::Verifier;
+    assert!(matches!(signer(&fixture()).key, Key::RustCrypto(_)));
+    for bits in [2048, 3072] {
+        let pair = keypair::generate(bits).unwrap();
+        let private = keypair::load_private_key(pair.private_pem.expose(), None).unwrap();
+        let fast = Key::new(private.clone());
+        assert!(matches!(fast, Key::AwsLc(_)), "RSA-{bits}");
+        let slow = Key::RustCrypto(Box::new(SigningKey::<Sha256>::new(private.clone())));
+        for message in [
+            &b""[..],
+            b"date: Thu, 05 Jan 2014 21:31:40 GMT\n(request-target): get /",
+        ] {
+            let signature = fast.sign(message);
+            assert_eq!(signature, slow.sign(message), "RSA-{bits}");
+            let verifying = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(private.to_public_key());
+            let parsed = rsa::pkcs1v15::Signature::try_from(signature.as_slice()).unwrap();
+            verifying.verify(message, &parsed).unwrap();
+        }
+    }
+}
+
 #[test]
 fn signer_debug_hides_the_key() {
     let f = fixture();
