@@ -550,7 +550,8 @@ async fn reads_are_retried_after_429_and_5xx() {
 async fn a_slow_answer_times_out_and_a_malformed_one_is_a_decode_error() {
     let env = support::start().await;
     let client = admin(&env, &fast_http(Duration::from_millis(300)));
-    env.fault(json!({"kind": "latency", "vendor": "openai", "ms": 2000, "count": 3}))
+    // Every request is slow (a listing reads projects and admin keys at once, each retried).
+    env.fault(json!({"kind": "latency", "vendor": "openai", "ms": 2000}))
         .await;
     assert_eq!(client.list().await.unwrap_err().code(), Code::Timeout);
     env.clear_faults().await;

@@ -242,6 +242,50 @@ impl OpenAiClient {
         let sa = key.owner.as_ref()?.service_account.as_ref()?;
         (owner.kind == OwnerKind::ServiceAccount).then(|| (sa.id.clone(), owner))
     }
+
+    /// Every listed project's keys (an archived project's shown as inactive).
+    async fn project_records(
+        &self,
+        options: &ListOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<KeyRecord>> {
+        let projects = if options.include_archived {
+            self.list_all(
+                &["organization", "projects"],
+                &[("include_archived", "true")],
+                Subject::Projects,
+            )
+            .await?
+        } else {
+            self.projects().await?
+        };
+        let per_project: Vec<Vec<KeyRecord>> = stream::iter(projects)
+            .map(|project| async move {
+                let keys = self.project_keys(&project.id).await?;
+                let archived = project.status.as_deref() == Some("archived");
+                Ok::<_, Error>(
+                    keys.iter()
+                        .map(|k| {
+                            let mut r = record::to_record(
+                                k,
+                                &self.account_id,
+                                &project.id,
+                                project.name.as_deref(),
+                                now,
+                            );
+                            if archived && r.status == KeyStatus::Active {
+                                r.status = KeyStatus::Inactive;
+                            }
+                            r
+                        })
+                        .collect(),
+                )
+            })
+            .buffered(CONCURRENT_PROJECTS)
+            .try_collect()
+            .await?;
+        Ok(per_project.into_iter().flatten().collect())
+    }
 }
 
 /// The ids list pages are walked by.
@@ -341,44 +385,11 @@ impl Vendor for OpenAiClient {
     /// Active projects' keys and the admin keys; archived projects' keys too when asked,
     /// shown as inactive (an archived project's keys no longer work).
     async fn list_with(&self, options: &ListOptions) -> Result<Vec<KeyRecord>> {
-        let projects = if options.include_archived {
-            self.list_all(
-                &["organization", "projects"],
-                &[("include_archived", "true")],
-                Subject::Projects,
-            )
-            .await?
-        } else {
-            self.projects().await?
-        };
         let now = Utc::now();
-        let per_project: Vec<Vec<KeyRecord>> = stream::iter(projects)
-            .map(|project| async move {
-                let keys = self.project_keys(&project.id).await?;
-                let archived = project.status.as_deref() == Some("archived");
-                Ok::<_, Error>(
-                    keys.iter()
-                        .map(|k| {
-                            let mut r = record::to_record(
-                                k,
-                                &self.account_id,
-                                &project.id,
-                                project.name.as_deref(),
-                                now,
-                            );
-                            if archived && r.status == KeyStatus::Active {
-                                r.status = KeyStatus::Inactive;
-                            }
-                            r
-                        })
-                        .collect(),
-                )
-            })
-            .buffered(CONCURRENT_PROJECTS)
-            .try_collect()
-            .await?;
-        let mut records: Vec<KeyRecord> = per_project.into_iter().flatten().collect();
-        records.extend(self.admin_records(now).await?);
+        // The admin keys need nothing the projects say: they are read while the projects are.
+        let (mut records, admin) =
+            futures::try_join!(self.project_records(options, now), self.admin_records(now))?;
+        records.extend(admin);
         Ok(records)
     }
 
