@@ -38,6 +38,8 @@ RULES = [
     ("openai", r"/v1/organization/(users|invites)", 0, "cursor"),
     ("codefresh", r"/api/auth/keys", 0, "each"),
     ("codefresh", r"/api/user", 0, "each"),
+    ("codefresh", r"/api/service-users", 0, "each"),
+    ("codefresh", r"/api/auth/key/service-user/[^/]+", 1, "each"),
 ]
 
 
