@@ -58,14 +58,19 @@ pub fn private_pkcs8_pem(key: &RsaPrivateKey) -> String {
         .unwrap_or_default()
 }
 
-/// The admin's signing pair. RSA-2048 generation takes seconds in an unoptimised build, so it
-/// is made once per process and shared by every emulator the process starts (each test binary
-/// or app run still gets its own fresh pair; a `--state` file keeps it across restarts).
+/// The admin's signing pair, made once per process and shared by every emulator the process
+/// starts (each test binary or app run still gets its own fresh pair; a `--state` file keeps it
+/// across restarts). AWS-LC makes it in tens of milliseconds, where the `rsa` crate's prime
+/// search took 0.1 s to over a second of a sandbox's first start.
 pub fn admin_key_pair() -> &'static RsaPrivateKey {
     static PAIR: OnceLock<RsaPrivateKey> = OnceLock::new();
     PAIR.get_or_init(|| {
-        // Generation only fails for nonsensical sizes; 2048 with the default exponent is fine.
-        RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA-2048 key generation")
+        use aws_lc_rs::encoding::AsDer;
+        use rsa::pkcs8::DecodePrivateKey;
+        let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+            .expect("RSA-2048 key generation");
+        let der = pair.as_der().expect("a new RSA key encodes as PKCS#8");
+        RsaPrivateKey::from_pkcs8_der(der.as_ref()).expect("AWS-LC's PKCS#8 is readable")
     })
 }
 
