@@ -125,16 +125,25 @@ async fn main() {
 }
 
 /// Section 1: launch (the WebDriver session that starts the app) → the first key rows of the
-/// default sandbox (or `painted`) painted, median of `runs` fresh starts. Prints the median in ms.
-/// With `BENCH_START_STATE` (a sandbox state file) each start finds the sandbox a previous run
-/// left, as every launch after the first does; without it the sandbox is made anew (keys and
-/// all, as on the very first launch).
+/// default sandbox (or `painted`) painted, median of `runs` fresh starts. With `BENCH_START_STATE`
+/// (a sandbox state file) each start finds the sandbox a previous run left, as every launch after
+/// the first does; without it the sandbox is made anew (keys and all, as on the very first
+/// launch). Prints the medians in ms of the whole and of its parts, read off the page's own
+/// clock: launch → the page's navigation starts (driver, process, Tauri, WebKit), → the page's
+/// script has run (DOMContentLoaded), then for Keyrack → its start (`keyrack:start`), → the
+/// accounts read (`keyrack:accounts`), → the first listing applied (`keyrack:listed`), and
+/// → `painted` is on screen.
 async fn first_list(runs: usize, painted: &str) {
     let state = std::env::var_os("BENCH_START_STATE").map(PathBuf::from);
-    let mut times = Vec::new();
+    let mut phases: Vec<Vec<f64>> = Vec::new();
     for _ in 0..runs {
         let took = std::sync::Arc::new(std::sync::Mutex::new(None));
         let started = Instant::now();
+        let started_epoch_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("the clock is after 1970")
+            .as_secs_f64()
+            * 1e3;
         let seen = took.clone();
         let prepare = |home: &Path| {
             if let Some(state) = &state {
@@ -142,19 +151,54 @@ async fn first_list(runs: usize, painted: &str) {
             }
         };
         with_prepared_app("bench_start", prepare, |app| async move {
-            app.wait_for(painted).await;
-            let painted = "return new Promise(done =>
-                requestAnimationFrame(() => setTimeout(() => done(true), 0)));";
-            app.client()
-                .execute(painted, vec![])
+            // Checked every frame in the page (WebDriver's element wait polls every 250 ms);
+            // resolves in the frame after the one that painted it with [navigation start (epoch
+            // ms), DOMContentLoaded, painted, the app's marks (ms after navigation start; null
+            // for a mark the page does not make)].
+            let watch = "const selector = arguments[0];
+                return new Promise(done => {
+                  const check = () => document.querySelector(selector)
+                    ? requestAnimationFrame(() => setTimeout(() => {
+                        const nav = performance.getEntriesByType('navigation')[0];
+                        const mark = name => performance.getEntriesByName(name)[0]?.startTime ?? null;
+                        done([performance.timeOrigin, nav ? nav.domContentLoadedEventEnd : 0,
+                              performance.now(), mark('keyrack:start'),
+                              mark('keyrack:accounts'), mark('keyrack:listed')]);
+                      }, 0))
+                    : requestAnimationFrame(check);
+                  check();
+                });";
+            let page = app
+                .client()
+                .execute(watch, vec![json!(painted)])
                 .await
-                .expect("wait for a frame");
-            *seen.lock().unwrap() = Some(started.elapsed().as_secs_f64() * 1e3);
+                .expect("wait for the list to be painted");
+            let total = started.elapsed().as_secs_f64() * 1e3;
+            let at = |i: usize| page[i].as_f64().expect("a page clock reading");
+            let dcl = at(1);
+            // From DOMContentLoaded to painted, split at the app's own marks when it has them
+            // (the UI's start, its accounts read, the first listing applied; the anchor has none).
+            let mut after = vec![dcl];
+            after.extend((3..6).filter_map(|i| page[i].as_f64()));
+            after.push(at(2));
+            let mut one = vec![total, at(0) - started_epoch_ms, dcl];
+            one.extend(after.windows(2).map(|w| w[1] - w[0]));
+            *seen.lock().unwrap() = Some(one);
         })
         .await;
-        times.extend(*took.lock().unwrap());
+        let one = took.lock().unwrap().take();
+        if let Some(one) = one {
+            phases.resize(one.len(), Vec::new());
+            for (phase, value) in phases.iter_mut().zip(one) {
+                phase.push(value);
+            }
+        }
     }
-    println!("{:.0}", percentile(&times, 50.0));
+    let medians: Vec<String> = phases
+        .iter()
+        .map(|p| format!("{:.0}", percentile(p, 50.0)))
+        .collect();
+    println!("{}", medians.join(" "));
 }
 
 /// The sandbox state goes where the app's sandbox keeps it (core `Paths::sandbox_state_file`).
